@@ -1,0 +1,11 @@
+"""numba kernels for the hot loops (DESIGN.md layer 2).
+
+Each kernel is a plain function over arrays, compiled lazily on first call
+(``@njit(cache=True)``, no eager signatures, so ``import mdplab`` compiles nothing).
+Each has a pure-numpy reference in :mod:`mdplab.kernels.reference` that the tests
+compare it against.
+"""
+
+from .bellman import backward_induction_dense
+
+__all__ = ["backward_induction_dense"]

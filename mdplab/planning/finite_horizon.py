@@ -1,0 +1,134 @@
+"""Exact planning in finite-horizon MDPs: backward induction, policy evaluation,
+occupancy measures and gaps.
+
+All quantities are exact up to floating-point round-off: O(H S^2 A) work, no
+iteration, no tolerance. Steps are 0-indexed, V[H] = 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..models.finite_horizon import FiniteHorizonMDP
+from ..models.policy import greedy, validate_policy
+from .results import FiniteHorizonSolution, PolicyEvaluation
+
+
+def _require_fh(mdp, fn: str) -> None:
+    if not isinstance(mdp, FiniteHorizonMDP):
+        raise TypeError(f"{fn} needs a FiniteHorizonMDP, got {type(mdp).__name__}")
+
+
+def backward_induction(mdp: FiniteHorizonMDP) -> FiniteHorizonSolution:
+    """Q*, V* and a greedy optimal policy by dynamic programming.
+
+    Q*_h(s,a) = r_h(s,a) + sum_{s'} P_h(s'|s,a) V*_{h+1}(s'),  V*_h(s) = max_a Q*_h(s,a),
+    for h = H-1, ..., 0 with V*_H = 0 (Bellman 1957; Puterman 1994, Sec. 4.5).
+
+    Ties: ``policy[h, s]`` is the *lowest* action index attaining the maximum
+    (exact floating-point equality).
+
+    Returns
+    -------
+    FiniteHorizonSolution with Q (H, S, A), V (H+1, S), policy (H, S), value = rho . V[0].
+    """
+    _require_fh(mdp, "backward_induction")
+    from ..kernels import backward_induction_dense
+
+    H, S, A = mdp.shape
+    if mdp.is_sparse:
+        Q = np.empty((H, S, A))
+        V = np.zeros((H + 1, S))
+        for h in range(H - 1, -1, -1):
+            Q[h] = mdp.r[h] + mdp.expected_next(h, V[h + 1])
+            V[h] = Q[h].max(axis=1)
+    else:
+        Q, V = backward_induction_dense(mdp.P, mdp.r)
+    policy = greedy(Q)
+    return FiniteHorizonSolution(Q=Q, V=V, policy=policy, value=float(mdp.rho @ V[0]))
+
+
+def evaluate_policy(mdp, policy) -> PolicyEvaluation:
+    """Exact values of a policy.
+
+    Finite horizon: ``policy`` is deterministic (H, S) int or stochastic (H, S, A)
+    (a stationary (S,) or (S, A) policy is broadcast over h).
+    Q^pi_h = r_h + P_h V^pi_{h+1},  V^pi_h(s) = sum_a pi_h(a|s) Q^pi_h(s,a),  V^pi_H = 0.
+
+    Discounted (a :class:`DiscountedMDP`): ``policy`` (S,) int or (S, A); solves
+    (I - gamma P_pi) V = r_pi exactly (LU), Q = r + gamma P V.
+    """
+    from ..models.discounted import DiscountedMDP
+
+    if isinstance(mdp, DiscountedMDP):
+        from .discounted import evaluate_policy_discounted
+
+        return evaluate_policy_discounted(mdp, policy)
+    _require_fh(mdp, "evaluate_policy")
+    H, S, A = mdp.shape
+    pi = validate_policy(policy, H, S, A)
+    Q = np.empty((H, S, A))
+    V = np.zeros((H + 1, S))
+    for h in range(H - 1, -1, -1):
+        Q[h] = mdp.r[h] + mdp.expected_next(h, V[h + 1])
+        V[h] = np.einsum("sa,sa->s", pi[h], Q[h])
+    return PolicyEvaluation(Q=Q, V=V, value=float(mdp.rho @ V[0]))
+
+
+def occupancy_measure(mdp, policy, rho=None) -> np.ndarray:
+    """State-action occupancy of a policy.
+
+    Finite horizon: ``d[h, s, a] = P(s_h = s, a_h = a | s_0 ~ rho, pi)``, shape (H, S, A),
+    by the forward recursion d_0(s,a) = rho(s) pi_0(a|s),
+    d_{h+1}(s',a') = (sum_{s,a} d_h(s,a) P_h(s'|s,a)) pi_{h+1}(a'|s').
+    Each d[h] sums to 1.
+
+    Discounted: the normalised occupancy d(s,a) = (1-gamma) sum_t gamma^t P(s_t=s, a_t=a),
+    shape (S, A), from the linear system (I - gamma P_pi^T) d_S = (1-gamma) rho.
+
+    ``rho`` defaults to the model's initial distribution.
+    """
+    from ..models.discounted import DiscountedMDP
+
+    if isinstance(mdp, DiscountedMDP):
+        from .discounted import occupancy_measure_discounted
+
+        return occupancy_measure_discounted(mdp, policy, rho=rho)
+    _require_fh(mdp, "occupancy_measure")
+    H, S, A = mdp.shape
+    pi = validate_policy(policy, H, S, A)
+    if rho is None:
+        rho = mdp.rho
+    else:
+        from ..models.finite_horizon import validate_rho
+
+        rho = validate_rho(rho, S)
+    d = np.empty((H, S, A))
+    d[0] = rho[:, None] * pi[0]
+    for h in range(H - 1):
+        d[h + 1] = mdp.push_forward(h, d[h])[:, None] * pi[h + 1]
+    return d
+
+
+def state_occupancy(mdp: FiniteHorizonMDP, policy, rho=None) -> np.ndarray:
+    """P(s_h = s) for h = 0..H (shape (H+1, S)); row H is the final-state distribution."""
+    d = occupancy_measure(mdp, policy, rho=rho)
+    last = mdp.push_forward(mdp.H - 1, d[-1])
+    return np.vstack([d.sum(axis=2), last[None, :]])
+
+
+def gaps(mdp: FiniteHorizonMDP, solution: FiniteHorizonSolution | None = None) -> np.ndarray:
+    """Suboptimality gaps gap[h, s, a] = V*_h(s) - Q*_h(s, a) >= 0, shape (H, S, A).
+
+    Pass a precomputed ``solution`` from :func:`backward_induction` to avoid re-solving.
+    """
+    _require_fh(mdp, "gaps")
+    sol = backward_induction(mdp) if solution is None else solution
+    return sol.V[:-1, :, None] - sol.Q
+
+
+def min_positive_gap(gap: np.ndarray, rel_tol: float = 1e-12) -> float:
+    """Smallest gap larger than ``rel_tol * max(1, max gap)`` (inf if every gap is 0)."""
+    thresh = rel_tol * max(1.0, float(np.max(gap)))
+    pos = gap[gap > thresh]
+    return float(pos.min()) if pos.size else float("inf")

@@ -1,0 +1,276 @@
+"""Planning benchmarks: mdplab against numpy, quantecon, pymdptoolbox and mdpsolver.
+
+    python benchmarks/planning.py [--quick]
+
+Prints one table per task; every figure in a table is measured in the same run. Times
+are medians over repeats (after a warm-up call that also triggers numba compilation).
+"x read-P" is the time divided by the same-run time to stream the transition arrays
+through the CPU once (a vectorised sum; the memory-bandwidth bound of any backup).
+
+Needs the bench extra: pip install ".[bench]".
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _timing import fmt_time, machine_line, median_time, print_table, read_time  # noqa: E402
+
+import mdplab  # noqa: E402
+from mdplab import planning  # noqa: E402
+from mdplab.kernels import bellman  # noqa: E402
+
+try:
+    import quantecon.markov as qe
+except ImportError:  # pragma: no cover
+    qe = None
+try:
+    import mdptoolbox.mdp as mdptb
+except ImportError:  # pragma: no cover
+    mdptb = None
+try:
+    import mdpsolver
+except ImportError:  # pragma: no cover
+    mdpsolver = None
+
+
+def ratio(t, base):
+    return "n/a" if t is None or base is None else f"{t / base:.2f}x"
+
+
+def random_dense(S: int, A: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    P = rng.random((S, A, S))
+    P /= P.sum(axis=2, keepdims=True)
+    return P, rng.random((S, A))
+
+
+def random_csr(S: int, A: int, k: int, rng):
+    """S*A rows, k distinct successors each, Dirichlet(1) weights."""
+    succ = np.sort(np.argsort(rng.random((S * A, 3 * k)), axis=1)[:, :k], axis=1)
+    succ = (succ + rng.integers(0, S, size=(S * A, 1))) % S
+    succ = np.sort(succ, axis=1)
+    w = rng.dirichlet(np.ones(k), size=S * A)
+    indptr = np.arange(0, S * A * k + 1, k, dtype=np.int64)
+    return mdplab.SparseTransitions(indptr, succ.reshape(-1).astype(np.int64), w.reshape(-1),
+                                    (S, A, S)), rng.random((S, A))
+
+
+# --------------------------------------------------------------------------- 1. dense
+def bench_dense_backup(sizes, A, gamma, rng):
+    rows = []
+    for S in sizes:
+        P, r = random_dense(S, A, rng)
+        V = rng.random(S)
+        base = read_time(P)
+        Q_out, V_out = np.empty((S, A)), np.empty(S)
+        res = {}
+        res["mdplab"] = median_time(lambda: bellman.bellman_backup_dense(P, r, gamma, V, Q_out, V_out))
+        P2 = P.reshape(S * A, S)
+        res["numpy matmul"] = median_time(lambda: (r + gamma * (P2 @ V).reshape(S, A)).max(axis=1))
+        if qe is not None:
+            ddp = qe.DiscreteDP(r, P, gamma)
+            res["quantecon"] = median_time(lambda: ddp.bellman_operator(V))
+        if mdptb is not None:
+            Pt = np.ascontiguousarray(P.transpose(1, 0, 2))
+            vi = mdptb.ValueIteration(Pt, r, gamma, epsilon=1e-6, max_iter=10)
+            res["pymdptoolbox"] = median_time(lambda: vi._bellmanOperator(V))
+            del Pt, vi
+        for name, t in res.items():
+            rows.append({"task": f"dense backup S={S} A={A}", "impl": name,
+                         "median": fmt_time(t), "x read-P": ratio(t, base)})
+        rows.append({"task": f"dense backup S={S} A={A}", "impl": "read P once",
+                     "median": fmt_time(base), "x read-P": "1.00x"})
+        rows.append({"task": f"dense backup S={S} A={A}", "impl": "mdpsolver",
+                     "median": "n/a", "x read-P": "no single-backup API"})
+        del P
+    return rows
+
+
+# --------------------------------------------------------------------------- 2. sparse
+def bench_sparse_backup(sizes, A, k, gamma, rng):
+    import scipy.sparse as sp
+
+    rows = []
+    for S in sizes:
+        T, r = random_csr(S, A, k, rng)
+        V = rng.random(S)
+        base = read_time(T.data, T.indices, T.indptr)
+        Q_out, V_out = np.empty((S, A)), np.empty(S)
+        res = {}
+        res["mdplab"] = median_time(lambda: bellman.bellman_backup_csr(
+            T.indptr, T.indices, T.data, r, gamma, V, Q_out, V_out))
+        M = T.to_scipy()
+        res["scipy csr matvec"] = median_time(lambda: (r + gamma * (M @ V).reshape(S, A)).max(axis=1))
+        if qe is not None:
+            s_idx = np.repeat(np.arange(S), A)
+            a_idx = np.tile(np.arange(A), S)
+            ddp = qe.DiscreteDP(r.reshape(-1), M, gamma, s_idx, a_idx)
+            res["quantecon (sa-pairs, sparse)"] = median_time(lambda: ddp.bellman_operator(V))
+        if mdptb is not None:
+            Pa = [sp.csr_matrix(M[a::A]) for a in range(A)]
+            vi = mdptb.ValueIteration(Pa, r, gamma, epsilon=1e-6, max_iter=10)
+            res["pymdptoolbox (csr per action)"] = median_time(lambda: vi._bellmanOperator(V))
+        task = f"sparse backup S={S:.0e} A={A} {k} succ."
+        for name, t in res.items():
+            rows.append({"task": task, "impl": name, "median": fmt_time(t), "x read-P": ratio(t, base)})
+        rows.append({"task": task, "impl": "read P once", "median": fmt_time(base), "x read-P": "1.00x"})
+    return rows
+
+
+# --------------------------------------------------------------------------- 3. solve
+def _solve_peers(mdp, V_star, tol):
+    """(name, seconds, achieved ||V - V*||_inf) for every solver that applies."""
+    S, A, g = mdp.S, mdp.A, mdp.gamma
+    P, r = np.asarray(mdp.P), np.asarray(mdp.r)
+    out = []
+
+    def timed(fn):
+        t0 = time.perf_counter()
+        V = fn()
+        return time.perf_counter() - t0, V
+
+    # mdplab: each solver asked for a certified ||V - V*|| <= tol
+    t, sol = timed(lambda: planning.value_iteration(mdp, tol=2 * tol))
+    out.append(("mdplab value_iteration", t, sol.V))
+    t, sol = timed(lambda: planning.policy_iteration(mdp))
+    out.append(("mdplab policy_iteration", t, sol.V))
+    t, sol = timed(lambda: planning.modified_policy_iteration(mdp, tol=2 * tol))
+    out.append(("mdplab modified_policy_iteration", t, sol.V))
+    if qe is not None:
+        ddp = qe.DiscreteDP(r, P, g)
+        # quantecon's epsilon: the returned policy is epsilon-optimal
+        for method in ("value_iteration", "policy_iteration", "modified_policy_iteration"):
+            t, res = timed(lambda m=method: ddp.solve(m, epsilon=tol, max_iter=10**6))
+            out.append((f"quantecon {method}", t, res.v))
+    if mdptb is not None:
+        Pt = np.ascontiguousarray(P.transpose(1, 0, 2))
+        for cls, kw in ((mdptb.ValueIteration, {"epsilon": tol, "max_iter": 10**6}),
+                        (mdptb.PolicyIteration, {"eval_type": 0}),
+                        (mdptb.PolicyIterationModified, {"epsilon": tol, "max_iter": 10**6})):
+            def run(cls=cls, kw=kw):
+                m = cls(Pt, r, g, **kw)
+                m.run()
+                return np.asarray(m.V)
+            t, V = timed(run)
+            out.append((f"pymdptoolbox {cls.__name__}", t, V))
+    if mdpsolver is not None:
+        rl, Pl = r.tolist(), P.tolist()
+
+        def run_mdpsolver(alg):
+            m = mdpsolver.model()
+            m.mdp(discount=g, rewards=rl, tranMatWithZeros=Pl)
+            t0 = time.perf_counter()
+            m.solve(algorithm=alg, tolerance=tol, verbose=False, parallel=False)
+            return time.perf_counter() - t0, np.asarray(m.getValueVector())
+
+        for alg in ("vi", "pi", "mpi"):
+            t, V = run_mdpsolver(alg)
+            out.append((f"mdpsolver {alg} (solve only)", t, V))
+    return [(n, t, float(np.max(np.abs(V - V_star)))) for n, t, V in out]
+
+
+def bench_solve(instances, tol):
+    rows = []
+    for label, mdp in instances:
+        V_star = planning.policy_iteration(mdp).V
+        results = _solve_peers(mdp, V_star, tol)
+        ok = [t for n, t, e in results if not n.startswith("mdplab") and e <= tol]
+        best_peer = min(ok) if ok else None
+        for name, t, err in results:
+            rows.append({"task": f"solve to {tol:g}: {label}", "impl": name, "median": fmt_time(t),
+                         "||V-V*||": f"{err:.1e}", "x best peer": ratio(t, best_peer)})
+    return rows
+
+
+# --------------------------------------------------------------------------- 4. backward induction
+def bench_backward_induction(configs, rng):
+    rows = []
+    for S, A, H in configs:
+        P, r = random_dense(S, A, rng)
+        mdp = mdplab.FiniteHorizonMDP(P, r, H=H)
+        base = H * read_time(P)
+        res = {"mdplab": median_time(lambda: planning.backward_induction(mdp))}
+        from mdplab.kernels.reference import backward_induction_ref
+        res["numpy reference"] = median_time(lambda: backward_induction_ref(mdp.P, mdp.r))
+        if qe is not None:
+            ddp = qe.DiscreteDP(r, P, 1.0)
+            res["quantecon backward_induction"] = median_time(lambda: qe.backward_induction(ddp, H))
+        if mdptb is not None:
+            Pt = np.ascontiguousarray(P.transpose(1, 0, 2))
+
+            def fh():
+                m = mdptb.FiniteHorizon(Pt, r, 1.0, H)
+                m.run()
+
+            res["pymdptoolbox FiniteHorizon"] = median_time(fh)
+        task = f"backward induction S={S} A={A} H={H}"
+        for name, t in res.items():
+            rows.append({"task": task, "impl": name, "median": fmt_time(t), "x read-P": ratio(t, base)})
+        rows.append({"task": task, "impl": "read P H times", "median": fmt_time(base), "x read-P": "1.00x"})
+    return rows
+
+
+# --------------------------------------------------------------------------- 5. sampling
+def bench_sampling(S, A, n, rng):
+    from mdplab.sampling import GenerativeModel
+
+    P, r = random_dense(S, A, rng)
+    mdp = mdplab.DiscountedMDP(P, r, 0.9)
+    gen = GenerativeModel(mdp)
+    total = S * A * n
+    t = median_time(lambda: gen.counts(n, rng=1))
+    rows = [{"task": f"next-state counts, n={n} at every (s,a), S={S} A={A}", "impl": "mdplab",
+             "median": fmt_time(t), "samples/s": f"{total / t / 1e6:.1f} M"}]
+    g = np.random.default_rng(1)
+    Pf = P.reshape(S * A, S)
+    t = median_time(lambda: g.multinomial(n, Pf))
+    rows.append({"task": rows[0]["task"], "impl": "numpy Generator.multinomial", "median": fmt_time(t),
+                 "samples/s": f"{total / t / 1e6:.1f} M"})
+    cdf = np.cumsum(Pf, axis=1)
+    t = median_time(lambda: [np.searchsorted(cdf[i], g.random(n)) for i in range(S * A)])
+    rows.append({"task": rows[0]["task"], "impl": "numpy searchsorted per row", "median": fmt_time(t),
+                 "samples/s": f"{total / t / 1e6:.1f} M"})
+    return rows
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
+    args = ap.parse_args(argv)
+    rng = np.random.default_rng(20261121)
+    print("mdplab planning benchmarks —", machine_line())
+    cols = ["task", "impl", "median", "x read-P"]
+
+    dense = [200, 500] if args.quick else [500, 2000, 5000]
+    print_table(bench_dense_backup(dense, 10, 0.99, rng), cols, "1. One dense Bellman backup")
+    sparse = [10_000] if args.quick else [10_000, 100_000]
+    print_table(bench_sparse_backup(sparse, 10, 5, 0.99, rng), cols, "2. One sparse Bellman backup")
+
+    from mdplab import envs
+
+    S_rand = 200 if args.quick else 500
+    side = 15 if args.quick else 30
+    P, r = random_dense(S_rand, 10, rng)
+    instances = [
+        (f"random dense S={S_rand} A=10 gamma=0.99", mdplab.DiscountedMDP(P, r, 0.99)),
+        (f"gridworld {side}x{side} slip 0.1 gamma=0.99",
+         envs.make("gridworld", rows=side, cols=side, slip=0.1, gamma=0.99)),
+    ]
+    print_table(bench_solve(instances, 1e-6), ["task", "impl", "median", "||V-V*||", "x best peer"],
+                "3. Solve to ||V - V*||_inf <= 1e-6 (one timed run each; error against exact PI)")
+
+    bi = [(100, 4, 10)] if args.quick else [(100, 4, 10), (2000, 10, 50)]
+    print_table(bench_backward_induction(bi, rng), cols, "4. Backward induction (stationary P)")
+    print_table(bench_sampling(100, 10, 1000 if args.quick else 10_000, rng),
+                ["task", "impl", "median", "samples/s"], "5. Next-state sampling throughput")
+
+
+if __name__ == "__main__":
+    main()

@@ -74,7 +74,7 @@ def _solve_summary(name: str, params: dict, n_steps: int = 3) -> dict:
             value=sol.value,
             policy_first_steps=sol.policy[:n_steps, : min(model.S, 20)].tolist(),
             min_gap=min_positive_gap(gap),
-            C_cov=None if cov is None else float(cov.C_cov),
+            C_cov=None if cov is None else float(cov.value),
         )
     else:  # pragma: no cover - the registry only returns models
         raise TypeError(f"instance {name!r} returned {type(model).__name__}, not a model")

@@ -6,6 +6,24 @@ Each has a pure-numpy reference in :mod:`mdplab.kernels.reference` that the test
 compare it against.
 """
 
-from .bellman import backward_induction_dense
+from .bellman import (
+    backward_induction_csr,
+    backward_induction_dense,
+    bellman_backup_csr,
+    bellman_backup_dense,
+    policy_backup_csr,
+    policy_backup_dense,
+    policy_backward_csr,
+    policy_backward_dense,
+)
 
-__all__ = ["backward_induction_dense"]
+__all__ = [
+    "backward_induction_csr",
+    "backward_induction_dense",
+    "bellman_backup_csr",
+    "bellman_backup_dense",
+    "policy_backup_csr",
+    "policy_backup_dense",
+    "policy_backward_csr",
+    "policy_backward_dense",
+]

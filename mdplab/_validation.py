@@ -100,7 +100,9 @@ def check_int_range(arr: np.ndarray, name: str, low: int, high: int) -> None:
 
 def check_positive_int(x, name: str, minimum: int = 1) -> int:
     """Return ``x`` as a Python int, requiring an integer ``>= minimum``."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+    if isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an integer, got {x!r}")
+    if not isinstance(x, numbers.Integral):
         if isinstance(x, numbers.Real) and float(x).is_integer():
             x = int(x)
         else:

@@ -587,8 +587,8 @@ def test_policy_actions_out_of_range(fh):
     pi[2, 1] = -1
     with pytest.raises(ValueError, match=m("policy[2, 1] is -1; must be in {0, ..., 1}")):
         occupancy_measure(fh, pi)
-    # a stationary (S,) policy is broadcast to (H, S) first, so the index has two entries
-    with pytest.raises(ValueError, match=m("policy[0, 3] is 5; must be in {0, ..., 1}")):
+    # a stationary (S,) policy is range-checked before it is broadcast over h
+    with pytest.raises(ValueError, match=m("policy[3] is 5; must be in {0, ..., 1}")):
         evaluate_policy(fh, np.array([0, 1, 0, 5]))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import as_float_array, as_int_array, as_rng, check_int_range
+from .._validation import as_float_array, as_int_array, as_rng, check_int_range, check_range
 from .finite_horizon import FiniteHorizonMDP
 
 
@@ -28,6 +28,8 @@ class ContextualBandit(FiniteHorizonMDP):
 
     def __init__(self, means, rho=None, *, reward_dist="bernoulli", reward_range=(0.0, 1.0)):
         means = as_float_array(means, "means", ndim=2)
+        lo, hi = (float(x) for x in reward_range)
+        check_range(means, "means", lo, hi)
         S, A = means.shape
         if rho is None:
             rho = np.full(S, 1.0 / S)
@@ -70,6 +72,7 @@ class Bandit(ContextualBandit):
 
     def __init__(self, means, *, reward_dist="bernoulli", reward_range=(0.0, 1.0)):
         means = as_float_array(means, "means", ndim=1)
+        check_range(means, "means", *(float(x) for x in reward_range))
         super().__init__(
             means[None, :], rho=None, reward_dist=reward_dist, reward_range=reward_range
         )

@@ -16,7 +16,8 @@ from .._validation import (
     check_range,
     readonly,
 )
-from .finite_horizon import FiniteHorizonMDP, validate_rho
+from .finite_horizon import FiniteHorizonMDP, validate_reward_range, validate_rho
+from .rewards import as_reward_distribution
 
 
 class LinearMDP:
@@ -75,8 +76,8 @@ class LinearMDP:
         self.mu = readonly(mu)
         self.theta = readonly(theta)
         self.rho = validate_rho(rho, S)
-        self.reward_dist = reward_dist
-        self.reward_range = reward_range
+        self.reward_dist = as_reward_distribution(reward_dist)
+        self.reward_range = validate_reward_range(reward_range, self.reward_dist)
 
         P = self._kernel()
         neg = P < -PROB_NEG_TOL
@@ -95,7 +96,7 @@ class LinearMDP:
                 f"each row must sum to 1 (tolerance {fmt_tol(PROB_SUM_TOL)})"
             )
         r = self._rewards()
-        check_range(r, "phi . theta (mean reward r)", *reward_range)
+        check_range(r, "phi . theta (mean reward r)", *self.reward_range)
 
     # -------------------------------------------------------------- helpers
     def features(self, h: int) -> np.ndarray:

@@ -31,6 +31,7 @@ def validate_policy(policy, H: int | None, S: int, A: int, name: str = "policy")
     """
     if _is_integer_like(policy):
         pi = as_int_array(policy, name)
+        check_int_range(pi, name, 0, A)
         if H is None:
             if pi.shape != (S,):
                 raise ValueError(f"{name} has shape {pi.shape}; a deterministic policy is (S,) = ({S},)")
@@ -41,7 +42,6 @@ def validate_policy(policy, H: int | None, S: int, A: int, name: str = "policy")
                 raise ValueError(
                     f"{name} has shape {pi.shape}; a deterministic policy is (H, S) = ({H}, {S})"
                 )
-        check_int_range(pi, name, 0, A)
         return deterministic_to_stochastic(pi, A)
     pi = as_float_array(policy, name)
     if H is None:

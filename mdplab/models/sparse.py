@@ -64,9 +64,9 @@ class SparseTransitions:
         if bad.any():
             k = int(np.argmax(bad))
             row = int(np.searchsorted(indptr, k, side="right") - 1)
+            idx = ", ".join(str(int(i)) for i in np.unravel_index(row, shape[:-1]))
             raise ValueError(
-                f"P{list(np.unravel_index(row, shape[:-1]))} lists successor {indices[k]}; "
-                f"must be in {{0, ..., {S - 1}}}"
+                f"P[{idx}] lists successor {indices[k]}; must be in {{0, ..., {S - 1}}}"
             )
         neg = data < -PROB_NEG_TOL
         if neg.any():
@@ -74,8 +74,8 @@ class SparseTransitions:
             row = int(np.searchsorted(indptr, k, side="right") - 1)
             idx = ", ".join(str(int(i)) for i in np.unravel_index(row, shape[:-1]))
             raise ValueError(f"P[{idx}, {indices[k]}] is {data[k]:.6g}; probabilities must be >= 0")
-        sums = np.add.reduceat(data, indptr[:-1]) if data.size else np.zeros(n_rows)
-        sums = np.where(np.diff(indptr) == 0, 0.0, sums)
+        row_of = np.repeat(np.arange(n_rows), np.diff(indptr))
+        sums = np.bincount(row_of, weights=data, minlength=n_rows)
         bad = np.abs(sums - 1.0) > PROB_SUM_TOL
         if bad.any():
             row = int(np.argmax(bad))

@@ -40,6 +40,8 @@ settings.register_profile(
     "mdplab",
     max_examples=30,
     deadline=None,
+    derandomize=True,  # a fixed base seed: the suite is deterministic
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile("mdplab")

@@ -1,0 +1,120 @@
+"""Episodes of a policy in a finite-horizon MDP (the D-traj data model).
+
+Pessimism spec §1.3: K i.i.d. episodes from a behaviour policy with s_0 ~ rho_b
+(Li, Shi, Chen, Chi & Wei 2022, arXiv 2204.05275, eqs. (44)-(45)). Arrays follow
+§1.1: ``states[k, h]`` (K, H+1), ``actions[k, h]`` (K, H), ``rewards[k, h]`` (K, H).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import as_rng, check_positive_int, readonly
+from ..kernels.sampling import rollout_episodes
+from ..models.finite_horizon import FiniteHorizonMDP, validate_rho
+from ..models.policy import validate_policy
+from .generative import CHUNK, GenerativeModel
+
+
+@dataclass(frozen=True, eq=False)
+class Episodes:
+    """K episodes of length H (read-only arrays).
+
+    states (K, H+1) int64: s_0 .. s_H; actions (K, H) int64; rewards (K, H) float64,
+    ``rewards[k, h]`` drawn from the model's reward distribution at
+    (h, states[k, h], actions[k, h]). ``S`` and ``A`` are the model's sizes and
+    ``reward_range`` its reward range.
+    """
+
+    states: np.ndarray
+    actions: np.ndarray
+    rewards: np.ndarray
+    S: int
+    A: int
+    reward_range: tuple[float, float] = (0.0, 1.0)
+
+    @property
+    def K(self) -> int:
+        return int(self.actions.shape[0])
+
+    @property
+    def H(self) -> int:
+        return int(self.actions.shape[1])
+
+    @property
+    def returns(self) -> np.ndarray:
+        """Sum of rewards of each episode, shape (K,)."""
+        return self.rewards.sum(axis=1)
+
+
+def running_sums_capped(p: np.ndarray) -> np.ndarray:
+    """Running sums along the last axis, capped at 1.0, and exactly 1.0 from each
+    vector's last positive entry onwards (so zero-probability trailing entries are
+    never drawn by ``first index with cdf > u``, u in [0, 1))."""
+    c = np.minimum(np.cumsum(p, axis=-1), 1.0)
+    k = p.shape[-1]
+    pos = p > 0
+    last = k - 1 - np.argmax(pos[..., ::-1], axis=-1)  # last positive index
+    c[np.arange(k) >= last[..., None]] = 1.0
+    return np.ascontiguousarray(c)
+
+
+def rollout(mdp, policy, n_episodes: int, rng=None, rho=None) -> Episodes:
+    """Roll out ``n_episodes`` i.i.d. episodes of ``policy`` in ``mdp``.
+
+    Parameters
+    ----------
+    mdp : FiniteHorizonMDP (dense or sparse kernel), or a GenerativeModel of one
+        (reuses its sampling tables; building them costs O(nnz)).
+    policy : deterministic (H, S) int or stochastic (H, S, A) (stationary (S,) or
+        (S, A) broadcast over h), validated by :func:`mdplab.models.policy.validate_policy`.
+    n_episodes : K >= 0.
+    rng : None, int seed or numpy Generator.
+    rho : start distribution (S,), default ``mdp.rho`` (it may differ from the test
+        distribution, as in D-traj).
+
+    Randomness: the uniforms ``u0 = rng.random(K)`` (start states) and
+    ``u = rng.random((K, H, 2))`` (action, next state; drawn in blocks of episodes,
+    which leaves the stream unchanged) are drawn first, then the
+    rewards by ``mdp.reward_dist.sample`` on the (K, H) array of mean rewards. The
+    numba kernel (parallel over episodes) is a deterministic function of them, so
+    the same seed gives the same arrays bit for bit for any number of threads.
+    Draws use the inverse CDF (first index whose running sum exceeds u).
+    """
+    gen = mdp if isinstance(mdp, GenerativeModel) else None
+    model = gen.mdp if gen is not None else mdp
+    if not isinstance(model, FiniteHorizonMDP):
+        raise TypeError(f"rollout needs a FiniteHorizonMDP, got {type(model).__name__}")
+    if gen is None:
+        gen = GenerativeModel(model)
+    H, S, A = model.shape
+    pi = validate_policy(policy, H, S, A)
+    K = check_positive_int(n_episodes, "n_episodes", minimum=0)
+    rho = model.rho if rho is None else validate_rho(rho, S)
+    rng = as_rng(rng)
+
+    pi_cdf = running_sums_capped(pi)
+    rho_cdf = running_sums_capped(np.asarray(rho))
+    u0 = rng.random(K)
+    states = np.empty((K, H + 1), dtype=np.int64)
+    actions = np.empty((K, H), dtype=np.int64)
+    t = gen.table
+    # u = rng.random((K, H, 2)), drawn in blocks of episodes into one buffer: the
+    # generator's stream is the same as for a single draw, with bounded memory.
+    per = max(1, CHUNK // (2 * H))
+    buf = np.empty((min(per, K), H, 2))
+    for start in range(0, K, per):
+        m = min(per, K - start)
+        u = buf[:m]
+        rng.random(out=u)
+        rollout_episodes(
+            t.indptr, t.indices, t.cdf, t.guide, gen.h_stride, A, pi_cdf, rho_cdf,
+            u0[start : start + m], u, states[start : start + m], actions[start : start + m],
+        )
+    means = np.asarray(model.r)[np.arange(H)[None, :], states[:, :H], actions]
+    rewards = np.asarray(model.reward_dist.sample(means, rng), dtype=np.float64)
+    return Episodes(
+        readonly(states), readonly(actions), readonly(rewards), S, A, tuple(model.reward_range)
+    )

@@ -8,7 +8,10 @@ from .finite_horizon import (
     occupancy_measure,
     state_occupancy,
 )
+from .lp import solve_lp
+from .policy_iteration import modified_policy_iteration, policy_iteration
 from .results import DiscountedSolution, FiniteHorizonSolution, PolicyEvaluation
+from .value_iteration import value_iteration
 
 __all__ = [
     "DiscountedSolution",
@@ -18,6 +21,10 @@ __all__ = [
     "evaluate_policy",
     "gaps",
     "min_positive_gap",
+    "modified_policy_iteration",
     "occupancy_measure",
+    "policy_iteration",
+    "solve_lp",
     "state_occupancy",
+    "value_iteration",
 ]

@@ -33,15 +33,13 @@ def backward_induction(mdp: FiniteHorizonMDP) -> FiniteHorizonSolution:
     FiniteHorizonSolution with Q (H, S, A), V (H+1, S), policy (H, S), value = rho . V[0].
     """
     _require_fh(mdp, "backward_induction")
-    from ..kernels import backward_induction_dense
+    from ..kernels import backward_induction_csr, backward_induction_dense
 
-    H, S, A = mdp.shape
     if mdp.is_sparse:
-        Q = np.empty((H, S, A))
-        V = np.zeros((H + 1, S))
-        for h in range(H - 1, -1, -1):
-            Q[h] = mdp.r[h] + mdp.expected_next(h, V[h + 1])
-            V[h] = Q[h].max(axis=1)
+        Pt = mdp.P_sparse
+        Q, V = backward_induction_csr(
+            Pt.indptr, Pt.indices, Pt.data, mdp.r, mdp.H, mdp.stationary
+        )
     else:
         Q, V = backward_induction_dense(mdp.P, mdp.r)
     policy = greedy(Q)
@@ -65,13 +63,17 @@ def evaluate_policy(mdp, policy) -> PolicyEvaluation:
 
         return evaluate_policy_discounted(mdp, policy)
     _require_fh(mdp, "evaluate_policy")
+    from ..kernels import policy_backward_csr, policy_backward_dense
+
     H, S, A = mdp.shape
     pi = validate_policy(policy, H, S, A)
-    Q = np.empty((H, S, A))
-    V = np.zeros((H + 1, S))
-    for h in range(H - 1, -1, -1):
-        Q[h] = mdp.r[h] + mdp.expected_next(h, V[h + 1])
-        V[h] = np.einsum("sa,sa->s", pi[h], Q[h])
+    if mdp.is_sparse:
+        Pt = mdp.P_sparse
+        Q, V = policy_backward_csr(
+            Pt.indptr, Pt.indices, Pt.data, mdp.r, pi, H, mdp.stationary
+        )
+    else:
+        Q, V = policy_backward_dense(mdp.P, mdp.r, pi)
     return PolicyEvaluation(Q=Q, V=V, value=float(mdp.rho @ V[0]))
 
 

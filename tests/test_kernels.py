@@ -243,8 +243,13 @@ def test_kernel_wrappers_reject_bad_shapes_before_compiling():
     with pytest.raises(ValueError, match="indptr has shape"):
         backward_induction_csr(np.array([0, 1]), np.array([0]), np.array([1.0]), r, 2, True)
     indptr, indices, data = _csr(np.full((3, 2, 3), 1 / 3))
-    with pytest.raises(ValueError, match="indices"):
+    with pytest.raises(ValueError, match=r"indices\[0\] is 5"):
         bellman_backup_csr(indptr, indices + 5, data, np.zeros((3, 2)), 0.5, np.zeros(3))
+    bad_ptr = indptr.copy()
+    bad_ptr[2], bad_ptr[3] = bad_ptr[3], bad_ptr[2]
+    with pytest.raises(ValueError, match="nondecreasing"):
+        policy_backup_csr(bad_ptr, indices, data, np.zeros((3, 2)), 0.5, np.zeros(3),
+                          np.zeros(3, dtype=np.int64))
     with pytest.raises(ValueError, match="gamma"):
         bellman_backup_dense(np.full((3, 2, 3), 1 / 3), np.zeros((3, 2)), 1.0, np.zeros(3))
     with pytest.raises(ValueError, match="V has shape"):

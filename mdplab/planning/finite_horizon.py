@@ -38,7 +38,7 @@ def backward_induction(mdp: FiniteHorizonMDP) -> FiniteHorizonSolution:
     if mdp.is_sparse:
         Pt = mdp.P_sparse
         Q, V = backward_induction_csr(
-            Pt.indptr, Pt.indices, Pt.data, mdp.r, mdp.H, mdp.stationary
+            Pt.indptr, Pt.indices, Pt.data, mdp.r, mdp.H, mdp.stationary, check=False
         )
     else:
         Q, V = backward_induction_dense(mdp.P, mdp.r)
@@ -70,7 +70,7 @@ def evaluate_policy(mdp, policy) -> PolicyEvaluation:
     if mdp.is_sparse:
         Pt = mdp.P_sparse
         Q, V = policy_backward_csr(
-            Pt.indptr, Pt.indices, Pt.data, mdp.r, pi, H, mdp.stationary
+            Pt.indptr, Pt.indices, Pt.data, mdp.r, pi, H, mdp.stationary, check=False
         )
     else:
         Q, V = policy_backward_dense(mdp.P, mdp.r, pi)

@@ -131,9 +131,10 @@ def value_iteration(
     Guarantee: :math:`\|\hat V - V^*\|_\infty \le \mathrm{tol}/2`. Derivation (MacQueen 1966;
     Puterman 1994, Thm 6.6.6): for any U, W, with pi_U greedy for U,
     gamma P_{pi_W}(U - W) <= TU - TW <= gamma P_{pi_U}(U - W), so
-    gamma min(U - W) <= TU - TW <= gamma max(U - W) componentwise. Applied to U = T^j V_{k+1},
-    W = T^{j-1} V_{k+1} repeatedly: gamma^j min d_k <= T^{j+1} V_k - T^j V_k <= gamma^j max d_k,
-    and summing over j >= 1 (V* = V_{k+1} + sum_{j>=1} (T^{j+1} V_k - T^j V_k)):
+    gamma min(U - W) <= TU - TW <= gamma max(U - W) componentwise. Applied to U = T^j V_k,
+    W = T^{j-1} V_k for j = 1, 2, ... in turn (induction on j):
+    gamma^j min d_k <= T^{j+1} V_k - T^j V_k <= gamma^j max d_k, and summing over j >= 1
+    (V* = lim_n T^n V_k = V_{k+1} + sum_{j>=1} (T^{j+1} V_k - T^j V_k)):
 
     .. math:: V_{k+1} + \tfrac{\gamma}{1-\gamma}\min d_k \le V^*
               \le V_{k+1} + \tfrac{\gamma}{1-\gamma}\max d_k.

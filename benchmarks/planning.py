@@ -69,9 +69,12 @@ def bench_dense_backup(sizes, A, gamma, rng):
         P, r = random_dense(S, A, rng)
         V = rng.random(S)
         base = read_time(P)
+        base_par = read_time(P, parallel=True)
         Q_out, V_out = np.empty((S, A)), np.empty(S)
         res = {}
         res["mdplab"] = median_time(lambda: bellman.bellman_backup_dense(P, r, gamma, V, Q_out, V_out))
+        t_par = median_time(lambda: bellman.bellman_backup_dense(P, r, gamma, V, Q_out, V_out,
+                                                                 parallel=True))
         P2 = P.reshape(S * A, S)
         res["numpy matmul"] = median_time(lambda: (r + gamma * (P2 @ V).reshape(S, A)).max(axis=1))
         if qe is not None:
@@ -87,6 +90,10 @@ def bench_dense_backup(sizes, A, gamma, rng):
                          "median": fmt_time(t), "x read-P": ratio(t, base)})
         rows.append({"task": f"dense backup S={S} A={A}", "impl": "read P once",
                      "median": fmt_time(base), "x read-P": "1.00x"})
+        rows.append({"task": f"dense backup S={S} A={A}", "impl": "mdplab, 2 threads",
+                     "median": fmt_time(t_par), "x read-P": ratio(t_par, base_par) + " (of 2-thread read)"})
+        rows.append({"task": f"dense backup S={S} A={A}", "impl": "read P once, 2 threads",
+                     "median": fmt_time(base_par), "x read-P": "1.00x (2-thread)"})
         rows.append({"task": f"dense backup S={S} A={A}", "impl": "mdpsolver",
                      "median": "n/a", "x read-P": "no single-backup API"})
         del P
@@ -102,10 +109,14 @@ def bench_sparse_backup(sizes, A, k, gamma, rng):
         T, r = random_csr(S, A, k, rng)
         V = rng.random(S)
         base = read_time(T.data, T.indices, T.indptr)
+        base_par = read_time(T.data, T.indices, T.indptr, parallel=True)
         Q_out, V_out = np.empty((S, A)), np.empty(S)
         res = {}
+        # check=False: a SparseTransitions was validated at construction
         res["mdplab"] = median_time(lambda: bellman.bellman_backup_csr(
-            T.indptr, T.indices, T.data, r, gamma, V, Q_out, V_out))
+            T.indptr, T.indices, T.data, r, gamma, V, Q_out, V_out, check=False))
+        t_par = median_time(lambda: bellman.bellman_backup_csr(
+            T.indptr, T.indices, T.data, r, gamma, V, Q_out, V_out, check=False, parallel=True))
         M = T.to_scipy()
         res["scipy csr matvec"] = median_time(lambda: (r + gamma * (M @ V).reshape(S, A)).max(axis=1))
         if qe is not None:
@@ -121,6 +132,10 @@ def bench_sparse_backup(sizes, A, k, gamma, rng):
         for name, t in res.items():
             rows.append({"task": task, "impl": name, "median": fmt_time(t), "x read-P": ratio(t, base)})
         rows.append({"task": task, "impl": "read P once", "median": fmt_time(base), "x read-P": "1.00x"})
+        rows.append({"task": task, "impl": "mdplab, 2 threads", "median": fmt_time(t_par),
+                     "x read-P": ratio(t_par, base_par) + " (of 2-thread read)"})
+        rows.append({"task": task, "impl": "read P once, 2 threads", "median": fmt_time(base_par),
+                     "x read-P": "1.00x (2-thread)"})
     return rows
 
 

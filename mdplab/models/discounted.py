@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from .._validation import as_float_array, check_range, check_shape, readonly
+from .._validation import aligned_copy, as_float_array, check_range, check_shape, readonly
 from .finite_horizon import validate_reward_range, validate_rho, validate_transitions
 from .rewards import as_reward_distribution
 
@@ -60,7 +60,7 @@ class DiscountedMDP:
         self.r = readonly(r)
         self.rho = validate_rho(rho, S)
         self.P_sparse = sparse
-        self._P = readonly(dense) if dense is not None else None
+        self._P = readonly(aligned_copy(dense)) if dense is not None else None
         self._csr_cache = None
 
     @property

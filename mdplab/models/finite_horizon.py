@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import (
+    aligned_copy,
     as_float_array,
     check_positive_int,
     check_probability_rows,
@@ -136,6 +137,7 @@ class FiniteHorizonMDP:
         self.rho = validate_rho(rho, S)
         self.P_sparse = sparse
         if dense is not None:
+            dense = aligned_copy(dense)
             self._P = (
                 readonly(np.broadcast_to(readonly(dense), (H, S, A, S)))
                 if stationary

@@ -34,3 +34,13 @@ def test_distribution_name_is_stated():
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert 'name = "mdplab-theory"' in pyproject
     assert "mdplab-theory" in readme
+
+
+def test_readme_tour_runs():
+    """The README's python tour is executed as written."""
+    text = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert blocks, "the README has a python tour"
+    namespace: dict = {}
+    exec(compile(blocks[0], "README tour", "exec"), namespace)
+    assert namespace["sol"].value > 0

@@ -13,6 +13,8 @@ Needs the bench extra: pip install ".[bench]".
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import sys
 import time
 from pathlib import Path
@@ -170,8 +172,9 @@ def _solve_peers(mdp, V_star, tol):
                         (mdptb.PolicyIteration, {"eval_type": 0}),
                         (mdptb.PolicyIterationModified, {"epsilon": tol, "max_iter": 10**6})):
             def run(cls=cls, kw=kw):
-                m = cls(Pt, r, g, **kw)
-                m.run()
+                with contextlib.redirect_stdout(io.StringIO()):
+                    m = cls(Pt, r, g, **kw)
+                    m.run()
                 return np.asarray(m.V)
             t, V = timed(run)
             out.append((f"pymdptoolbox {cls.__name__}", t, V))
@@ -221,8 +224,9 @@ def bench_backward_induction(configs, rng):
             Pt = np.ascontiguousarray(P.transpose(1, 0, 2))
 
             def fh():
-                m = mdptb.FiniteHorizon(Pt, r, 1.0, H)
-                m.run()
+                with contextlib.redirect_stdout(io.StringIO()):  # its undiscounted warning
+                    m = mdptb.FiniteHorizon(Pt, r, 1.0, H)
+                    m.run()
 
             res["pymdptoolbox FiniteHorizon"] = median_time(fh)
         task = f"backward induction S={S} A={A} H={H}"

@@ -262,3 +262,14 @@ def test_kernel_wrappers_reject_bad_shapes_before_compiling():
                             np.array([0, 2, 1]))
     with pytest.raises(TypeError, match="P must be a real numeric array"):
         backward_induction_dense(np.full((1, 1, 1, 1), "x"), np.zeros((1, 1, 1)))
+
+
+@given(st.integers(1, 6), st.integers(1, 5), st.integers(0, 2**31 - 1))
+def test_greedy_actions_equals_numpy_argmax_with_ties(n, A, seed):
+    from mdplab.kernels import greedy_actions
+    from mdplab.kernels.reference import greedy_actions_ref
+
+    rng = np.random.default_rng(seed)
+    Q = rng.integers(0, 3, size=(2, n, A)).astype(float)  # many exact ties
+    np.testing.assert_array_equal(greedy_actions(Q), greedy_actions_ref(Q))
+    assert greedy_actions(Q).dtype == np.int64

@@ -653,3 +653,34 @@ def policy_backup_csr(
     else:
         _policy_backup_csr_stoch(indptr, indices, data, r, gamma, V, pol, V_out)
     return V_out
+
+
+# ----------------------------------------------------------------------------------------
+# greedy actions
+# ----------------------------------------------------------------------------------------
+@njit(cache=True)
+def _greedy_actions(Q2, out):
+    n, A = Q2.shape
+    for i in range(n):
+        best = Q2[i, 0]
+        arg = 0
+        for a in range(1, A):
+            if Q2[i, a] > best:  # strict: ties keep the lowest index
+                best = Q2[i, a]
+                arg = a
+        out[i] = arg
+
+
+def greedy_actions(Q: np.ndarray) -> np.ndarray:
+    """argmax over the last axis of Q (..., A) as int64 (...), ties to the lowest index.
+
+    Reference: ``np.argmax(Q, axis=-1)`` (:func:`mdplab.kernels.reference.greedy_actions_ref`).
+    A NaN in Q is never selected unless it is in column 0 (numpy would return the NaN's index);
+    the models reject NaN before any Q is computed.
+    """
+    Q = np.ascontiguousarray(Q, dtype=np.float64)
+    if Q.ndim < 1 or Q.shape[-1] < 1:
+        raise ValueError(f"Q must have a non-empty last (action) axis, got shape {Q.shape}")
+    out = np.empty(Q.shape[:-1], dtype=np.int64)
+    _greedy_actions(Q.reshape(-1, Q.shape[-1]), out.reshape(-1))
+    return out

@@ -107,3 +107,8 @@ def policy_backup_csr_ref(indptr, indices, data, r, gamma: float, V, policy) -> 
     S, A = r.shape
     Q = r + gamma * _csr_matvec(indptr, indices, data, V).reshape(S, A)
     return (_as_stochastic(policy, S, A) * Q).sum(axis=1)
+
+
+def greedy_actions_ref(Q: np.ndarray) -> np.ndarray:
+    """np.argmax over the last axis (first maximiser), int64."""
+    return np.argmax(Q, axis=-1).astype(np.int64)

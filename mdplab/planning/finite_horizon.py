@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..models.finite_horizon import FiniteHorizonMDP
-from ..models.policy import greedy, validate_policy
+from ..kernels.bellman import greedy_actions as greedy
+from ..models.policy import validate_policy
 from .results import FiniteHorizonSolution, PolicyEvaluation
 
 

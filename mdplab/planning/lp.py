@@ -6,7 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..models.discounted import DiscountedMDP
-from ..models.policy import greedy
+from ..kernels.bellman import greedy_actions as greedy
 from .results import DiscountedSolution
 from .value_iteration import BellmanOperators, require_discounted
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from .._validation import as_int_array, check_int_range, check_positive_int
 from ..models.discounted import DiscountedMDP
-from ..models.policy import greedy
+from ..kernels.bellman import greedy_actions as greedy
 from .discounted import evaluate_policy_discounted
 from .results import DiscountedSolution
 from .value_iteration import (

@@ -14,7 +14,7 @@ import numpy as np
 
 from .._validation import as_float_array, check_positive_int
 from ..models.discounted import DiscountedMDP
-from ..models.policy import greedy
+from ..kernels.bellman import greedy_actions as greedy
 from .results import DiscountedSolution
 
 

@@ -138,7 +138,9 @@ def check_range(arr: np.ndarray, name: str, low: float, high: float) -> None:
     bad = (arr < low) | (arr > high)
     if bad.any():
         idx = tuple(np.argwhere(bad)[0])
-        raise ValueError(f"{name}{_fmt_index(idx)} is {arr[idx]:.6g}; must lie in [{low:g}, {high:g}]")
+        raise ValueError(
+            f"{name}{_fmt_index(idx)} is {arr[idx]:.6g}; must lie in [{low:g}, {high:g}]"
+        )
 
 
 def check_shape(arr: np.ndarray, name: str, shape: tuple[int, ...]) -> None:

@@ -88,17 +88,19 @@ class DiscountedMDP:
         return (self._csr_cache @ V).reshape(self.S, self.A)
 
     def transition_matrix(self, policy_sa: np.ndarray) -> np.ndarray:
-        """P_pi[s, s'] = sum_a pi[s, a] P[s, a, s'] for a stochastic policy (S, A); dense (S, S)."""
+        """P_pi[s, s'] = sum_a pi[s, a] P[s, a, s'] for a stochastic policy (S, A).
+
+        Returns a dense (S, S) array, or a scipy.sparse matrix when the kernel is sparse.
+        """
         if self.P_sparse is None:
             return np.einsum("sa,sat->st", policy_sa, self._P)
         if self._csr_cache is None:
             self._csr_cache = self.P_sparse.to_scipy()
         import scipy.sparse as sp
 
-        W = sp.csr_matrix(
-            (policy_sa.reshape(-1), (np.repeat(np.arange(self.S), self.A), np.arange(self.S * self.A))),
-            shape=(self.S, self.S * self.A),
-        )
+        rows = np.repeat(np.arange(self.S), self.A)
+        cols = np.arange(self.S * self.A)
+        W = sp.csr_matrix((policy_sa.reshape(-1), (rows, cols)), shape=(self.S, self.S * self.A))
         return W @ self._csr_cache
 
     def to_finite_horizon(self, H: int) -> FiniteHorizonMDP:  # noqa: F821

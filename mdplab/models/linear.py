@@ -10,10 +10,10 @@ import numpy as np
 from .._validation import (
     PROB_NEG_TOL,
     PROB_SUM_TOL,
-    fmt_tol,
     as_float_array,
     check_positive_int,
     check_range,
+    fmt_tol,
     readonly,
 )
 from .finite_horizon import FiniteHorizonMDP, validate_reward_range, validate_rho

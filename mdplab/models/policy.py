@@ -34,7 +34,9 @@ def validate_policy(policy, H: int | None, S: int, A: int, name: str = "policy")
         check_int_range(pi, name, 0, A)
         if H is None:
             if pi.shape != (S,):
-                raise ValueError(f"{name} has shape {pi.shape}; a deterministic policy is (S,) = ({S},)")
+                raise ValueError(
+                    f"{name} has shape {pi.shape}; a deterministic policy is (S,) = ({S},)"
+                )
         else:
             if pi.shape == (S,):
                 pi = np.broadcast_to(pi, (H, S))
@@ -46,7 +48,9 @@ def validate_policy(policy, H: int | None, S: int, A: int, name: str = "policy")
     pi = as_float_array(policy, name)
     if H is None:
         if pi.shape != (S, A):
-            raise ValueError(f"{name} has shape {pi.shape}; a stochastic policy is (S, A) = ({S}, {A})")
+            raise ValueError(
+                f"{name} has shape {pi.shape}; a stochastic policy is (S, A) = ({S}, {A})"
+            )
     else:
         if pi.shape == (S, A):
             pi = np.broadcast_to(pi, (H, S, A))

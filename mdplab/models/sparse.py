@@ -15,9 +15,9 @@ import numpy as np
 from .._validation import (
     PROB_NEG_TOL,
     PROB_SUM_TOL,
-    fmt_tol,
     as_float_array,
     as_int_array,
+    fmt_tol,
     readonly,
 )
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..models.finite_horizon import FiniteHorizonMDP
 from ..kernels.bellman import greedy_actions as greedy
+from ..models.finite_horizon import FiniteHorizonMDP
 from ..models.policy import validate_policy
 from .results import FiniteHorizonSolution, PolicyEvaluation
 

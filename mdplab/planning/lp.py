@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ..models.discounted import DiscountedMDP
 from ..kernels.bellman import greedy_actions as greedy
+from ..models.discounted import DiscountedMDP
 from .results import DiscountedSolution
 from .value_iteration import BellmanOperators, require_discounted
 

@@ -8,8 +8,8 @@ import numbers
 import numpy as np
 
 from .._validation import as_int_array, check_int_range, check_positive_int
-from ..models.discounted import DiscountedMDP
 from ..kernels.bellman import greedy_actions as greedy
+from ..models.discounted import DiscountedMDP
 from .discounted import evaluate_policy_discounted
 from .results import DiscountedSolution
 from .value_iteration import (

@@ -13,8 +13,8 @@ import numbers
 import numpy as np
 
 from .._validation import as_float_array, check_positive_int
-from ..models.discounted import DiscountedMDP
 from ..kernels.bellman import greedy_actions as greedy
+from ..models.discounted import DiscountedMDP
 from .results import DiscountedSolution
 
 

@@ -106,7 +106,7 @@ def bench_dense_backup(sizes, A, gamma, rng):
                 lambda: ddp.bellman_operator(V)), BLAS_THREADS)
         if mdptb is not None:
             Pt = np.ascontiguousarray(P.transpose(1, 0, 2))
-            vi = mdptb.ValueIteration(Pt, r, gamma, epsilon=1e-6, max_iter=10)
+            vi = mdptb.MDP(Pt, r, gamma, None, 10)  # the base class: no iteration-bound set-up
             res["pymdptoolbox _bellmanOperator"] = (median_time(
                 lambda: vi._bellmanOperator(V)), BLAS_THREADS)
         task = f"dense backup S={S} A={A}"
@@ -150,7 +150,8 @@ def bench_sparse_backup(sizes, A, k, gamma, rng):
             # S = 1e5) under numpy 2, so the check is skipped; the kernel is what we time
             check, mdptoolbox.util.check = mdptoolbox.util.check, lambda *a, **k: None
             try:
-                vi = mdptb.ValueIteration(Pa, r, gamma, epsilon=1e-6, max_iter=10)
+                # the base class: ValueIteration's set-up slices every sparse column (minutes)
+                vi = mdptb.MDP(Pa, r, gamma, None, 10)
             finally:
                 mdptoolbox.util.check = check
             res["pymdptoolbox (csr per action)"] = (median_time(
@@ -178,6 +179,10 @@ def _solve_peers(mdp, V_star, tol):
     out.append(("mdplab policy_iteration", t, sol.V))
     t, sol = timed(lambda: planning.modified_policy_iteration(mdp, tol=2 * tol))
     out.append(("mdplab modified_policy_iteration", t, sol.V))
+    t, sol = timed(lambda: planning.value_iteration(mdp, tol=2 * tol, parallel=True))
+    out.append(("mdplab value_iteration parallel=True", t, sol.V))
+    t, sol = timed(lambda: planning.modified_policy_iteration(mdp, tol=2 * tol, parallel=True))
+    out.append(("mdplab modified_policy_iteration parallel=True", t, sol.V))
     if qe is not None:
         ddp = qe.DiscreteDP(r, P, g)
         # quantecon's epsilon: the returned policy is epsilon-optimal

@@ -236,3 +236,20 @@ def test_bad_arguments():
         solve_lp(mdp, solver="NOPE")
     with pytest.raises(TypeError, match="DiscountedMDP"):
         solve_lp(FiniteHorizonMDP(np.asarray(mdp.P), mdp.r, H=2))
+
+
+def test_parallel_solvers_are_bit_identical_to_serial():
+    from mdplab.planning import modified_policy_iteration, value_iteration
+
+    rng = np.random.default_rng(7)
+    S, A = 40, 3
+    P = rng.dirichlet(np.ones(S), size=(S, A))
+    mdp = DiscountedMDP(P, rng.random((S, A)), 0.9)
+    sparse = DiscountedMDP(SparseTransitions.from_dense(P), mdp.r, 0.9)
+    for m in (mdp, sparse):
+        for solve in (value_iteration, modified_policy_iteration):
+            a, b = solve(m, tol=1e-9), solve(m, tol=1e-9, parallel=True)
+            np.testing.assert_array_equal(a.V, b.V)
+            assert a.n_iter == b.n_iter
+    with pytest.raises(TypeError, match="parallel must be True or False"):
+        value_iteration(mdp, parallel="yes")

@@ -110,6 +110,7 @@ def modified_policy_iteration(
     tol: float = 1e-8,
     max_iter: int = 100_000,
     V0: np.ndarray | None = None,
+    parallel: bool = False,
 ) -> DiscountedSolution:
     r"""Modified policy iteration (Puterman & Shin 1978; Puterman 1994, Sec. 6.5).
 
@@ -136,6 +137,7 @@ def modified_policy_iteration(
     tol : float > 0, target sup-norm accuracy tol / 2.
     max_iter : int >= 1, maximum number of improvement steps.
     V0 : (S,) initial values.
+    parallel : run the optimal backups on all numba threads (bit-identical results).
 
     Returns
     -------
@@ -149,7 +151,7 @@ def modified_policy_iteration(
     S, A = mdp.shape
     gamma = mdp.gamma
     V = initial_values(V0, S, default=float(np.min(mdp.r)) / (1.0 - gamma))
-    ops = BellmanOperators(mdp)
+    ops = BellmanOperators(mdp, parallel=parallel)
     thresh = span_threshold(tol, gamma)
 
     Q = np.empty((S, A))

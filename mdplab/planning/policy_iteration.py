@@ -175,8 +175,9 @@ def modified_policy_iteration(
             break  # TV = T V_k and (d_max, d_min) still belong together
         pi = greedy(Q)
         V, TV = TV, V  # V <- T V_k; the old buffer is reused
+        T_pi = ops.policy_operator(pi) if m > 0 else None
         for _ in range(m):
-            ops.policy(V, pi, U)
+            T_pi(V, U)
             V, U = U, V
         n_policy += m
     V_hat, err = macqueen_midpoint(TV, d_max, d_min, gamma)

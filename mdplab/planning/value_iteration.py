@@ -92,6 +92,25 @@ class BellmanOperators:
         else:
             self._kb._policy_backup_csr_det(*self._csr, self.r, self.gamma, V, policy, V_out)
 
+    def policy_operator(self, policy: np.ndarray):
+        """T_pi for a fixed deterministic int64 policy (S,), for many applications.
+
+        Returns ``apply(V, V_out)`` computing V_out = r_pi + gamma P_pi V in place. For a
+        dense kernel P_pi (S, S) is gathered once into a contiguous block, so repeated
+        applications read S^2 cached floats instead of S scattered rows of P (the rows
+        and their dot products are the same, so the values equal :meth:`policy`'s).
+        """
+        kb = self._kb
+        if self._csr is not None:
+            csr, r, gamma = self._csr, self.r, self.gamma
+            return lambda V, V_out: kb._policy_backup_csr_det(*csr, r, gamma, V, policy, V_out)
+        rows = np.arange(self.S) * self.A + policy
+        P_pi = np.ascontiguousarray(self._P2[rows])
+        r_pi = np.ascontiguousarray(self.r[np.arange(self.S), policy][:, None])
+        zeros = np.zeros(self.S, dtype=np.int64)
+        gamma = self.gamma
+        return lambda V, V_out: kb._policy_backup_dense_det(P_pi, r_pi, gamma, V, zeros, V_out)
+
     def q_values(self, V: np.ndarray) -> np.ndarray:
         """Q = r + gamma P V, shape (S, A)."""
         Q = np.empty((self.S, self.A))
@@ -165,7 +184,10 @@ def value_iteration(
     V0 : (S,) initial values, default 0.
     parallel : run each backup on all numba threads (rows split across threads; the
         result is bit-identical to the serial one). Pays off for large kernels
-        (S*A*S >~ 1e6 or nnz >~ 1e6) on an otherwise idle machine.
+        (S*A*S >~ 1e6 or nnz >~ 1e6) on an otherwise idle machine. OpenBLAS's worker
+        threads busy-wait for a while after each numpy linear-algebra call and then
+        compete for the cores: measured on 2 cores, S=500, A=10, gamma=0.99, VI took
+        2.9 ms with parallel=True when idle, 5.4 ms right after a BLAS call (serial 5.4 ms).
 
     Returns
     -------

@@ -333,6 +333,18 @@ def _fh_rewards(r, H: int | None, S: int, A: int) -> np.ndarray:
     return r
 
 
+def _fh_csr_rewards(r, H) -> tuple[np.ndarray, int, int, int]:
+    """Rewards (H, S, A) or (S, A) of a finite-horizon CSR call, and (H, S, A)."""
+    r = _f64(r, "r")
+    if r.ndim not in (2, 3):
+        raise ValueError(f"r must be (H, S, A) or (S, A), got shape {r.shape}")
+    S, A = r.shape[-2:]
+    H = int(H)
+    if H < 1:
+        raise ValueError(f"H is {H}; must be >= 1")
+    return _fh_rewards(r, H, S, A), H, S, A
+
+
 def _check_csr(indptr, indices, data, n_rows: int, S: int, check: bool):
     """Types and shapes always (O(1)); with ``check`` also the O(nnz) content rules
     (indptr nondecreasing, successors in 0..S-1)."""
@@ -428,14 +440,7 @@ def backward_induction_csr(
 
     Reference: :func:`mdplab.kernels.reference.backward_induction_csr_ref`.
     """
-    r = _f64(r, "r")
-    if r.ndim not in (2, 3):
-        raise ValueError(f"r must be (H, S, A) or (S, A), got shape {r.shape}")
-    S, A = r.shape[-2:]
-    H = int(H)
-    if H < 1:
-        raise ValueError(f"H is {H}; must be >= 1")
-    r = _fh_rewards(r, H, S, A)
+    r, H, S, A = _fh_csr_rewards(r, H)
     n_rows = S * A if stationary else H * S * A
     indptr, indices, data = _check_csr(indptr, indices, data, n_rows, S, check)
     Q = np.empty((H, S, A))
@@ -479,14 +484,7 @@ def policy_backward_csr(
 
     Reference: :func:`mdplab.kernels.reference.policy_backward_csr_ref`.
     """
-    r = _f64(r, "r")
-    if r.ndim not in (2, 3):
-        raise ValueError(f"r must be (H, S, A) or (S, A), got shape {r.shape}")
-    S, A = r.shape[-2:]
-    H = int(H)
-    if H < 1:
-        raise ValueError(f"H is {H}; must be >= 1")
-    r = _fh_rewards(r, H, S, A)
+    r, H, S, A = _fh_csr_rewards(r, H)
     pi = _check_policy_fh(pi, H, S, A)
     n_rows = S * A if stationary else H * S * A
     indptr, indices, data = _check_csr(indptr, indices, data, n_rows, S, check)

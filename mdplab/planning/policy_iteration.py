@@ -18,6 +18,7 @@ from .value_iteration import (
     initial_values,
     macqueen_midpoint,
     require_discounted,
+    span_iterate,
     span_threshold,
 )
 
@@ -154,32 +155,8 @@ def modified_policy_iteration(
     ops = BellmanOperators(mdp, parallel=parallel)
     thresh = span_threshold(tol, gamma)
 
-    Q = np.empty((S, A))
-    TV = np.empty(S)
-    U = np.empty(S)
-    spans = np.empty(max_iter)
-    converged = False
-    d_max = d_min = 0.0
-    n = 0
-    n_policy = 0
-    while True:
-        ops.optimal(V, Q, TV)
-        d = TV - V
-        d_max, d_min = float(d.max()), float(d.min())
-        spans[n] = d_max - d_min
-        n += 1
-        if d_max - d_min <= thresh:
-            converged = True
-            break
-        if n == max_iter:
-            break  # TV = T V_k and (d_max, d_min) still belong together
-        pi = greedy(Q)
-        V, TV = TV, V  # V <- T V_k; the old buffer is reused
-        T_pi = ops.policy_operator(pi) if m > 0 else None
-        for _ in range(m):
-            T_pi(V, U)
-            V, U = U, V
-        n_policy += m
+    TV, d_max, d_min, spans, converged, n_policy = span_iterate(ops, V, m, thresh, max_iter)
+    n = spans.shape[0]
     V_hat, err = macqueen_midpoint(TV, d_max, d_min, gamma)
     Q = ops.q_values(V_hat)
     return DiscountedSolution(
@@ -191,5 +168,5 @@ def modified_policy_iteration(
         converged=converged,
         method="modified_policy_iteration",
         error_bound=float(err),
-        info={"span_history": spans[:n].copy(), "threshold": thresh, "n_policy_backups": n_policy},
+        info={"span_history": spans, "threshold": thresh, "n_policy_backups": n_policy},
     )

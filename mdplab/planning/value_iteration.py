@@ -118,6 +118,45 @@ class BellmanOperators:
         return Q
 
 
+def span_iterate(ops: BellmanOperators, V: np.ndarray, m: int, thresh: float, max_iter: int):
+    """The loop shared by value iteration (m = 0) and modified policy iteration.
+
+    Iteration k: Q = r + gamma P V_k, TV = max_a Q, d_k = TV - V_k; stop when
+    span(d_k) <= thresh or after ``max_iter`` backups; otherwise V_{k+1} = T_pi^m TV
+    with pi greedy w.r.t. Q (V_{k+1} = TV when m = 0).
+
+    Returns (TV, max d_k, min d_k, spans (n_iter,), converged, number of T_pi steps);
+    TV and d_k belong to the same, last, iteration.
+    """
+    S, A = ops.S, ops.A
+    V = V.copy()
+    Q = np.empty((S, A))
+    TV = np.empty(S)
+    U = np.empty(S)
+    spans = np.empty(max_iter)
+    converged = False
+    n = n_policy = 0
+    while True:
+        ops.optimal(V, Q, TV)
+        d = TV - V
+        d_max, d_min = float(d.max()), float(d.min())
+        spans[n] = d_max - d_min
+        n += 1
+        if d_max - d_min <= thresh:
+            converged = True
+            break
+        if n == max_iter:
+            break  # TV = T V_k and (d_max, d_min) still belong together
+        V, TV = TV, V  # V <- T V_k; the old buffer is reused
+        if m > 0:
+            T_pi = ops.policy_operator(greedy(Q))
+            for _ in range(m):
+                T_pi(V, U)
+                V, U = U, V
+            n_policy += m
+    return TV, d_max, d_min, spans[:n].copy(), converged, n_policy
+
+
 def span_threshold(tol: float, gamma: float) -> float:
     """tol (1 - gamma) / gamma: the span of T V - V below which MacQueen's midpoint is
     within tol/2 of V* (``inf`` when gamma = 0: one backup is exact)."""
@@ -206,25 +245,9 @@ def value_iteration(
     ops = BellmanOperators(mdp, parallel=parallel)
     thresh = span_threshold(tol, gamma)
 
-    Q = np.empty((S, A))
-    V_next = np.empty(S)
-    spans = np.empty(max_iter)
-    converged = False
-    d_max = d_min = 0.0
-    n = 0
-    while True:
-        ops.optimal(V, Q, V_next)
-        d = V_next - V
-        d_max, d_min = float(d.max()), float(d.min())
-        spans[n] = d_max - d_min
-        n += 1
-        if d_max - d_min <= thresh:
-            converged = True
-            break
-        if n == max_iter:
-            break  # V_next = T V and (d_max, d_min) still belong together
-        V, V_next = V_next, V
-    V_hat, err = macqueen_midpoint(V_next, d_max, d_min, gamma)
+    TV, d_max, d_min, spans, converged, _ = span_iterate(ops, V, 0, thresh, max_iter)
+    n = spans.shape[0]
+    V_hat, err = macqueen_midpoint(TV, d_max, d_min, gamma)
     Q = ops.q_values(V_hat)
     return DiscountedSolution(
         V=V_hat,
@@ -235,5 +258,5 @@ def value_iteration(
         converged=converged,
         method="value_iteration",
         error_bound=float(err),
-        info={"span_history": spans[:n].copy(), "threshold": thresh},
+        info={"span_history": spans, "threshold": thresh},
     )

@@ -155,6 +155,34 @@ def _backward_induction_dense(P2, stationary, r, Q, V):
 
 
 @njit(cache=True, fastmath=FASTMATH)
+def _max_rows_arg(r_h, q, Q_h, V_h, pi_h):
+    """_max_rows with gamma = 1 that also records the first maximiser in pi_h."""
+    S, A = r_h.shape
+    for s in range(S):
+        best = -np.inf
+        arg = 0
+        for a in range(A):
+            x = r_h[s, a] + q[s * A + a]
+            Q_h[s, a] = x
+            if x > best:  # strict: ties keep the lowest action
+                best = x
+                arg = a
+        V_h[s] = best
+        pi_h[s] = arg
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def _solve_dense(P2, stationary, r, Q, V, policy):
+    """_backward_induction_dense that also writes the greedy policy (H, S)."""
+    H, S, A = r.shape
+    n = S * A
+    q = np.empty(n)
+    for h in range(H - 1, -1, -1):
+        _dot_rows(P2, 0 if stationary else h * n, n, V[h + 1], q)
+        _max_rows_arg(r[h], q, Q[h], V[h], policy[h])
+
+
+@njit(cache=True, fastmath=FASTMATH)
 def _backward_induction_csr(indptr, indices, data, stationary, r, Q, V):
     H, S, A = r.shape
     n = S * A
@@ -418,6 +446,29 @@ def backward_induction_dense(P: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, 
     V = np.zeros((H + 1, S))
     _backward_induction_dense(P2, stationary, r, Q, V)
     return Q, V
+
+
+def kernel_arrays_dense(P: np.ndarray, r: np.ndarray):
+    """The arrays the dense finite-horizon kernels read: (rows of P, stationary, r (H,S,A)).
+
+    Planners compute them once per (immutable) model and pass them to :func:`solve_dense`.
+    """
+    P2, stationary, H, S, A = _fh_dense_args(P)
+    return P2, stationary, _fh_rewards(r, H, S, A)
+
+
+def solve_dense(P2: np.ndarray, stationary: bool, r: np.ndarray):
+    """Q* (H,S,A), V* (H+1,S) and the greedy policy (H,S) (ties to the lowest action) from
+    the output of :func:`kernel_arrays_dense`, in one compiled call.
+
+    Reference: :func:`mdplab.kernels.reference.backward_induction_ref` and ``np.argmax``.
+    """
+    H, S, A = r.shape
+    Q = np.empty((H, S, A))
+    V = np.zeros((H + 1, S))
+    policy = np.empty((H, S), dtype=np.int64)
+    _solve_dense(P2, stationary, r, Q, V, policy)
+    return Q, V, policy
 
 
 def backward_induction_csr(

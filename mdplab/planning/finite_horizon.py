@@ -7,12 +7,18 @@ iteration, no tolerance. Steps are 0-indexed, V[H] = 0.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
+from ..kernels.bellman import backward_induction_csr, kernel_arrays_dense, solve_dense
 from ..kernels.bellman import greedy_actions as greedy
 from ..models.finite_horizon import FiniteHorizonMDP
 from ..models.policy import validate_policy
 from .results import FiniteHorizonSolution, PolicyEvaluation
+
+#: kernel-ready arrays of each dense model, built on its first solve (models are immutable)
+_DENSE_ARGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _require_fh(mdp, fn: str) -> None:
@@ -34,16 +40,17 @@ def backward_induction(mdp: FiniteHorizonMDP) -> FiniteHorizonSolution:
     FiniteHorizonSolution with Q (H, S, A), V (H+1, S), policy (H, S), value = rho . V[0].
     """
     _require_fh(mdp, "backward_induction")
-    from ..kernels import backward_induction_csr, backward_induction_dense
-
     if mdp.is_sparse:
         Pt = mdp.P_sparse
         Q, V = backward_induction_csr(
             Pt.indptr, Pt.indices, Pt.data, mdp.r, mdp.H, mdp.stationary, check=False
         )
+        policy = greedy(Q)
     else:
-        Q, V = backward_induction_dense(mdp.P, mdp.r)
-    policy = greedy(Q)
+        args = _DENSE_ARGS.get(mdp)
+        if args is None:
+            args = _DENSE_ARGS[mdp] = kernel_arrays_dense(mdp.P, mdp.r)
+        Q, V, policy = solve_dense(*args)
     return FiniteHorizonSolution(Q=Q, V=V, policy=policy, value=float(mdp.rho @ V[0]))
 
 

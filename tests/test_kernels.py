@@ -273,3 +273,21 @@ def test_greedy_actions_equals_numpy_argmax_with_ties(n, A, seed):
     Q = rng.integers(0, 3, size=(2, n, A)).astype(float)  # many exact ties
     np.testing.assert_array_equal(greedy_actions(Q), greedy_actions_ref(Q))
     assert greedy_actions(Q).dtype == np.int64
+
+
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 4), st.booleans(),
+       st.integers(0, 2**31 - 1))
+def test_fused_policy_is_first_maximiser_with_ties(S, A, H, stationary, seed):
+    """backward_induction's policy (computed inside the kernel) = np.argmax(Q*), i.e. the
+    lowest optimal action, also when actions tie exactly (duplicated rows, grid rewards)."""
+    rng = np.random.default_rng(seed)
+    shape = (S, A) if stationary else (H, S, A)
+    P = rng.dirichlet(np.ones(S), size=shape)
+    P[..., -1, :] = P[..., 0, :]  # the last action duplicates the first: exact ties
+    r = rng.integers(0, 3, size=shape) / 2.0
+    r[..., -1] = r[..., 0]
+    mdp = FiniteHorizonMDP(P, r, H=H)
+    sol = backward_induction(mdp)
+    np.testing.assert_array_equal(sol.policy, np.argmax(sol.Q, axis=-1))
+    Q_ref, V_ref = ref.backward_induction_ref(np.asarray(mdp.P), np.asarray(mdp.r))
+    np.testing.assert_allclose(sol.Q, Q_ref, rtol=0, atol=1e-12)

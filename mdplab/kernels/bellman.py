@@ -147,11 +147,7 @@ def _mean_rows(r_h, q, pi_h, Q_h, V_h):
 def _backward_induction_dense(P2, stationary, r, Q, V):
     """Optimal backward induction; P2 is (S*A, S) if stationary else (H*S*A, S)."""
     H, S, A = r.shape
-    n = S * A
-    q = np.empty(n)
-    for h in range(H - 1, -1, -1):
-        _dot_rows(P2, 0 if stationary else h * n, n, V[h + 1], q)
-        _max_rows(r[h], 1.0, q, Q[h], V[h])
+    _solve_dense(P2, stationary, r, Q, V, np.empty((H, S), dtype=np.int64))
 
 
 @njit(cache=True, fastmath=FASTMATH)

@@ -16,9 +16,9 @@ from .value_iteration import (
     BellmanOperators,
     check_tol,
     initial_values,
-    macqueen_midpoint,
     require_discounted,
     span_iterate,
+    span_solution,
     span_threshold,
 )
 
@@ -156,17 +156,6 @@ def modified_policy_iteration(
     thresh = span_threshold(tol, gamma)
 
     TV, d_max, d_min, spans, converged, n_policy = span_iterate(ops, V, m, thresh, max_iter)
-    n = spans.shape[0]
-    V_hat, err = macqueen_midpoint(TV, d_max, d_min, gamma)
-    Q = ops.q_values(V_hat)
-    return DiscountedSolution(
-        V=V_hat,
-        Q=Q,
-        policy=greedy(Q),
-        value=float(mdp.rho @ V_hat),
-        n_iter=n,
-        converged=converged,
-        method="modified_policy_iteration",
-        error_bound=float(err),
-        info={"span_history": spans, "threshold": thresh, "n_policy_backups": n_policy},
-    )
+    return span_solution(mdp, ops, TV, d_max, d_min, spans, converged,
+                         "modified_policy_iteration",
+                         {"threshold": thresh, "n_policy_backups": n_policy})

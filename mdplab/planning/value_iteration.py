@@ -157,6 +157,24 @@ def span_iterate(ops: BellmanOperators, V: np.ndarray, m: int, thresh: float, ma
     return TV, d_max, d_min, spans[:n].copy(), converged, n_policy
 
 
+def span_solution(mdp, ops, TV, d_max, d_min, spans, converged, method, info):
+    """The DiscountedSolution of a span-stopped loop: MacQueen's midpoint of TV and its
+    certified error, Q and the greedy policy at that midpoint."""
+    V_hat, err = macqueen_midpoint(TV, d_max, d_min, mdp.gamma)
+    Q = ops.q_values(V_hat)
+    return DiscountedSolution(
+        V=V_hat,
+        Q=Q,
+        policy=greedy(Q),
+        value=float(mdp.rho @ V_hat),
+        n_iter=int(spans.shape[0]),
+        converged=converged,
+        method=method,
+        error_bound=float(err),
+        info={"span_history": spans, **info},
+    )
+
+
 def span_threshold(tol: float, gamma: float) -> float:
     """tol (1 - gamma) / gamma: the span of T V - V below which MacQueen's midpoint is
     within tol/2 of V* (``inf`` when gamma = 0: one backup is exact)."""
@@ -246,17 +264,5 @@ def value_iteration(
     thresh = span_threshold(tol, gamma)
 
     TV, d_max, d_min, spans, converged, _ = span_iterate(ops, V, 0, thresh, max_iter)
-    n = spans.shape[0]
-    V_hat, err = macqueen_midpoint(TV, d_max, d_min, gamma)
-    Q = ops.q_values(V_hat)
-    return DiscountedSolution(
-        V=V_hat,
-        Q=Q,
-        policy=greedy(Q),
-        value=float(mdp.rho @ V_hat),
-        n_iter=n,
-        converged=converged,
-        method="value_iteration",
-        error_bound=float(err),
-        info={"span_history": spans, "threshold": thresh},
-    )
+    return span_solution(mdp, ops, TV, d_max, d_min, spans, converged, "value_iteration",
+                         {"threshold": thresh})

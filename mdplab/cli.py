@@ -4,6 +4,8 @@
     mdplab solve NAME [--param k=v ...] [--json]
                                         exact solution of an instance: V*(rho), the optimal
                                         policy's first steps, the smallest gap and C_cov
+    mdplab check [--paper KEY] [--claim ID] [--budget quick|full] [--jobs N] [--mutants]
+                                        run the papers' claims; exit 1 if one fails
 """
 
 from __future__ import annotations
@@ -119,14 +121,32 @@ def main(argv: list[str] | None = None) -> int:
         help="instance parameter (repeatable), e.g. --param n_states=10",
     )
     p_solve.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p_check = sub.add_parser("check", help="run the claims (theorems as numerical checks)")
+    p_check.add_argument("--paper", help="only this paper's claims (a proofs_checks module)")
+    p_check.add_argument("--claim", help="only this claim id")
+    p_check.add_argument("--budget", choices=["quick", "full"], default="quick",
+                         help="quick: seconds per claim (CI); full: minutes per claim")
+    p_check.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    p_check.add_argument("--mutants", action="store_true",
+                         help="run the planted bugs instead and print the catch rate")
+    p_check.add_argument("--out", default="reports",
+                         help="folder for the markdown and JSON reports (default: reports)")
     args = parser.parse_args(argv)
 
     from . import envs
 
     if args.command == "list":
+        print("Instances (mdplab solve NAME):")
         for entry in envs.list_envs():
             print(entry if isinstance(entry, str) else _format_env_entry(entry))
+        from .claims import discover
+
+        print("\nClaims (mdplab check --claim ID):")
+        for claim in discover():
+            print(f"{claim.id:<40} {claim.statement}")
         return 0
+    if args.command == "check":
+        return _check(args)
     if args.command == "solve":
         params = _parse_params(args.param)
         try:
@@ -140,6 +160,46 @@ def main(argv: list[str] | None = None) -> int:
             _print_summary(summary)
         return 0
     return 2  # pragma: no cover
+
+
+def _check(args) -> int:
+    from pathlib import Path
+
+    from .claims import (
+        discover,
+        format_table,
+        run_claims,
+        run_mutants,
+        select,
+        table_rows,
+        write_reports,
+    )
+
+    if args.jobs < 1:
+        print(f"mdplab check: --jobs is {args.jobs}; must be >= 1", file=sys.stderr)
+        return 2
+    try:
+        claims = select(discover(), paper=args.paper, claim_id=args.claim)
+    except ValueError as exc:
+        print(f"mdplab check: {exc}", file=sys.stderr)
+        return 2
+    runner = run_mutants if args.mutants else run_claims
+    evidence = runner(claims, budget=args.budget, jobs=args.jobs)
+    print(format_table(table_rows(claims, evidence)))
+    stem = f"{'mutants' if args.mutants else 'claims'}-{args.budget}"
+    md, js = write_reports(claims, evidence, Path(args.out), stem=stem)
+    if args.mutants:
+        caught = sum(not e.passed for e in evidence)
+        print(f"\nmutants caught: {caught}/{len(evidence)}"
+              f" ({100.0 * caught / max(len(evidence), 1):.0f}%)")
+        ok = caught == len(evidence)
+    else:
+        failed = [e.claim_id for e in evidence if not e.passed]
+        print(f"\n{len(evidence) - len(failed)} passed, {len(failed)} failed"
+              + (f": {', '.join(failed)}" if failed else ""))
+        ok = not failed
+    print(f"reports: {md}, {js}")
+    return 0 if ok else 1
 
 
 def _format_env_entry(entry) -> str:

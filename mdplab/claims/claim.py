@@ -1,0 +1,124 @@
+"""Claims: a theorem or lemma as a runnable numerical check (DESIGN.md layer 7).
+
+A :class:`Claim` names the functions it holds to the statement (its *implementation*,
+e.g. ``{"occupancy_measure": planning.occupancy_measure}``) and a ``check`` that calls
+them through a namespace. A *mutant* replaces some of them with a deliberately broken
+variant (pessimism flipped, a bonus halved, a count off by one); the claim's check must
+fail on every mutant, which is how we know the check can fail at all.
+"""
+
+from __future__ import annotations
+
+import time
+import types
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+BUDGETS = ("quick", "full")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The outcome of one run of a claim's check.
+
+    Attributes
+    ----------
+    claim_id, budget, mutant : what was run (``mutant`` is None for the real code).
+    statistic : the measured number (e.g. a max deviation, a failure rate, a slope).
+    bound : the bound or target the statistic is compared with.
+    relation : how they are compared, e.g. ``"<="`` or ``"in"``, for the report.
+    passed : the verdict.
+    interval : a confidence interval for a random statistic, else None.
+    details : anything else worth reporting (sizes, p-values, seeds).
+    seconds : wall time of the run.
+    """
+
+    claim_id: str
+    budget: str
+    passed: bool
+    statistic: float
+    bound: float
+    relation: str = "<="
+    interval: tuple[float, float] | None = None
+    details: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    mutant: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One numerical claim of one paper.
+
+    Parameters
+    ----------
+    id : unique, e.g. ``"foundations.pdl"``.
+    paper : the key of the paper (the proofs_checks module name).
+    statement : one line, in words and symbols.
+    source : authors, year, arXiv id, theorem or equation.
+    check : ``check(budget, rng, impl) -> dict`` with keys ``statistic``, ``bound``,
+        ``passed`` and optionally ``relation``, ``interval``, ``details``. ``impl`` is a
+        namespace holding ``implementation`` (with a mutant's replacements applied).
+    implementation : name -> the real function the check calls.
+    mutants : mutant name -> {implementation name -> broken replacement}.
+    false_alarm : the probability that the check fails although the claim holds
+        (0 for exact checks), as stated by its statistical test.
+    """
+
+    id: str
+    paper: str
+    statement: str
+    source: str
+    check: Callable[..., dict]
+    implementation: Mapping[str, Callable]
+    mutants: Mapping[str, Mapping[str, Callable]] = field(default_factory=dict)
+    false_alarm: float = 0.0
+
+    def __post_init__(self):
+        for name, overrides in self.mutants.items():
+            unknown = set(overrides) - set(self.implementation)
+            if unknown:
+                raise ValueError(
+                    f"claim {self.id}: mutant {name!r} replaces {sorted(unknown)}, which the "
+                    f"check does not use (it uses {sorted(self.implementation)})"
+                )
+
+    def default_seed(self) -> int:
+        """A fixed seed derived from the id, so every run of the suite is the same."""
+        return zlib.crc32(self.id.encode())
+
+    def run(self, budget: str = "quick", rng=None, mutant: str | None = None) -> Evidence:
+        """Run the check (on the real code, or on ``mutant``) and return its Evidence."""
+        if budget not in BUDGETS:
+            raise ValueError(f"budget is {budget!r}; must be one of {BUDGETS}")
+        funcs = dict(self.implementation)
+        if mutant is not None:
+            if mutant not in self.mutants:
+                raise ValueError(
+                    f"claim {self.id} has no mutant {mutant!r}; it has {sorted(self.mutants)}"
+                )
+            funcs.update(self.mutants[mutant])
+        if rng is None:
+            rng = np.random.default_rng(self.default_seed())
+        elif not isinstance(rng, np.random.Generator):
+            rng = np.random.default_rng(rng)
+        t0 = time.perf_counter()
+        out = self.check(budget, rng, types.SimpleNamespace(**funcs))
+        seconds = time.perf_counter() - t0
+        missing = {"statistic", "bound", "passed"} - set(out)
+        if missing:
+            raise TypeError(f"claim {self.id}: check returned no {sorted(missing)}")
+        return Evidence(
+            claim_id=self.id,
+            budget=budget,
+            passed=bool(out["passed"]),
+            statistic=float(out["statistic"]),
+            bound=float(out["bound"]),
+            relation=out.get("relation", "<="),
+            interval=out.get("interval"),
+            details=dict(out.get("details", {})),
+            seconds=seconds,
+            mutant=mutant,
+        )

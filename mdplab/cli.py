@@ -6,6 +6,10 @@
                                         policy's first steps, the smallest gap and C_cov
     mdplab check [--paper KEY] [--claim ID] [--budget quick|full] [--jobs N] [--mutants]
                                         run the papers' claims; exit 1 if one fails
+    mdplab run EXPERIMENT [--quick] [--jobs N] [--fresh] [--out DIR]
+                                        run an experiment's sweep (resumable), write its
+                                        table and figure into paper_figs/
+    mdplab figs [--quick] [--jobs N]    every experiment
 """
 
 from __future__ import annotations
@@ -131,8 +135,19 @@ def main(argv: list[str] | None = None) -> int:
                          help="run the planted bugs instead and print the catch rate")
     p_check.add_argument("--out", default="reports",
                          help="folder for the markdown and JSON reports (default: reports)")
+    for cmd, help_ in (("run", "run one experiment"), ("figs", "run every experiment")):
+        p = sub.add_parser(cmd, help=help_)
+        if cmd == "run":
+            p.add_argument("experiment")
+        p.add_argument("--quick", action="store_true", help="the small grid (CI)")
+        p.add_argument("--jobs", type=int, default=None,
+                       help="worker processes (default: all cores; 1 runs serially)")
+        p.add_argument("--fresh", action="store_true", help="forget stored cells first")
+        p.add_argument("--out", default="paper_figs", help="output folder (default paper_figs)")
     args = parser.parse_args(argv)
 
+    if args.command in ("run", "figs"):
+        return _run_experiments(args)
     from . import envs
 
     if args.command == "list":
@@ -160,6 +175,45 @@ def main(argv: list[str] | None = None) -> int:
             _print_summary(summary)
         return 0
     return 2  # pragma: no cover
+
+
+def discover_experiments(package: str = "experiments") -> dict:
+    """NAME -> module for every module of ``package`` that defines run_cell."""
+    import importlib
+    import pkgutil
+
+    pkg = importlib.import_module(package)
+    found = {}
+    for mod in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{package}.{mod.name}")
+        if hasattr(module, "run_cell"):
+            found[module.NAME] = module
+    return found
+
+
+def _run_experiments(args) -> int:
+    from .experiments import run_experiment
+
+    if args.jobs is not None and args.jobs < 1:
+        print(f"mdplab {args.command}: --jobs is {args.jobs}; must be >= 1", file=sys.stderr)
+        return 2
+    experiments = discover_experiments()
+    if args.command == "run":
+        if args.experiment not in experiments:
+            print(f"mdplab run: no experiment {args.experiment!r}; the experiments are "
+                  f"{sorted(experiments)}", file=sys.stderr)
+            return 2
+        experiments = {args.experiment: experiments[args.experiment]}
+    failed = 0
+    for name, module in experiments.items():
+        backend = "serial" if args.jobs == 1 else "joblib"
+        summary = run_experiment(module, quick=args.quick, backend=backend, jobs=args.jobs,
+                                 fresh=args.fresh, out_dir=args.out)
+        print(f"{name}: {summary.n_cells} cells ({summary.n_skipped} already done, "
+              f"{summary.n_run} run, {summary.n_failed} failed) -> {summary.csv_path}"
+              + "".join(f", {p}" for p in summary.figure_paths))
+        failed += summary.n_failed
+    return 1 if failed else 0
 
 
 def _check(args) -> int:

@@ -31,8 +31,8 @@ def backward_induction_ref(P: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np
     return Q, V
 
 
-def backward_induction_csr_ref(indptr, indices, data, r, H: int, stationary: bool):
-    """Backward induction over CSR rows (s,a) (stationary) or (h,s,a); r (H,S,A)."""
+def _csr_backward_ref(indptr, indices, data, r, H: int, stationary: bool, value_of_q):
+    """Backward pass over CSR rows: Q_h = r_h + P_h V_{h+1}, V_h = value_of_q(h, Q_h)."""
     r = np.broadcast_to(r, (H,) + np.shape(r)[-2:])
     _, S, A = r.shape
     Q = np.empty((H, S, A))
@@ -42,8 +42,14 @@ def backward_induction_csr_ref(indptr, indices, data, r, H: int, stationary: boo
         pv = _csr_matvec(indptr, indices, data, V[h + 1])
         pv = pv if stationary else pv[h * n:(h + 1) * n]
         Q[h] = r[h] + pv.reshape(S, A)
-        V[h] = Q[h].max(axis=1)
+        V[h] = value_of_q(h, Q[h])
     return Q, V
+
+
+def backward_induction_csr_ref(indptr, indices, data, r, H: int, stationary: bool):
+    """Backward induction over CSR rows (s,a) (stationary) or (h,s,a); r (H,S,A)."""
+    return _csr_backward_ref(indptr, indices, data, r, H, stationary,
+                             lambda h, Q_h: Q_h.max(axis=1))
 
 
 def policy_backward_ref(P: np.ndarray, r: np.ndarray, pi: np.ndarray):
@@ -59,18 +65,9 @@ def policy_backward_ref(P: np.ndarray, r: np.ndarray, pi: np.ndarray):
 
 def policy_backward_csr_ref(indptr, indices, data, r, pi, H: int, stationary: bool):
     """:func:`policy_backward_ref` over CSR rows."""
-    r = np.broadcast_to(r, (H,) + np.shape(r)[-2:])
-    pi = np.broadcast_to(pi, r.shape)
-    _, S, A = r.shape
-    Q = np.empty((H, S, A))
-    V = np.zeros((H + 1, S))
-    n = S * A
-    for h in range(H - 1, -1, -1):
-        pv = _csr_matvec(indptr, indices, data, V[h + 1])
-        pv = pv if stationary else pv[h * n:(h + 1) * n]
-        Q[h] = r[h] + pv.reshape(S, A)
-        V[h] = (pi[h] * Q[h]).sum(axis=1)
-    return Q, V
+    pi = np.broadcast_to(pi, (H,) + np.shape(r)[-2:])
+    return _csr_backward_ref(indptr, indices, data, r, H, stationary,
+                             lambda h, Q_h: (pi[h] * Q_h).sum(axis=1))
 
 
 def bellman_backup_ref(P: np.ndarray, r: np.ndarray, gamma: float, V: np.ndarray):

@@ -10,6 +10,9 @@
                                         run an experiment's sweep (resumable), write its
                                         table and figure into paper_figs/
     mdplab figs [--quick] [--jobs N]    every experiment
+
+check, run and figs also take --scheduler tcp://host:port (an existing Dask cluster) or
+--dask-local N (a Dask LocalCluster of N worker processes) instead of --jobs.
 """
 
 from __future__ import annotations
@@ -130,11 +133,13 @@ def main(argv: list[str] | None = None) -> int:
     p_check.add_argument("--claim", help="only this claim id")
     p_check.add_argument("--budget", choices=["quick", "full"], default="quick",
                          help="quick: seconds per claim (CI); full: minutes per claim")
-    p_check.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    p_check.add_argument("--jobs", type=int, default=None,
+                         help="worker processes (default 1)")
     p_check.add_argument("--mutants", action="store_true",
                          help="run the planted bugs instead and print the catch rate")
     p_check.add_argument("--out", default="reports",
                          help="folder for the markdown and JSON reports (default: reports)")
+    _add_dask_options(p_check)
     for cmd, help_ in (("run", "run one experiment"), ("figs", "run every experiment")):
         p = sub.add_parser(cmd, help=help_)
         if cmd == "run":
@@ -144,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
                        help="worker processes (default: all cores; 1 runs serially)")
         p.add_argument("--fresh", action="store_true", help="forget stored cells first")
         p.add_argument("--out", default="paper_figs", help="output folder (default paper_figs)")
+        _add_dask_options(p)
     args = parser.parse_args(argv)
 
     if args.command in ("run", "figs"):
@@ -177,6 +183,31 @@ def main(argv: list[str] | None = None) -> int:
     return 2  # pragma: no cover
 
 
+def _add_dask_options(parser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--scheduler", metavar="ADDR",
+                       help="run on the Dask cluster at this address, e.g. tcp://10.0.0.5:8786")
+    group.add_argument("--dask-local", type=int, metavar="N", dest="dask_local",
+                       help="start a Dask LocalCluster of N worker processes and run on it")
+
+
+def _backend_options(args) -> dict:
+    """backend/jobs/scheduler/dask_workers from --jobs, --scheduler and --dask-local."""
+    if args.dask_local is not None and args.dask_local < 1:
+        raise ValueError(f"--dask-local is {args.dask_local}; must be >= 1")
+    if args.jobs is not None and args.jobs < 1:
+        raise ValueError(f"--jobs is {args.jobs}; must be >= 1")
+    if args.scheduler is not None or args.dask_local is not None:
+        if args.jobs is not None:
+            raise ValueError("--jobs cannot be combined with --scheduler or --dask-local "
+                             "(the cluster decides the parallelism)")
+        return dict(backend="dask", jobs=None, scheduler=args.scheduler,
+                    dask_workers=args.dask_local)
+    jobs = args.jobs if args.jobs is not None or args.command != "check" else 1
+    return dict(backend="serial" if jobs == 1 else "joblib", jobs=jobs, scheduler=None,
+                dask_workers=None)
+
+
 def discover_experiments(package: str = "experiments") -> dict:
     """NAME -> module for every module of ``package`` that defines run_cell."""
     import importlib
@@ -194,8 +225,10 @@ def discover_experiments(package: str = "experiments") -> dict:
 def _run_experiments(args) -> int:
     from .experiments import run_experiment
 
-    if args.jobs is not None and args.jobs < 1:
-        print(f"mdplab {args.command}: --jobs is {args.jobs}; must be >= 1", file=sys.stderr)
+    try:
+        options = _backend_options(args)
+    except ValueError as exc:
+        print(f"mdplab {args.command}: {exc}", file=sys.stderr)
         return 2
     experiments = discover_experiments()
     if args.command == "run":
@@ -206,9 +239,8 @@ def _run_experiments(args) -> int:
         experiments = {args.experiment: experiments[args.experiment]}
     failed = 0
     for name, module in experiments.items():
-        backend = "serial" if args.jobs == 1 else "joblib"
-        summary = run_experiment(module, quick=args.quick, backend=backend, jobs=args.jobs,
-                                 fresh=args.fresh, out_dir=args.out)
+        summary = run_experiment(module, quick=args.quick, fresh=args.fresh, out_dir=args.out,
+                                 **options)
         print(f"{name}: {summary.n_cells} cells ({summary.n_skipped} already done, "
               f"{summary.n_run} run, {summary.n_failed} failed) -> {summary.csv_path}"
               + "".join(f", {p}" for p in summary.figure_paths))
@@ -229,16 +261,15 @@ def _check(args) -> int:
         write_reports,
     )
 
-    if args.jobs < 1:
-        print(f"mdplab check: --jobs is {args.jobs}; must be >= 1", file=sys.stderr)
-        return 2
     try:
+        options = _backend_options(args)
         claims = select(discover(), paper=args.paper, claim_id=args.claim)
     except ValueError as exc:
         print(f"mdplab check: {exc}", file=sys.stderr)
         return 2
     runner = run_mutants if args.mutants else run_claims
-    evidence = runner(claims, budget=args.budget, jobs=args.jobs)
+    evidence = runner(claims, budget=args.budget, jobs=options["jobs"] or 1,
+                      scheduler=options["scheduler"], dask_workers=options["dask_workers"])
     print(format_table(table_rows(claims, evidence)))
     stem = f"{'mutants' if args.mutants else 'claims'}-{args.budget}"
     md, js = write_reports(claims, evidence, Path(args.out), stem=stem)

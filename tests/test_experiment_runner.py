@@ -85,7 +85,9 @@ def test_csv_is_tidy_and_the_store_is_one_row_per_cell(tmp_path):
 
 
 def test_bad_backend_is_a_clear_error(tmp_path):
-    with pytest.raises(ValueError, match="backend is 'dask'"):
+    with pytest.raises(ValueError, match="backend is 'ray'"):
+        run_experiment(_toy(), backend="ray", out_dir=tmp_path, progress=False)
+    with pytest.raises(ValueError, match="exactly one of scheduler"):
         run_experiment(_toy(), backend="dask", out_dir=tmp_path, progress=False)
 
 

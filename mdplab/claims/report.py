@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+from .._parallel import map_ordered
 from .claim import Claim, Evidence
 
 
@@ -13,26 +14,33 @@ def _run_one(claim: Claim, budget: str, mutant: str | None) -> Evidence:
     return claim.run(budget, mutant=mutant)
 
 
-def run_claims(claims: list[Claim], budget: str = "quick", jobs: int = 1) -> list[Evidence]:
+def run_claims(claims: list[Claim], budget: str = "quick", jobs: int = 1,
+               scheduler: str | None = None, dask_workers: int | None = None) -> list[Evidence]:
     """Run every claim on the real code (each with its own fixed seed).
 
-    ``jobs > 1`` runs claims in joblib worker processes; the results do not depend on
-    ``jobs`` because each claim's seed comes from its id, not from the order of execution.
+    ``jobs > 1`` runs claims in joblib worker processes; ``scheduler='tcp://host:port'``
+    (or ``dask_workers=N``, a LocalCluster) runs them on Dask. The evidence does not depend
+    on the backend because each claim's seed comes from its id, not from the order of
+    execution; it is returned in the order of ``claims``.
     """
-    return _run([(c, None) for c in claims], budget, jobs)
+    return _run([(c, None) for c in claims], budget, jobs, scheduler, dask_workers)
 
 
-def run_mutants(claims: list[Claim], budget: str = "quick", jobs: int = 1) -> list[Evidence]:
+def run_mutants(claims: list[Claim], budget: str = "quick", jobs: int = 1,
+                scheduler: str | None = None, dask_workers: int | None = None) -> list[Evidence]:
     """Run every claim on each of its mutants; a mutant is *caught* when its run fails."""
-    return _run([(c, m) for c in claims for m in c.mutants], budget, jobs)
+    return _run([(c, m) for c in claims for m in c.mutants], budget, jobs, scheduler,
+                dask_workers)
 
 
-def _run(tasks, budget, jobs):
-    if jobs == 1 or len(tasks) <= 1:
-        return [_run_one(c, budget, m) for c, m in tasks]
-    from joblib import Parallel, delayed
-
-    return Parallel(n_jobs=jobs)(delayed(_run_one)(c, budget, m) for c, m in tasks)
+def _run(tasks, budget, jobs, scheduler, dask_workers):
+    if scheduler is not None or dask_workers is not None:
+        backend = "dask"
+    else:
+        backend = "serial" if jobs == 1 or len(tasks) <= 1 else "joblib"
+    return map_ordered(_run_one, [(c, budget, m) for c, m in tasks], backend=backend,
+                       jobs=None if backend != "joblib" else jobs, scheduler=scheduler,
+                       dask_workers=dask_workers)
 
 
 def _fmt(x: float) -> str:

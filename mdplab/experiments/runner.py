@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._parallel import check_backend, map_unordered
 from .store import CellStore, config_hash
 
 
@@ -59,14 +60,17 @@ def _run_cell(run_cell, config: dict, replicate: int, seed: int):
 
 
 def run_experiment(experiment, *, quick: bool = False, backend: str = "serial",
-                   jobs: int | None = None, fresh: bool = False,
+                   jobs: int | None = None, scheduler: str | None = None,
+                   dask_workers: int | None = None, fresh: bool = False,
                    store: CellStore | str | Path | None = None,
                    out_dir: str | Path | None = "paper_figs", progress: bool = True) -> RunSummary:
     """Run every unfinished cell of ``experiment`` and write its table (and figure).
 
     Parameters
     ----------
-    backend : 'serial' or 'joblib' (worker processes; ``jobs`` defaults to all cores).
+    backend : 'serial', 'joblib' (``jobs`` worker processes, default all cores) or 'dask'
+        (an existing cluster at ``scheduler='tcp://host:port'``, or a LocalCluster of
+        ``dask_workers`` processes started for this run). Every backend gives the same table.
     fresh : forget the stored cells of this experiment first.
     store : the cell store (default: ``<out_dir>/.cells.sqlite``, or a temporary path when
         ``out_dir`` is None).
@@ -74,8 +78,7 @@ def run_experiment(experiment, *, quick: bool = False, backend: str = "serial",
         ``.pdf`` go; None writes nothing.
     """
     name = experiment.NAME
-    if backend not in ("serial", "joblib"):
-        raise ValueError(f"backend is {backend!r}; must be 'serial' or 'joblib'")
+    check_backend(backend, jobs=jobs, scheduler=scheduler, dask_workers=dask_workers)
     if store is None:
         base = Path(out_dir) if out_dir is not None else Path(".")
         store = base / ".cells.sqlite"
@@ -91,14 +94,9 @@ def run_experiment(experiment, *, quick: bool = False, backend: str = "serial",
     pending = [(c, i) for c, i in cells if (config_hash(c), i) not in done]
     tasks = [(c, i, cell_seed(experiment.BASE_SEED, c, i)) for c, i in pending]
 
-    if backend == "serial" or len(tasks) <= 1:
-        results = (_run_cell(experiment.run_cell, c, i, s) for c, i, s in tasks)
-    else:
-        from joblib import Parallel, delayed
-
-        results = Parallel(n_jobs=jobs or -1, return_as="generator_unordered")(
-            delayed(_run_cell)(experiment.run_cell, c, i, s) for c, i, s in tasks
-        )
+    results = map_unordered(_run_cell, [(experiment.run_cell, c, i, s) for c, i, s in tasks],
+                            backend=backend, jobs=jobs, scheduler=scheduler,
+                            dask_workers=dask_workers)
     if progress and tasks:
         from tqdm.auto import tqdm
 

@@ -9,6 +9,7 @@
     mdplab run EXPERIMENT [--quick] [--jobs N] [--fresh] [--out DIR]
                                         run an experiment's sweep (resumable), write its
                                         table and figure into paper_figs/
+                                        (paper_figs/quick/ with --quick)
     mdplab figs [--quick] [--jobs N]    every experiment
 
 check, run and figs also take --scheduler tcp://host:port (an existing Dask cluster) or
@@ -148,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--jobs", type=int, default=None,
                        help="worker processes (default: all cores; 1 runs serially)")
         p.add_argument("--fresh", action="store_true", help="forget stored cells first")
-        p.add_argument("--out", default="paper_figs", help="output folder (default paper_figs)")
+        p.add_argument("--out", default=None,
+                       help="output folder (default paper_figs, or paper_figs/quick with "
+                            "--quick, so a quick run never overwrites the full figures)")
         _add_dask_options(p)
     args = parser.parse_args(argv)
 
@@ -230,6 +233,7 @@ def _run_experiments(args) -> int:
     except ValueError as exc:
         print(f"mdplab {args.command}: {exc}", file=sys.stderr)
         return 2
+    out_dir = args.out or ("paper_figs/quick" if args.quick else "paper_figs")
     experiments = discover_experiments()
     if args.command == "run":
         if args.experiment not in experiments:
@@ -239,7 +243,7 @@ def _run_experiments(args) -> int:
         experiments = {args.experiment: experiments[args.experiment]}
     failed = 0
     for name, module in experiments.items():
-        summary = run_experiment(module, quick=args.quick, fresh=args.fresh, out_dir=args.out,
+        summary = run_experiment(module, quick=args.quick, fresh=args.fresh, out_dir=out_dir,
                                  **options)
         print(f"{name}: {summary.n_cells} cells ({summary.n_skipped} already done, "
               f"{summary.n_run} run, {summary.n_failed} failed) -> {summary.csv_path}"

@@ -116,3 +116,31 @@ def test_generative_rate_slope_is_minus_one_half():
                       for s in range(8)]) for N in Ns]
     fit = loglog_slope(Ns, med)
     assert fit.contains(-0.5), fit
+
+
+def test_the_table_holds_the_current_grid_only_and_shares_cells_across_grids(tmp_path):
+    """A quick run after a full one reports the quick grid, reusing the full run's cells
+    (a cell's seed depends on the cell only, so the two grids agree where they overlap)."""
+    def grid(quick):
+        return [{"mu": mu, "n": 50} for mu in ((0.0,) if quick else (0.0, 1.0, 2.0))]
+
+    exp = types.SimpleNamespace(NAME="toy", BASE_SEED=1234, grid=grid,
+                                n_seeds=lambda quick: 2 if quick else 4,
+                                run_cell=lambda c, s: _cell(c, s))
+    kw = dict(store=tmp_path / "g.sqlite", out_dir=tmp_path, progress=False)
+    full = run_experiment(exp, **kw)
+    quick = run_experiment(exp, quick=True, **kw)
+    assert (full.n_run, quick.n_run, quick.n_skipped) == (12, 0, 2)
+    assert len(quick.table) == 2
+    assert all(row in full.table for row in quick.table)
+
+
+def test_quick_runs_default_to_their_own_folder(tmp_path, monkeypatch, capsys):
+    """`mdplab run X --quick` writes paper_figs/quick/, never over the full figure."""
+    from mdplab.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "generative_model_rate", "--quick", "--jobs", "1"]) == 0
+    assert (tmp_path / "paper_figs" / "quick" / "generative_model_rate.png").stat().st_size > 0
+    assert not (tmp_path / "paper_figs" / "generative_model_rate.png").exists()
+    assert "paper_figs/quick/generative_model_rate.csv" in capsys.readouterr().out

@@ -106,7 +106,7 @@ def run_experiment(experiment, *, quick: bool = False, backend: str = "serial",
         store.record(name, config, replicate, result=result, traceback=tb, seconds=seconds)
         n_failed += tb is not None
 
-    table = store.rows(name)
+    table = store.rows(name, keys={(config_hash(c), i) for c, i in cells})
     csv_path, figs = None, ()
     if out_dir is not None:
         out = Path(out_dir)

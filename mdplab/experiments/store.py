@@ -74,16 +74,23 @@ class CellStore:
             )
             con.execute("COMMIT")
 
-    def rows(self, experiment: str, status: str = "done") -> list[dict]:
-        """The stored cells as dicts: config keys, 'seed', and result keys."""
+    def rows(self, experiment: str, status: str = "done",
+             keys: set[tuple[str, int]] | None = None) -> list[dict]:
+        """The stored cells as dicts: config keys, 'seed', and result keys.
+
+        ``keys``: only the cells whose (config_hash, seed) is in this set (the current grid;
+        the store may also hold cells of another grid, e.g. the full one).
+        """
         with self._connect() as con:
             rows = con.execute(
-                "SELECT config, seed, result, traceback FROM cells "
+                "SELECT config_hash, config, seed, result, traceback FROM cells "
                 "WHERE experiment = ? AND status = ? ORDER BY config_hash, seed",
                 (experiment, status),
             ).fetchall()
         out = []
-        for config, seed, result, tb in rows:
+        for h, config, seed, result, tb in rows:
+            if keys is not None and (h, int(seed)) not in keys:
+                continue
             row = {**json.loads(config), "seed": int(seed)}
             if result is not None:
                 row.update(json.loads(result))

@@ -14,6 +14,14 @@ instance's docstring gives its source, parameters and what is optimal.
 from .bandits import bernoulli_bandit, contextual_bandit, gap_bandit
 from .block import block_lock, mixing_de_bruijn, rich_lock
 from .classic import chain, combination_lock, gridworld, riverswim
+
+# Offline-RL instances (../shared/specs/pessimism.md Secs. 4.5, 6.5, 7.5-7.7, 9): each
+# module lists its instances in __all__.
+from .gambler import *  # noqa: E402,F403
+from .hard_bandits import *  # noqa: E402,F403
+from .hard_discounted import *  # noqa: E402,F403
+from .hard_episodic import *  # noqa: E402,F403
+from .offline_linear import *  # noqa: E402,F403
 from .random_mdps import garnet, random_linear, random_tabular, tabular_as_linear
 from .registry import EnvSpec, describe, get_spec, list_envs, make, register
 

@@ -1,0 +1,1 @@
+"""Provable algorithms, one family per subpackage (DESIGN.md layer 6)."""

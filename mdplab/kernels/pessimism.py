@@ -1,0 +1,113 @@
+"""Pessimistic backward induction on an empirical episodic model (numba).
+
+One kernel serves every tabular episodic pessimistic algorithm of
+../shared/specs/pessimism.md: PEVI with a fixed penalty Gamma_h(s, a) (Jin, Yang & Wang
+2021, arXiv 2012.15085, Algorithm 1) and VI-LCB with the Bernstein penalty that depends on
+the next-step value (Li, Shi, Chen, Chi & Wei 2022, arXiv 2204.05275, Algorithm 2, eq. (55)).
+For h = H-1, ..., 0 and every (s, a), with W = V[h+1] + arrival[h] (a reward received on
+arriving in s' and folded into the next-state value; zero unless asked):
+
+    m(s,a)     = P_hat[h, s, a, :] . W                       (0 where the row is all zero)
+    var(s,a)   = P_hat[h, s, a, :] . (W - m)^2                (two-pass: no cancellation)
+    pen(s,a)   = fixed_penalty[h, s, a]                       mode 0 (fixed)
+               = min(sqrt(c_var var / n) + c_lin / n, cap[h]) mode 1 (Bernstein), cap[h] if n = 0
+    Q[h, s, a] = max(r[h, s, a] + m - pen, 0), then min(., upper[h]) if clip_upper
+    pi[h, s]   = the lowest a attaining max_a Q[h, s, a];  V[h, s] = max_a Q[h, s, a]
+
+``valid[s, a]`` = False removes an action (its Q is -inf and it is never chosen), for
+instances whose action set depends on the state (the gambler's problem).
+
+The numpy reference is :func:`mdplab.kernels.pessimism_reference.pessimistic_induction`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+MODE_FIXED = 0
+MODE_BERNSTEIN = 1
+
+
+@njit(cache=True)
+def _pessimistic_induction(P_hat, r, arrival, n, fixed_penalty, mode, c_var, c_lin, cap,
+                           upper, clip_upper, valid, Q, V, pi, pen):
+    H, S, A, _ = P_hat.shape
+    W = np.empty(S)
+    for h in range(H - 1, -1, -1):
+        for t in range(S):
+            W[t] = V[h + 1, t] + arrival[h, t]
+        for s in range(S):
+            best = -np.inf
+            arg = 0
+            for a in range(A):
+                if not valid[s, a]:
+                    Q[h, s, a] = -np.inf
+                    pen[h, s, a] = 0.0
+                    continue
+                m = 0.0
+                for t in range(S):
+                    m += P_hat[h, s, a, t] * W[t]
+                if mode == MODE_FIXED:
+                    b = fixed_penalty[h, s, a]
+                else:
+                    count = n[h, s, a]
+                    if count <= 0:
+                        b = cap[h]
+                    else:
+                        var = 0.0
+                        for t in range(S):
+                            dev = W[t] - m
+                            var += P_hat[h, s, a, t] * dev * dev
+                        b = math.sqrt(c_var * var / count) + c_lin / count
+                        if b > cap[h]:
+                            b = cap[h]
+                pen[h, s, a] = b
+                q = r[h, s, a] + m - b
+                if q < 0.0:
+                    q = 0.0
+                if clip_upper and q > upper[h]:
+                    q = upper[h]
+                Q[h, s, a] = q
+                if q > best:
+                    best = q
+                    arg = a
+            V[h, s] = best if best > -np.inf else 0.0
+            pi[h, s] = arg
+
+
+def pessimistic_induction(P_hat, r, *, n=None, fixed_penalty=None, c_var=0.0, c_lin=0.0,
+                          cap=None, clip_upper=True, arrival=None, valid=None):
+    """Run the kernel; arguments as in the module docstring. No validation beyond shapes:
+    callers (the algorithms) validate their inputs.
+
+    Returns Q (H,S,A), V (H+1,S), pi (H,S) int64, penalty (H,S,A).
+    """
+    P_hat = np.ascontiguousarray(P_hat, dtype=np.float64)
+    H, S, A, S2 = P_hat.shape
+    if S2 != S:
+        raise ValueError(f"P_hat has shape {P_hat.shape}; expected (H, S, A, S)")
+    r = np.ascontiguousarray(np.broadcast_to(r, (H, S, A)), dtype=np.float64)
+    mode = MODE_FIXED if fixed_penalty is not None else MODE_BERNSTEIN
+    if mode == MODE_BERNSTEIN and n is None:
+        raise ValueError("the Bernstein penalty needs the counts n (H, S, A)")
+    fixed = np.zeros((H, S, A)) if fixed_penalty is None else np.ascontiguousarray(
+        np.broadcast_to(fixed_penalty, (H, S, A)), dtype=np.float64)
+    n = np.zeros((H, S, A)) if n is None else np.ascontiguousarray(
+        np.broadcast_to(n, (H, S, A)), dtype=np.float64)
+    upper = np.arange(H, 0, -1, dtype=np.float64)  # H - h remaining rewards
+    cap = upper.copy() if cap is None else np.ascontiguousarray(
+        np.broadcast_to(np.asarray(cap, dtype=np.float64), (H,)))
+    arrival = np.zeros((H, S)) if arrival is None else np.ascontiguousarray(
+        np.broadcast_to(arrival, (H, S)), dtype=np.float64)
+    valid = np.ones((S, A), dtype=np.bool_) if valid is None else np.ascontiguousarray(
+        valid, dtype=np.bool_)
+    Q = np.empty((H, S, A))
+    V = np.zeros((H + 1, S))
+    pi = np.empty((H, S), dtype=np.int64)
+    pen = np.empty((H, S, A))
+    _pessimistic_induction(P_hat, r, arrival, n, fixed, mode, float(c_var), float(c_lin), cap,
+                           upper, bool(clip_upper), valid, Q, V, pi, pen)
+    return Q, V, pi, pen

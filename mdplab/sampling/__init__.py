@@ -11,7 +11,7 @@ the same seed gives the same arrays bit for bit, whatever the number of numba th
 
 from .dataset import OfflineDataset, sample_iid
 from .generative import GenerativeModel, SamplingTable, SparseCounts, empirical_kernel
-from .rollout import Episodes, rollout
+from .rollout import Episodes, rollout, rollout_adaptive
 
 __all__ = [
     "Episodes",
@@ -21,5 +21,6 @@ __all__ = [
     "SparseCounts",
     "empirical_kernel",
     "rollout",
+    "rollout_adaptive",
     "sample_iid",
 ]

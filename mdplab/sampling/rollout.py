@@ -118,3 +118,35 @@ def rollout(mdp, policy, n_episodes: int, rng=None, rho=None) -> Episodes:
     return Episodes(
         readonly(states), readonly(actions), readonly(rewards), S, A, tuple(model.reward_range)
     )
+
+
+def rollout_adaptive(mdp, choose_policy, n_episodes: int, rng=None, rho=None,
+                     batch: int = 1) -> Episodes:
+    """Compliant (adaptively collected) episodes: the policy may depend on earlier episodes.
+
+    Data model D-compliant (Jin, Yang & Wang 2021, arXiv 2012.15085, the compliance
+    assumption; spec ../shared/specs/pessimism.md Sec. 1.3): episode k is played with
+    ``choose_policy(k, past)``, where ``past`` is the :class:`Episodes` of episodes 0..k-1
+    (None for k = 0); given the past and (s_h, a_h), rewards and next states follow the
+    true MDP. ``batch > 1`` lets the policy change only every ``batch`` episodes (faster).
+    i.i.d. episodes are the special case of a constant policy.
+    """
+    gen = mdp if isinstance(mdp, GenerativeModel) else GenerativeModel(mdp)
+    K = check_positive_int(n_episodes, "n_episodes", minimum=0)
+    batch = check_positive_int(batch, "batch")
+    rng = as_rng(rng)
+    H = gen.mdp.H
+    states = np.empty((K, H + 1), dtype=np.int64)
+    actions = np.empty((K, H), dtype=np.int64)
+    rewards = np.empty((K, H))
+    model = gen.mdp
+    for start in range(0, K, batch):
+        past = None if start == 0 else Episodes(
+            readonly(states[:start].copy()), readonly(actions[:start].copy()),
+            readonly(rewards[:start].copy()), model.S, model.A, tuple(model.reward_range))
+        m = min(batch, K - start)
+        ep = rollout(gen, choose_policy(start, past), m, rng, rho=rho)
+        states[start:start + m], actions[start:start + m] = ep.states, ep.actions
+        rewards[start:start + m] = ep.rewards
+    return Episodes(readonly(states), readonly(actions), readonly(rewards), model.S, model.A,
+                    tuple(model.reward_range))

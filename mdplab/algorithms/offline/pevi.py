@@ -135,7 +135,8 @@ def tabular_penalty(n: np.ndarray, kind: str, *, xi: float = 0.1, K: int | None 
       one-hot features (spec Sec. 3.6).
     - ``"none"``: 0 (the greedy plug-in, for comparison).
 
-    Where n = 0 every preset but "none" gives R_h, so Q_hat = 0 there.
+    Where n = 0 the "l1" and "hoeffding" presets give R_h and "jyw" gives beta/sqrt(lam)
+    (>= R_h for the default constants), so Q_hat = 0 there.
     """
     n = np.asarray(n)
     if n.ndim != 3:
@@ -169,7 +170,9 @@ def tabular_penalty(n: np.ndarray, kind: str, *, xi: float = 0.1, K: int | None 
         if not lam > 0:
             raise ValueError(f"lam is {lam}; must be > 0")
         beta = jyw_beta(S * A, H, K, xi, c)
-        return np.minimum(beta / np.sqrt(nf + lam), R) * np.ones((H, S, A))
+        # not capped at R: exactly Algorithm 2's Gamma with one-hot features (Q is the same
+        # either way, because Q = 0 wherever Gamma >= R)
+        return beta / np.sqrt(nf + lam) * np.ones((H, S, A))
     return np.where(nf > 0, np.minimum(g, R), R) * np.ones((H, S, A))
 
 

@@ -83,3 +83,30 @@ def test_event_E_detects_a_too_small_penalty():
     P_hat = rng.dirichlet(np.ones(S), size=(H, S, A))
     assert event_E(mdp, _result_on(mdp, P_hat, np.full((H, S, A), float(H))))["holds"]
     assert not event_E(mdp, _result_on(mdp, P_hat, np.zeros((H, S, A))))["holds"]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_csr_counts_and_bernstein_induction_match_the_dense_path(seed):
+    from mdplab.kernels.pessimism import bernstein_induction_csr, csr_counts
+
+    rng = np.random.default_rng(seed)
+    H, S, A = (int(x) for x in rng.integers(1, 6, size=3))
+    N = int(rng.integers(0, 300))
+    h, s, a, sn = (rng.integers(0, m, N) for m in (H, S, A, S))
+    indptr, idx, cnt, n = csr_counts(h, s, a, sn, H, S, A)
+    nn = np.zeros((H, S, A, S))
+    np.add.at(nn, (h, s, a, sn), 1)
+    np.testing.assert_array_equal(n, nn.sum(axis=3))
+    dense = np.zeros_like(nn)
+    for row in range(H * S * A):
+        for j in range(indptr[row], indptr[row + 1]):
+            dense.reshape(-1, S)[row, idx[j]] += cnt[j]
+    np.testing.assert_array_equal(dense, nn)
+    r = rng.random((H, S, A))
+    Q, V, pi, pen, backup = bernstein_induction_csr(indptr, idx, cnt, n, r, c_var=2.0,
+                                                    c_lin=0.3)
+    P = nn / np.maximum(n, 1)[..., None]
+    want = reference(P, r, n=n, c_var=2.0, c_lin=0.3, clip_upper=False)
+    for g, w in zip((Q, V, pi, pen), want, strict=True):
+        np.testing.assert_allclose(g, w, atol=1e-12)
+    np.testing.assert_allclose(backup, r + np.einsum("hsat,ht->hsa", P, V[1:]), atol=1e-12)

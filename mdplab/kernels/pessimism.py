@@ -111,3 +111,121 @@ def pessimistic_induction(P_hat, r, *, n=None, fixed_penalty=None, c_var=0.0, c_
     _pessimistic_induction(P_hat, r, arrival, n, fixed, mode, float(c_var), float(c_lin), cap,
                            upper, bool(clip_upper), valid, Q, V, pi, pen)
     return Q, V, pi, pen
+
+
+# ----------------------------------------------------------------------------------------
+# data-sized (CSR) counting and Bernstein backward induction: O(N + H S A) per run
+# ----------------------------------------------------------------------------------------
+@njit(cache=True)
+def _csr_counts(rows, s_next, n_rows, S, indptr, idx, cnt, n):
+    N = rows.shape[0]
+    start = np.zeros(n_rows + 1, dtype=np.int64)
+    for i in range(N):
+        start[rows[i] + 1] += 1
+    for r in range(n_rows):
+        start[r + 1] += start[r]
+        n[r] = start[r + 1] - start[r]
+    order = np.empty(N, dtype=np.int64)
+    pos = start[:-1].copy()
+    for i in range(N):
+        r = rows[i]
+        order[pos[r]] = i
+        pos[r] += 1
+    last = np.full(S, -1, dtype=np.int64)
+    slot = np.zeros(S, dtype=np.int64)
+    k = 0
+    indptr[0] = 0
+    for r in range(n_rows):
+        for j in range(start[r], start[r + 1]):
+            t = s_next[order[j]]
+            if last[t] != r:
+                last[t] = r
+                slot[t] = k
+                idx[k] = t
+                cnt[k] = 0
+                k += 1
+            cnt[slot[t]] += 1
+        indptr[r + 1] = k
+    return k
+
+
+def csr_counts(h, s, a, s_next, H: int, S: int, A: int):
+    """Counts of N transitions as a CSR matrix over rows (h, s, a), in O(N + H S A).
+
+    Returns ``indptr`` (H*S*A + 1,), ``next_states`` (nnz,), ``counts`` (nnz,) (the
+    next-state counts nn of row i = (h*S + s)*A + a are ``counts[indptr[i]:indptr[i+1]]`` at
+    ``next_states[...]``, in order of first appearance), and ``n`` (H, S, A) int64.
+    Inputs are validated by the callers (indices in range); no sort is used.
+    """
+    rows = (np.asarray(h, np.int64) * S + np.asarray(s, np.int64)) * A + np.asarray(a, np.int64)
+    s_next = np.ascontiguousarray(s_next, dtype=np.int64)
+    n_rows = H * S * A
+    indptr = np.empty(n_rows + 1, dtype=np.int64)
+    idx = np.empty(rows.shape[0], dtype=np.int64)
+    cnt = np.empty(rows.shape[0], dtype=np.int64)
+    n = np.empty(n_rows, dtype=np.int64)
+    nnz = _csr_counts(rows, s_next, n_rows, S, indptr, idx, cnt, n)
+    return indptr, idx[:nnz].copy(), cnt[:nnz].copy(), n.reshape(H, S, A)
+
+
+@njit(cache=True)
+def _bernstein_induction_csr(indptr, idx, cnt, n, r, c_var, c_lin, cap, H, S, A, Q, V, pi,
+                             pen, backup):
+    for h in range(H - 1, -1, -1):
+        for s in range(S):
+            best = -np.inf
+            arg = 0
+            for a in range(A):
+                row = (h * S + s) * A + a
+                count = n[row]
+                m = 0.0
+                if count > 0:
+                    for j in range(indptr[row], indptr[row + 1]):
+                        m += cnt[j] * V[h + 1, idx[j]]
+                    m /= count
+                    var = 0.0
+                    for j in range(indptr[row], indptr[row + 1]):
+                        dev = V[h + 1, idx[j]] - m
+                        var += cnt[j] * dev * dev
+                    var /= count
+                    b = math.sqrt(c_var * var / count) + c_lin / count
+                    if b > cap[h]:
+                        b = cap[h]
+                else:
+                    b = cap[h]
+                pen[h, s, a] = b
+                backup[h, s, a] = r[h, s, a] + m
+                q = r[h, s, a] + m - b
+                if q < 0.0:
+                    q = 0.0
+                Q[h, s, a] = q
+                if q > best:
+                    best = q
+                    arg = a
+            V[h, s] = best
+            pi[h, s] = arg
+
+
+def bernstein_induction_csr(indptr, next_states, counts, n, r, *, c_var: float, c_lin: float,
+                            cap=None):
+    """Bernstein-penalised backward induction from CSR counts (:func:`csr_counts`), in
+    O(nnz + H S A): the data-sized form of the kernel's mode 1 with ``clip_upper=False``
+    (Li et al. 2022, arXiv 2204.05275, Algorithm 2 with penalty (55)); same results as
+    :func:`pessimistic_induction` on the dense P_hat = nn / n.
+
+    Returns Q (H,S,A), V (H+1,S), pi (H,S), penalty (H,S,A), backup = r + P_hat V (H,S,A).
+    """
+    n = np.ascontiguousarray(n, dtype=np.int64)
+    H, S, A = n.shape
+    r = np.ascontiguousarray(np.broadcast_to(r, (H, S, A)), dtype=np.float64)
+    cap = np.arange(H, 0, -1, dtype=np.float64) if cap is None else np.ascontiguousarray(
+        np.broadcast_to(np.asarray(cap, dtype=np.float64), (H,)))
+    Q = np.empty((H, S, A))
+    V = np.zeros((H + 1, S))
+    pi = np.empty((H, S), dtype=np.int64)
+    pen = np.empty((H, S, A))
+    backup = np.empty((H, S, A))
+    _bernstein_induction_csr(indptr, next_states, np.asarray(counts, dtype=np.float64),
+                             n.reshape(-1), r, float(c_var), float(c_lin), cap, H, S, A, Q, V,
+                             pi, pen, backup)
+    return Q, V, pi, pen, backup

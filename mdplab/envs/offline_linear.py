@@ -17,10 +17,10 @@ __all__ = ["distractor_behaviour", "distractor_mdp", "linear_simplex"]
 def linear_simplex(S: int = 30, A: int = 4, d: int = 4, H: int = 5, seed=0):
     """Exact linear MDP with simplex features: the default linear test bed of the PEVI claims.
 
-    Source: ../shared/specs/pessimism.md Sec. 9 ("Default instances"), built on the linear
-    MDP of Jin, Yang, Wang & Jordan (2020), arXiv:1907.05388. phi(s, a) in Delta_d (Dirichlet), P_h(.|s,a) =
-    sum_i phi_i(s,a) nu_{h,i}(.) with nu_{h,i} in Delta_S, r_h = phi . theta_h with theta_h in
-    [0, 1]^d, so ||phi||_2 <= 1 and the measures sum to one per latent. It is
+    Source: ../shared/specs/pessimism.md Sec. 9 ("Default instances"), built on the linear MDP
+    of Jin, Yang, Wang & Jordan (2020), arXiv:1907.05388. phi(s, a) in Delta_d (Dirichlet),
+    P_h(.|s,a) = sum_i phi_i(s,a) nu_{h,i}(.) with nu_{h,i} in Delta_S, r_h = phi . theta_h with
+    theta_h in [0, 1]^d, so ||phi||_2 <= 1 and the measures sum to one per latent. It is
     :func:`mdplab.envs.random_linear` with the spec's sizes (S = 30, A = 4); start: state 0.
 
     Parameters
@@ -37,13 +37,13 @@ def distractor_mdp(S: int = 2, H: int = 2, m: int = 10, good_reward: float = 0.5
     """Distractor MDP: m poorly covered actions with Bernoulli rewards tempt greedy planning.
 
     Source: ../shared/specs/pessimism.md Sec. 9, claim 18 (after the spurious-correlation
-    discussion of Jin, Yang & Wang 2021, arXiv 2012.15085, Sec. 3). Every state has m + 1 actions: the distractors
-    0..m-1 (mean reward ``distractor_reward``) and the good action m (mean ``good_reward``),
-    all Bernoulli. The good action is last, so the lowest-index tie rule of an all-zero Q row
-    picks a distractor (the instance does not flatter pessimism). Every action moves to the
-    same random next-state distribution (Dirichlet(1), drawn from ``seed``), so pi* plays
-    the good action everywhere and a distractor costs exactly good - distractor reward per
-    step. Start: uniform. The behaviour policy is :func:`distractor_behaviour`.
+    discussion of Jin, Yang & Wang 2021, arXiv 2012.15085, Sec. 3). Every state has m + 1
+    actions: the distractors 0..m-1 (mean reward ``distractor_reward``) and the good action m
+    (mean ``good_reward``), all Bernoulli. The good action is last, so the lowest-index tie rule
+    of an all-zero Q row picks a distractor (the instance does not flatter pessimism). Every
+    action moves to the same random next-state distribution (Dirichlet(1), drawn from ``seed``),
+    so pi* plays the good action everywhere and a distractor costs exactly good - distractor
+    reward per step. Start: uniform. The behaviour policy is :func:`distractor_behaviour`.
 
     Parameters
     ----------

@@ -28,6 +28,8 @@ from mdplab.algorithms.offline import (
     pevi_linear,
     pevi_tabular,
     suboptimality,
+    vi_lcb_episodic,
+    vi_lcb_subsampled,
 )
 from mdplab.algorithms.offline.checks import _policy_values, true_backup
 from mdplab.algorithms.offline.pevi import jyw_beta
@@ -78,6 +80,12 @@ def _datasets(budget: str, rng, impl):
             data = OfflineDataset.from_episodes(rollout(mdp, pib, K, rng))
             for pen in ("l1", "hoeffding", "jyw"):
                 yield f"tabular[{pen}]", mdp, impl.pevi_tabular(data, penalty=pen)
+            # VI-LCB (Li et al. 2022, Algorithms 2 and 3) with Gamma = b: c_b = 16 is the
+            # theory value (often Q = 0 at these K), 1 and 0.05 make E fail sometimes.
+            for c_b in (16.0, 1.0, 0.05):
+                yield f"vi-lcb[c_b={c_b}]", mdp, impl.vi_lcb_episodic(data, mdp.r, c_b=c_b)
+            yield "vi-lcb-subsampled[c_b=1]", mdp, impl.vi_lcb_subsampled(data, mdp.r, c_b=1.0,
+                                                                          rng=rng)
         lin, lmdp, lb = _linear_instance(i)
         for K in Ks:
             ep = rollout(lmdp, lb, K, rng)
@@ -345,6 +353,28 @@ _linear_optimistic = _linear_mutant(sign=-1.0)             # pessimism flipped t
 _linear_beta_in_percent = _linear_mutant(beta_factor=0.01)  # c = 1 entered as 1 %
 
 
+def _vi_lcb_without_variance(data, r, **kw):
+    """Bug: VI-LCB's Bernstein penalty without its variance term (only c_b H L / n), while
+    the reported b keeps it: the algorithm is less pessimistic than its own quantifier."""
+    res = vi_lcb_episodic(data, r, **kw)
+    L = res.params.get("L", 1.0)
+    c_b = kw.get("c_b", 16.0)
+    n = np.asarray(data.n, dtype=float)
+    H = n.shape[0]
+    small = np.where(n > 0, np.minimum(c_b * H * L / np.maximum(n, 1), H), H)
+    P_hat = np.asarray(data.P_hat, dtype=float)
+    rewards = np.broadcast_to(np.asarray(r, dtype=float), n.shape)
+    Q, V, pi, _ = pessimistic_induction(P_hat, rewards, fixed_penalty=small, clip_upper=False)
+    backup = rewards + np.einsum("hsat,ht->hsa", P_hat, V[1:])
+    # the quantifier the code claims: the full Bernstein b evaluated at this V_hat
+    m = np.einsum("hsat,ht->hsa", P_hat, V[1:])
+    var = np.einsum("hsat,hsat->hsa", P_hat, (V[1:, None, None, :] - m[..., None]) ** 2)
+    safe = np.maximum(n, 1)
+    full = np.where(n > 0, np.minimum(np.sqrt(c_b * L * var / safe) + c_b * H * L / safe, H),
+                    H)
+    return PessimisticResult(pi, Q, V, full, backup, "vi-lcb-no-variance", res.params)
+
+
 def _decomposition_stale_value(mdp, result, policy_star=None):
     """Bug: iota computed with V_hat_h instead of V_hat_{h+1} (an off-by-one in the step)."""
     dec = decomposition(mdp, result, policy_star)
@@ -377,7 +407,8 @@ CLAIMS = [
         source=SOURCE + ", Lemma 3.1 (numbering unconfirmed); spec Sec. 2.1, claim 1",
         check=_check_decomposition,
         implementation={"decomposition": decomposition, "pevi_tabular": pevi_tabular,
-                        "pevi_linear": pevi_linear},
+                        "pevi_linear": pevi_linear, "vi_lcb_episodic": vi_lcb_episodic,
+                        "vi_lcb_subsampled": vi_lcb_subsampled},
         mutants={"iota_with_stale_value": {"decomposition": _decomposition_stale_value},
                  "optimisation_term_dropped": {
                      "decomposition": _decomposition_without_optimisation}},
@@ -386,13 +417,17 @@ CLAIMS = [
         id="jin2021.implications_on_E",
         paper=PAPER,
         statement="On E: 0 <= iota <= 2 Gamma, V_hat <= V^pi_hat, and SubOpt(pi_hat;x) <= "
-                  "2 sum_h E_pi*[Gamma_h | s_0 = x] (zero violations)",
-        source=SOURCE + ", Theorem 4.2 and its proof (numbering unconfirmed); spec Sec. 2.4, "
+                  "2 sum_h E_pi*[Gamma_h | s_0 = x] (zero violations; PEVI and VI-LCB)",
+        source=SOURCE + ", Theorem 4.2 and its proof (numbering unconfirmed); Li, Shi, Chen, "
+               "Chi & Wei (2022), arXiv 2204.05275, Theorem 6, proof Steps 1-2; spec Sec. 2.4, "
                "claim 2",
         check=_check_implications,
-        implementation={"pevi_tabular": pevi_tabular, "pevi_linear": pevi_linear},
+        implementation={"pevi_tabular": pevi_tabular, "pevi_linear": pevi_linear,
+                        "vi_lcb_episodic": vi_lcb_episodic,
+                        "vi_lcb_subsampled": vi_lcb_subsampled},
         mutants={"optimism_instead_of_pessimism": {"pevi_tabular": _optimistic_tabular},
-                 "linear_optimism": {"pevi_linear": _linear_optimistic}},
+                 "linear_optimism": {"pevi_linear": _linear_optimistic},
+                 "vi_lcb_variance_dropped": {"vi_lcb_episodic": _vi_lcb_without_variance}},
     ),
     Claim(
         id="jin2021.l1_quantifier_validity",

@@ -100,8 +100,11 @@ def test_cli_check_writes_reports_and_exit_codes(tmp_path, capsys, monkeypatch):
     assert {d["claim_id"] for d in data} == {c.id for c in ALL if c.paper == "foundations"}
     assert "## Sources" in (tmp_path / "claims-quick.md").read_text()
 
-    assert main(["check", "--mutants", "--out", str(tmp_path)]) == 0
-    assert f"mutants caught: {len(MUTANTS)}/{len(MUTANTS)}" in capsys.readouterr().out
+    # every mutant of every paper is run by test_every_mutant_is_caught; here one paper's
+    # mutants through the CLI are enough
+    n_found = sum(len(c.mutants) for c in ALL if c.paper == "foundations")
+    assert main(["check", "--mutants", "--paper", "foundations", "--out", str(tmp_path)]) == 0
+    assert f"mutants caught: {n_found}/{n_found}" in capsys.readouterr().out
 
     assert main(["check", "--claim", "no.such.claim", "--out", str(tmp_path)]) == 2
 
@@ -118,5 +121,6 @@ def test_cli_check_writes_reports_and_exit_codes(tmp_path, capsys, monkeypatch):
 
 
 def test_run_mutants_counts_every_mutant():
-    ev = run_mutants(ALL, "quick")
-    assert len(ev) == len(MUTANTS) and all(e.mutant for e in ev)
+    some = [c for c in ALL if c.paper == "foundations"]
+    ev = run_mutants(some, "quick")
+    assert len(ev) == sum(len(c.mutants) for c in some) and all(e.mutant for e in ev)

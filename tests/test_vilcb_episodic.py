@@ -333,3 +333,22 @@ def test_bound_functions():
     d_zero[0, :, :] = 0.0
     d_zero[0, np.arange(4), 1 - star[0]] = 0.25
     assert instance_dependent_bound(mdp, d_zero, 100) == math.inf
+
+
+def test_csr_method_matches_dense():
+    """Algorithm 2 from CSR counts (cost linear in the data) equals the dense path."""
+    from mdplab.algorithms.offline import vi_lcb_episodic
+    from mdplab.sampling import OfflineDataset, rollout
+
+    mdp = envs.make("random_tabular", S=6, A=3, H=5, seed=2)
+    data = OfflineDataset.from_episodes(rollout(mdp, np.full(mdp.shape, 1 / 3), 300, rng=4))
+    for c_b in (0.05, 1.0):
+        dense = vi_lcb_episodic(data, mdp.r, c_b=c_b, method="dense")
+        csr = vi_lcb_episodic(data, mdp.r, c_b=c_b, method="csr")
+        for f in ("Q", "V", "penalty", "backup"):
+            np.testing.assert_allclose(getattr(csr, f), getattr(dense, f), atol=1e-12)
+        np.testing.assert_array_equal(csr.policy, dense.policy)
+    with pytest.raises(ValueError, match="method is 'sparse'"):
+        vi_lcb_episodic(data, mdp.r, method="sparse")
+    with pytest.raises(ValueError, match="method='csr' needs"):
+        vi_lcb_episodic((data.n, data.nn), mdp.r, method="csr")

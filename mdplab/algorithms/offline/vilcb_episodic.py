@@ -227,9 +227,14 @@ def _run_alg2(n, P_hat, r, N, *, c_b, delta, fold_log, cap, arrival, valid, algo
                              algorithm=algorithm, params=params)
 
 
+#: above this many entries of a dense (H, S, A, S) empirical kernel, ``method="auto"`` counts
+#: the transitions into a CSR matrix instead (cost O(N + H S A) rather than O(H S^2 A))
+DENSE_LIMIT = 2_000_000
+
+
 def vi_lcb_episodic(data, r, *, c_b: float = 16.0, delta: float = 0.05,
                     fold_log: bool = False, cap="H", arrival=None,
-                    valid=None) -> PessimisticResult:
+                    valid=None, method: str = "auto") -> PessimisticResult:
     """VI-LCB on a set of transitions D_0 (Li et al. 2022, arXiv 2204.05275, Algorithm 2).
 
     For h = H-1, ..., 0, with W = V_hat_{h+1} + arrival[h] (an optional reward paid on
@@ -262,14 +267,46 @@ def vi_lcb_episodic(data, r, *, c_b: float = 16.0, delta: float = 0.05,
     PessimisticResult with ``penalty`` = b_h (H, S, A) and ``backup`` = r + P_hat W, so the
     exact checks of :mod:`mdplab.algorithms.offline.checks` apply (with arrival rewards the
     true MDP's mean reward must be r + P . arrival). ``params`` records c_b, delta, L, N.
+
+    method : 'dense' (P_hat as an (H, S, A, S) array), 'csr' (the transitions of an
+        OfflineDataset counted into a CSR matrix, :func:`mdplab.kernels.pessimism.csr_counts`;
+        cost linear in the data; no ``arrival``/``valid``), or 'auto' (csr for an
+        OfflineDataset without arrival/valid when H S A S > :data:`DENSE_LIMIT`). Both give
+        the same values up to round-off in the last bits (sums in a different order).
     """
     c_b = _check_nonneg(c_b, "c_b")
     delta = _check_delta(delta)
+    if method not in ("auto", "dense", "csr"):
+        raise ValueError(f"method is {method!r}; must be 'auto', 'dense' or 'csr'")
+    sparse_ok = isinstance(data, OfflineDataset) and arrival is None and valid is None
+    if method == "csr" and not sparse_ok:
+        raise ValueError("method='csr' needs an OfflineDataset and no arrival or valid")
+    if sparse_ok and data.H is not None and (method == "csr" or (
+            method == "auto" and data.H * data.S * data.A * data.S > DENSE_LIMIT)):
+        return _run_alg2_csr(data, r, c_b=c_b, delta=delta, fold_log=fold_log, cap=cap)
     n, P_hat, N = _counts_from(data)
     H, S, A, _ = P_hat.shape
     return _run_alg2(n, P_hat, _rewards(r, H, S, A), N, c_b=c_b, delta=delta,
                      fold_log=fold_log, cap=cap, arrival=_arrival(arrival, H, S),
                      valid=_valid(valid, S, A), algorithm="vi-lcb-episodic")
+
+
+def _run_alg2_csr(data, r, *, c_b, delta, fold_log, cap) -> PessimisticResult:
+    from ...kernels.pessimism import bernstein_induction_csr, csr_counts
+
+    H, S, A, N = data.H, data.S, data.A, data.N
+    r = _rewards(r, H, S, A)
+    L = 1.0 if fold_log else bernstein_log(N, H, delta)
+    h = np.zeros(N, dtype=np.int64) if data.h is None else data.h
+    counts = csr_counts(h, data.s, data.a, data.s_next, H, S, A)
+    Q, V, pi, pen, backup = bernstein_induction_csr(*counts, r, c_var=c_b * L,
+                                                    c_lin=c_b * H * L, cap=_cap(cap, H))
+    params = {"c_b": c_b, "delta": delta, "L": L, "N": int(N), "fold_log": bool(fold_log),
+              "cap": cap if isinstance(cap, str) else float(cap), "tie_rule": "lowest index",
+              "c_var": c_b * L, "c_lin": c_b * H * L, "method": "csr"}
+    return PessimisticResult(policy=readonly(pi), Q=readonly(Q), V=readonly(V),
+                             penalty=readonly(pen), backup=readonly(backup),
+                             algorithm="vi-lcb-episodic", params=params)
 
 
 # ------------------------------------------------------------------ Algorithm 3

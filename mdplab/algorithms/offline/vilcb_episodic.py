@@ -205,6 +205,13 @@ def _cap(cap, H: int) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ Algorithm 2
+def _alg2_params(c_b, delta, L, N, fold_log, cap, H) -> dict:
+    """The constants of one Algorithm 2 run, stored next to its results."""
+    return {"c_b": c_b, "delta": delta, "L": L, "N": int(N), "fold_log": bool(fold_log),
+            "cap": cap if isinstance(cap, str) else float(cap), "tie_rule": "lowest index",
+            "c_var": c_b * L, "c_lin": c_b * H * L}
+
+
 def _run_alg2(n, P_hat, r, N, *, c_b, delta, fold_log, cap, arrival, valid, algorithm,
               extra=None) -> PessimisticResult:
     H, S, A, _ = P_hat.shape
@@ -217,9 +224,7 @@ def _run_alg2(n, P_hat, r, N, *, c_b, delta, fold_log, cap, arrival, valid, algo
     backup = r + np.einsum("hsat,ht->hsa", P_hat, W)
     if valid is not None:
         backup = np.where(valid[None], backup, 0.0)
-    params = {"c_b": c_b, "delta": delta, "L": L, "N": int(N), "fold_log": bool(fold_log),
-              "cap": cap if isinstance(cap, str) else float(cap), "tie_rule": "lowest index",
-              "c_var": c_b * L, "c_lin": c_b * H * L}
+    params = _alg2_params(c_b, delta, L, N, fold_log, cap, H)
     if extra:
         params.update(extra)
     return PessimisticResult(policy=readonly(pi), Q=readonly(Q), V=readonly(V),
@@ -301,9 +306,7 @@ def _run_alg2_csr(data, r, *, c_b, delta, fold_log, cap) -> PessimisticResult:
     counts = csr_counts(h, data.s, data.a, data.s_next, H, S, A)
     Q, V, pi, pen, backup = bernstein_induction_csr(*counts, r, c_var=c_b * L,
                                                     c_lin=c_b * H * L, cap=_cap(cap, H))
-    params = {"c_b": c_b, "delta": delta, "L": L, "N": int(N), "fold_log": bool(fold_log),
-              "cap": cap if isinstance(cap, str) else float(cap), "tie_rule": "lowest index",
-              "c_var": c_b * L, "c_lin": c_b * H * L, "method": "csr"}
+    params = {**_alg2_params(c_b, delta, L, N, fold_log, cap, H), "method": "csr"}
     return PessimisticResult(policy=readonly(pi), Q=readonly(Q), V=readonly(V),
                              penalty=readonly(pen), backup=readonly(backup),
                              algorithm="vi-lcb-episodic", params=params)

@@ -286,8 +286,9 @@ def _rerun_with_penalty(data, res, factor: float, name: str) -> PessimisticResul
     original penalty as its quantifier."""
     rewards = np.asarray(data.r_hat, dtype=float)
     P_hat = np.asarray(data.P_hat, dtype=float)
-    Q, V, pi, _ = pessimistic_induction(P_hat, rewards, fixed_penalty=res.penalty * factor)
-    backup = rewards + np.einsum("hsat,ht->hsa", P_hat, V[1:])
+    Q, V, pi, _, backup = pessimistic_induction(P_hat, rewards,
+                                                fixed_penalty=res.penalty * factor,
+                                                return_backup=True)
     return PessimisticResult(pi, Q, V, res.penalty, backup, name, res.params)
 
 
@@ -366,8 +367,8 @@ def _vi_lcb_without_variance(data, r, **kw):
     small = np.where(n > 0, np.minimum(c_b * H * L / np.maximum(n, 1), H), H)
     P_hat = np.asarray(data.P_hat, dtype=float)
     rewards = np.broadcast_to(np.asarray(r, dtype=float), n.shape)
-    Q, V, pi, _ = pessimistic_induction(P_hat, rewards, fixed_penalty=small, clip_upper=False)
-    backup = rewards + np.einsum("hsat,ht->hsa", P_hat, V[1:])
+    Q, V, pi, _, backup = pessimistic_induction(P_hat, rewards, fixed_penalty=small,
+                                                clip_upper=False, return_backup=True)
     # the quantifier the code claims: the full Bernstein b evaluated at this V_hat
     m = np.einsum("hsat,ht->hsa", P_hat, V[1:])
     var = np.einsum("hsat,hsat->hsa", P_hat, (V[1:, None, None, :] - m[..., None]) ** 2)

@@ -30,8 +30,9 @@ def test_kernel_matches_reference(seed):
     for kw in (dict(fixed_penalty=rng.random((H, S, A))),
                dict(n=n, c_var=3 * rng.random(), c_lin=rng.random(), clip_upper=False),
                dict(n=n, c_var=1.0, c_lin=0.5, cap=np.full(H, float(H)))):
-        got = pessimistic_induction(P, r, arrival=arrival, valid=valid, **kw)
-        want = reference(P, r, arrival=arrival, valid=valid, **kw)
+        got = pessimistic_induction(P, r, arrival=arrival, valid=valid, return_backup=True,
+                                    **kw)
+        want = reference(P, r, arrival=arrival, valid=valid, return_backup=True, **kw)
         for g, w in zip(got, want, strict=True):
             np.testing.assert_allclose(g, w, rtol=0, atol=1e-12)
 

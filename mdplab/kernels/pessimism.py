@@ -33,7 +33,7 @@ MODE_BERNSTEIN = 1
 
 @njit(cache=True)
 def _pessimistic_induction(P_hat, r, arrival, n, fixed_penalty, mode, c_var, c_lin, cap,
-                           upper, clip_upper, valid, Q, V, pi, pen):
+                           upper, clip_upper, valid, Q, V, pi, pen, backup):
     H, S, A, _ = P_hat.shape
     W = np.empty(S)
     for h in range(H - 1, -1, -1):
@@ -46,6 +46,7 @@ def _pessimistic_induction(P_hat, r, arrival, n, fixed_penalty, mode, c_var, c_l
                 if not valid[s, a]:
                     Q[h, s, a] = -np.inf
                     pen[h, s, a] = 0.0
+                    backup[h, s, a] = 0.0
                     continue
                 m = 0.0
                 for t in range(S):
@@ -65,6 +66,7 @@ def _pessimistic_induction(P_hat, r, arrival, n, fixed_penalty, mode, c_var, c_l
                         if b > cap[h]:
                             b = cap[h]
                 pen[h, s, a] = b
+                backup[h, s, a] = r[h, s, a] + m
                 q = r[h, s, a] + m - b
                 if q < 0.0:
                     q = 0.0
@@ -79,11 +81,13 @@ def _pessimistic_induction(P_hat, r, arrival, n, fixed_penalty, mode, c_var, c_l
 
 
 def pessimistic_induction(P_hat, r, *, n=None, fixed_penalty=None, c_var=0.0, c_lin=0.0,
-                          cap=None, clip_upper=True, arrival=None, valid=None):
+                          cap=None, clip_upper=True, arrival=None, valid=None,
+                          return_backup=False):
     """Run the kernel; arguments as in the module docstring. No validation beyond shapes:
     callers (the algorithms) validate their inputs.
 
-    Returns Q (H,S,A), V (H+1,S), pi (H,S) int64, penalty (H,S,A).
+    Returns Q (H,S,A), V (H+1,S), pi (H,S) int64, penalty (H,S,A), and with
+    ``return_backup`` also the empirical backup r + P_hat W (H,S,A) (0 on removed actions).
     """
     P_hat = np.ascontiguousarray(P_hat, dtype=np.float64)
     H, S, A, S2 = P_hat.shape
@@ -108,9 +112,10 @@ def pessimistic_induction(P_hat, r, *, n=None, fixed_penalty=None, c_var=0.0, c_
     V = np.zeros((H + 1, S))
     pi = np.empty((H, S), dtype=np.int64)
     pen = np.empty((H, S, A))
+    backup = np.empty((H, S, A))
     _pessimistic_induction(P_hat, r, arrival, n, fixed, mode, float(c_var), float(c_lin), cap,
-                           upper, bool(clip_upper), valid, Q, V, pi, pen)
-    return Q, V, pi, pen
+                           upper, bool(clip_upper), valid, Q, V, pi, pen, backup)
+    return (Q, V, pi, pen, backup) if return_backup else (Q, V, pi, pen)
 
 
 # ----------------------------------------------------------------------------------------

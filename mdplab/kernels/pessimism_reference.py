@@ -6,7 +6,8 @@ import numpy as np
 
 
 def pessimistic_induction(P_hat, r, *, n=None, fixed_penalty=None, c_var=0.0, c_lin=0.0,
-                          cap=None, clip_upper=True, arrival=None, valid=None):
+                          cap=None, clip_upper=True, arrival=None, valid=None,
+                          return_backup=False):
     P_hat = np.asarray(P_hat, dtype=float)
     H, S, A, _ = P_hat.shape
     r = np.broadcast_to(np.asarray(r, dtype=float), (H, S, A))
@@ -16,6 +17,7 @@ def pessimistic_induction(P_hat, r, *, n=None, fixed_penalty=None, c_var=0.0, c_
     valid = np.ones((S, A), bool) if valid is None else np.asarray(valid, bool)
     Q, V = np.empty((H, S, A)), np.zeros((H + 1, S))
     pi, pen = np.empty((H, S), dtype=np.int64), np.empty((H, S, A))
+    backup = np.empty((H, S, A))
     for h in reversed(range(H)):
         W = V[h + 1] + arrival[h]
         m = P_hat[h] @ W                                          # (S, A)
@@ -32,8 +34,9 @@ def pessimistic_induction(P_hat, r, *, n=None, fixed_penalty=None, c_var=0.0, c_
             q = np.minimum(q, upper[h])
         q = np.where(valid, q, -np.inf)
         pen[h] = np.where(valid, b, 0.0)
+        backup[h] = np.where(valid, r[h] + m, 0.0)
         Q[h] = q
         pi[h] = np.argmax(q, axis=1)
         best = q.max(axis=1)
         V[h] = np.where(np.isfinite(best), best, 0.0)
-    return Q, V, pi, pen
+    return (Q, V, pi, pen, backup) if return_backup else (Q, V, pi, pen)

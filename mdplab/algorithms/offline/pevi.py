@@ -216,8 +216,8 @@ def pevi_tabular(data, *, penalty: str = "l1", xi: float = 0.1, r=None, adaptive
         shrink = n / (n + lam)
         P_hat = P_hat * shrink[..., None]
         rewards = rewards * shrink
-    Q, V, policy, pen = pessimistic_induction(P_hat, rewards, fixed_penalty=gam)
-    backup = rewards + np.einsum("hsat,ht->hsa", P_hat, V[1:])
+    Q, V, policy, pen, backup = pessimistic_induction(P_hat, rewards, fixed_penalty=gam,
+                                                      return_backup=True)
     return PessimisticResult(policy, Q, V, pen, backup, f"pevi-tabular[{penalty}]",
                              {"penalty": penalty, "xi": xi, "K": K, "c": c, "lam": lam,
                               "rewards_known": r is not None, "adaptive": adaptive,

@@ -217,13 +217,9 @@ def _run_alg2(n, P_hat, r, N, *, c_b, delta, fold_log, cap, arrival, valid, algo
     H, S, A, _ = P_hat.shape
     L = 1.0 if fold_log else bernstein_log(N, H, delta)
     cap_arr = _cap(cap, H)
-    Q, V, pi, pen = pessimistic_induction(
+    Q, V, pi, pen, backup = pessimistic_induction(
         P_hat, r, n=n, c_var=c_b * L, c_lin=c_b * H * L, cap=cap_arr, clip_upper=False,
-        arrival=arrival, valid=valid)
-    W = V[1:] + arrival                                         # (H, S)
-    backup = r + np.einsum("hsat,ht->hsa", P_hat, W)
-    if valid is not None:
-        backup = np.where(valid[None], backup, 0.0)
+        arrival=arrival, valid=valid, return_backup=True)   # backup = r + P_hat (V + arrival)
     params = _alg2_params(c_b, delta, L, N, fold_log, cap, H)
     if extra:
         params.update(extra)

@@ -1,0 +1,7 @@
+"""``python -m mdplab.cli``: the same as the ``mdplab`` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

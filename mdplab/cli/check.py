@@ -1,0 +1,63 @@
+"""``mdplab check``: run the papers' claims (or their planted bugs) and write reports."""
+
+from __future__ import annotations
+
+import sys
+
+from ._common import add_dask_options, backend_options
+
+
+def add_parser(sub) -> None:
+    p_check = sub.add_parser("check", help="run the claims (theorems as numerical checks)")
+    p_check.add_argument("--paper", help="only this paper's claims (a proofs_checks module)")
+    p_check.add_argument("--claim", help="only this claim id")
+    p_check.add_argument("--budget", choices=["quick", "full"], default="quick",
+                         help="quick: seconds per claim (CI); full: minutes per claim")
+    p_check.add_argument("--jobs", type=int, default=None,
+                         help="worker processes (default 1)")
+    p_check.add_argument("--mutants", action="store_true",
+                         help="run the planted bugs instead and print the catch rate")
+    p_check.add_argument("--out", default="reports",
+                         help="folder for the markdown and JSON reports (default: reports)")
+    add_dask_options(p_check)
+
+
+def run_check(args) -> int:
+    from pathlib import Path
+
+    from ..claims import (
+        discover,
+        format_table,
+        run_claims,
+        run_mutants,
+        select,
+        table_rows,
+        write_reports,
+    )
+
+    try:
+        options = backend_options(args)
+        claims = select(discover(), paper=args.paper, claim_id=args.claim)
+    except ValueError as exc:
+        print(f"mdplab check: {exc}", file=sys.stderr)
+        return 2
+    runner = run_mutants if args.mutants else run_claims
+    evidence = runner(claims, budget=args.budget, jobs=options["jobs"] or 1,
+                      scheduler=options["scheduler"], dask_workers=options["dask_workers"])
+    print(format_table(table_rows(claims, evidence)))
+    stem = f"{'mutants' if args.mutants else 'claims'}-{args.budget}"
+    md, js = write_reports(claims, evidence, Path(args.out), stem=stem)
+    if args.mutants:
+        caught = sum(not e.passed for e in evidence)
+        print(f"\nmutants caught: {caught}/{len(evidence)}"
+              f" ({100.0 * caught / max(len(evidence), 1):.0f}%)")
+        ok = caught == len(evidence)
+    else:
+        failed = [e.claim_id for e in evidence if not e.passed]
+        print(f"\n{len(evidence) - len(failed)} passed, {len(failed)} failed"
+              + (f": {', '.join(failed)}" if failed else ""))
+        ok = not failed
+    print(f"reports: {md}, {js}")
+    return 0 if ok else 1
+
+

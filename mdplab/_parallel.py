@@ -7,7 +7,8 @@ arguments, so the results do not depend on the backend or on the order of comple
 Backends
 --------
 ``'serial'``  in this process, in order.
-``'joblib'``  ``jobs`` loky worker processes (default: all cores).
+``'joblib'``  ``jobs`` loky worker processes (joblib's pool; default: all cores);
+              a worker exits by itself when the process that started it is gone.
 ``'dask'``    an existing cluster (``scheduler='tcp://host:port'``) or a
               ``distributed.LocalCluster`` of ``dask_workers`` single-threaded worker
               processes started here and shut down when the map is exhausted.
@@ -46,6 +47,45 @@ def check_backend(backend: str, *, jobs: int | None = None, scheduler: str | Non
                          "use backend='dask'")
 
 
+class SchedulerUnreachable(ConnectionError):
+    """No Dask scheduler answers at the given address."""
+
+
+def ensure_reachable(scheduler: str, timeout: float = 5.0) -> None:
+    """Raise :class:`SchedulerUnreachable` unless a TCP connection to ``scheduler`` opens
+    within ``timeout`` seconds.
+
+    Called before a run creates anything (a store, a report), so that a wrong address costs
+    seconds and leaves nothing behind. Only ``tcp://host:port`` (or ``host:port``) addresses
+    are probed; other protocols (``tls://``, ``inproc://``, ``ucx://``) are left to Dask.
+    """
+    import socket
+    from urllib.parse import urlsplit
+
+    if not isinstance(scheduler, str) or not scheduler:
+        raise TypeError(f"scheduler is {scheduler!r}; must be an address string such as "
+                        "'tcp://127.0.0.1:8786'")
+    address = scheduler if "://" in scheduler else f"tcp://{scheduler}"
+    parts = urlsplit(address)
+    if parts.scheme != "tcp":
+        return
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise ValueError(f"scheduler address {scheduler!r} has a bad port: {exc}") from None
+    if not host or port is None:
+        raise ValueError(f"scheduler address {scheduler!r} needs a host and a port, e.g. "
+                         "tcp://127.0.0.1:8786")
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise SchedulerUnreachable(
+            f"no Dask scheduler answers at {scheduler} ({exc.strerror or exc}) within "
+            f"{timeout:g} s: start one (`dask scheduler`), check the address, or use "
+            "--dask-local N for a cluster on this machine") from None
+
+
 @contextmanager
 def dask_client(scheduler: str | None = None, dask_workers: int | None = None):
     """A ``distributed.Client`` on ``scheduler``, or on a LocalCluster of ``dask_workers``."""
@@ -55,6 +95,7 @@ def dask_client(scheduler: str | None = None, dask_workers: int | None = None):
         raise ImportError("the dask backend needs the 'distributed' package "
                           "(pip install distributed)") from exc
     if scheduler is not None:
+        ensure_reachable(scheduler)
         with Client(scheduler) as client:
             yield client
         return
@@ -81,11 +122,50 @@ def map_unordered(fn: Callable, tasks: Sequence[tuple], *, backend: str = "seria
     if backend == "serial" or not tasks:
         return (fn(*t) for t in tasks)
     if backend == "joblib":
-        from joblib import Parallel, delayed
-
-        return iter(Parallel(n_jobs=jobs or -1, return_as="generator_unordered")(
-            delayed(fn)(*t) for t in tasks))
+        return _loky_unordered(fn, tasks, jobs)
     return _dask_unordered(fn, tasks, scheduler, dask_workers)
+
+
+def _watch_parent(parent_pid: int, interval: float = 0.5) -> None:
+    """In a worker: exit as soon as the process that started the pool is gone.
+
+    Without this, killing ``mdplab run --jobs 2`` (SIGKILL, or a SIGTERM that Python does not
+    turn into an exception) leaves its workers computing cells nobody will store.
+    """
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="mdplab-parent-watch", daemon=True).start()
+
+
+def _loky_unordered(fn, tasks, jobs):
+    """joblib's process pool (loky), results in order of completion; workers die with us."""
+    import os
+    from concurrent.futures import as_completed
+
+    from joblib.externals.loky import get_reusable_executor
+
+    n = jobs or os.cpu_count() or 1
+    executor = get_reusable_executor(max_workers=min(n, len(tasks)), initializer=_watch_parent,
+                                     initargs=(os.getpid(),))
+    futures = [executor.submit(fn, *t) for t in tasks]
+    try:
+        for future in as_completed(futures):
+            yield future.result()
+    except BaseException:
+        # Interrupted (Ctrl-C) or a task raised: stop the pool's work now rather than after
+        # every queued task has run.
+        for future in futures:
+            future.cancel()
+        executor.shutdown(wait=False, kill_workers=True)
+        raise
 
 
 def _dask_unordered(fn, tasks, scheduler, dask_workers):

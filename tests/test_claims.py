@@ -110,11 +110,11 @@ def test_cli_check_writes_reports_and_exit_codes(tmp_path, capsys, monkeypatch):
 
     failing = Claim("bad.claim", "bad", "fails", "nowhere", _dummy_check, {"value": lambda: 5.0},
                     mutants={"m": {"value": lambda: 7.0}})
-    monkeypatch.setattr(claims_pkg, "discover", lambda: [failing])
+    monkeypatch.setattr(claims_pkg, "discover", lambda *a, **k: [failing])
     assert main(["check", "--out", str(tmp_path)]) == 1
     assert "0 passed, 1 failed: bad.claim" in capsys.readouterr().out
     # a mutant that is not caught makes --mutants fail too
-    monkeypatch.setattr(claims_pkg, "discover", lambda: [
+    monkeypatch.setattr(claims_pkg, "discover", lambda *a, **k: [
         Claim("ok.claim", "ok", "s", "src", _dummy_check, {"value": lambda: 0.0},
               mutants={"harmless": {"value": lambda: 0.5}})])
     assert main(["check", "--mutants", "--out", str(tmp_path)]) == 1

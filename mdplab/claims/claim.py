@@ -1,4 +1,4 @@
-"""Claims: a theorem or lemma as a runnable numerical check (DESIGN.md layer 7).
+"""Claims: a theorem or lemma as a runnable numerical check.
 
 A :class:`Claim` names the functions it holds to the statement (its *implementation*,
 e.g. ``{"occupancy_measure": planning.occupancy_measure}``) and a ``check`` that calls
@@ -34,6 +34,9 @@ class Evidence:
     interval : a confidence interval for a random statistic, else None.
     details : anything else worth reporting (sizes, p-values, seeds).
     seconds : wall time of the run.
+    trivial_bound : the bound that holds for every algorithm (H - h in finite horizon,
+        1/(1 - gamma) discounted, 1 for bandits) when ``bound`` is in the same units, else
+        None. A bound at or above it says nothing: :attr:`vacuous`.
     """
 
     claim_id: str
@@ -46,6 +49,23 @@ class Evidence:
     details: dict = field(default_factory=dict)
     seconds: float = 0.0
     mutant: str | None = None
+    trivial_bound: float | None = None
+
+    @property
+    def vacuous(self) -> bool:
+        """True when an upper bound is at least the trivial bound, so it says nothing."""
+        return (self.trivial_bound is not None and self.relation.startswith("<")
+                and self.bound >= self.trivial_bound)
+
+    def __repr__(self) -> str:
+        verdict = "pass" if self.passed else "FAIL"
+        interval = "" if self.interval is None else (
+            f" [{self.interval[0]:.4g}, {self.interval[1]:.4g}]")
+        mutant = "" if self.mutant is None else f", mutant={self.mutant!r}"
+        vac = ", vacuous" if self.vacuous else ""
+        return (f"Evidence({self.claim_id!r}{mutant}, {verdict}: {self.statistic:.4g}{interval} "
+                f"{self.relation} {self.bound:.4g}{vac}, budget={self.budget!r}, "
+                f"{self.seconds:.2f} s)")
 
 
 @dataclass(frozen=True)
@@ -59,7 +79,8 @@ class Claim:
     statement : one line, in words and symbols.
     source : authors, year, arXiv id, theorem or equation.
     check : ``check(budget, rng, impl) -> dict`` with keys ``statistic``, ``bound``,
-        ``passed`` and optionally ``relation``, ``interval``, ``details``. ``impl`` is a
+        ``passed`` and optionally ``relation``, ``interval``, ``details`` and
+        ``trivial_bound`` (or a ``bound`` carrying a ``trivial`` attribute). ``impl`` is a
         namespace holding ``implementation`` (with a mutant's replacements applied).
     implementation : name -> the real function the check calls.
     mutants : mutant name -> {implementation name -> broken replacement}.
@@ -110,6 +131,7 @@ class Claim:
         missing = {"statistic", "bound", "passed"} - set(out)
         if missing:
             raise TypeError(f"claim {self.id}: check returned no {sorted(missing)}")
+        trivial = out.get("trivial_bound", getattr(out["bound"], "trivial", None))
         return Evidence(
             claim_id=self.id,
             budget=budget,
@@ -117,8 +139,10 @@ class Claim:
             statistic=float(out["statistic"]),
             bound=float(out["bound"]),
             relation=out.get("relation", "<="),
-            interval=out.get("interval"),
+            interval=None if out.get("interval") is None else (
+                float(out["interval"][0]), float(out["interval"][1])),
             details=dict(out.get("details", {})),
             seconds=seconds,
             mutant=mutant,
+            trivial_bound=None if trivial is None else float(trivial),
         )

@@ -3,24 +3,53 @@
 from __future__ import annotations
 
 import ast
+import operator
 
 import numpy as np
 
+_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+           ast.Div: operator.truediv, ast.Pow: operator.pow, ast.FloorDiv: operator.floordiv}
 
-def parse_params(pairs: list[str]) -> dict:
+
+def _arith(node: ast.AST):
+    """Evaluate a literal, or + - * / // ** on numbers (``10**6``, ``1/3``), and nothing else."""
+    if isinstance(node, ast.Expression):
+        return _arith(node.body)
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        left, right = _arith(node.left), _arith(node.right)
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                   for v in (left, right)):
+            raise ValueError("arithmetic on non-numbers")
+        if isinstance(node.op, ast.Pow) and abs(right) > 4096:
+            raise ValueError("exponent too large")
+        return _BINOPS[type(node.op)](left, right)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = _arith(node.operand)
+        return -value if isinstance(node.op, ast.USub) else value
+    return ast.literal_eval(node)
+
+
+def parse_value(raw: str):
+    """A command-line value: a Python literal (``0.5``, ``(1, 2)``, ``'a'``), simple
+    arithmetic on numbers (``10**6``), or else the plain string."""
+    try:
+        return _arith(ast.parse(raw.strip(), mode="eval"))
+    except (ValueError, SyntaxError, TypeError, ZeroDivisionError, OverflowError,
+            RecursionError):
+        return raw  # plain strings need no quotes
+
+
+def parse_params(pairs: list[str], option: str = "--param") -> dict:
+    """``["k=v", ...]`` -> ``{k: value}``; a malformed pair exits with a message naming it."""
     params = {}
     for item in pairs:
         if "=" not in item:
-            raise SystemExit(f"mdplab: --param expects key=value, got {item!r}")
+            raise SystemExit(f"mdplab: {option} expects key=value, got {item!r}")
         key, raw = item.split("=", 1)
         key = key.strip()
         if not key.isidentifier():
-            raise SystemExit(f"mdplab: --param key {key!r} is not a valid name")
-        try:
-            value = ast.literal_eval(raw)
-        except (ValueError, SyntaxError):
-            value = raw  # plain strings need no quotes
-        params[key] = value
+            raise SystemExit(f"mdplab: {option} key {key!r} is not a valid name")
+        params[key] = parse_value(raw)
     return params
 
 

@@ -10,7 +10,10 @@ from ._common import json_default, parse_params
 
 
 def add_parsers(sub) -> None:
-    sub.add_parser("list", help="list the registered instances, claims and experiments")
+    p_list = sub.add_parser("list", help="list the instances, claims and experiments")
+    p_list.add_argument("--module", action="append", default=[], metavar="MODULE",
+                        help="also list the claims or experiment of this module (a .py file "
+                             "or a dotted name; repeatable)")
     p_solve = sub.add_parser("solve", help="solve an instance exactly")
     p_solve.add_argument("name")
     p_solve.add_argument(
@@ -21,16 +24,34 @@ def add_parsers(sub) -> None:
 
 
 def run_list(args) -> int:
-    from .. import envs
+    """``mdplab list``: instances, then claims and experiments with where they come from."""
+    from .. import _plugins, envs
+    from ..claims.registry import discover_by_module
 
+    try:
+        claim_modules = [m for m in args.module
+                         if hasattr(_plugins.load_module(m), "CLAIMS")]
+        experiment_modules = [m for m in args.module if m not in claim_modules]
+        claim_groups = discover_by_module(claim_modules)
+        experiments = _plugins.experiments(experiment_modules)
+    except (ValueError, TypeError, ImportError) as exc:
+        print(f"mdplab list: {exc}", file=sys.stderr)
+        return 2
     print("Instances (mdplab solve NAME):")
     for entry in envs.list_envs():
         print(entry if isinstance(entry, str) else _format_env_entry(entry))
-    from ..claims import discover
-
     print("\nClaims (mdplab check --claim ID):")
-    for claim in discover():
-        print(f"{claim.id:<40} {claim.statement}")
+    for module, claims in claim_groups:
+        origin = _plugins.module_origin(module)
+        tag = "" if origin == "mdplab" else f"  [{origin}]"
+        for claim in claims:
+            print(f"{claim.id:<40} {claim.statement}{tag}")
+    print("\nExperiments (mdplab run NAME):")
+    for name, module in experiments.items():
+        origin = _plugins.module_origin(module)
+        tag = "" if origin == "mdplab" else f"  [{origin}]"
+        summary = (module.__doc__ or "").strip().split("\n", 1)[0]
+        print(f"{name:<40} {summary}{tag}")
     return 0
 
 

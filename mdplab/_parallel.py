@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 BACKENDS = ("serial", "joblib", "dask")
 
@@ -87,7 +88,8 @@ def ensure_reachable(scheduler: str, timeout: float = 5.0) -> None:
 
 
 @contextmanager
-def dask_client(scheduler: str | None = None, dask_workers: int | None = None):
+def dask_client(scheduler: str | None = None,
+                dask_workers: int | None = None) -> Iterator[Any]:
     """A ``distributed.Client`` on ``scheduler``, or on a LocalCluster of ``dask_workers``."""
     try:
         from distributed import Client, LocalCluster
@@ -145,7 +147,7 @@ def _watch_parent(parent_pid: int, interval: float = 0.5) -> None:
     threading.Thread(target=watch, name="mdplab-parent-watch", daemon=True).start()
 
 
-def _loky_unordered(fn, tasks, jobs):
+def _loky_unordered(fn: Callable, tasks: list[tuple], jobs: int | None) -> Iterator:
     """joblib's process pool (loky), results in order of completion; workers die with us."""
     import os
     from concurrent.futures import as_completed
@@ -168,7 +170,8 @@ def _loky_unordered(fn, tasks, jobs):
         raise
 
 
-def _dask_unordered(fn, tasks, scheduler, dask_workers):
+def _dask_unordered(fn: Callable, tasks: list[tuple], scheduler: str | None,
+                    dask_workers: int | None) -> Iterator:
     from distributed import as_completed
 
     with dask_client(scheduler, dask_workers) as client:
@@ -180,7 +183,7 @@ def _dask_unordered(fn, tasks, scheduler, dask_workers):
             yield result
 
 
-def map_ordered(fn: Callable, tasks: Sequence[tuple], **backend_options) -> list:
+def map_ordered(fn: Callable, tasks: Sequence[tuple], **backend_options: Any) -> list:
     """``[fn(*task) for task in tasks]`` on any backend, in the order of ``tasks``."""
     tasks = list(tasks)
     tagged = [(fn, i, t) for i, t in enumerate(tasks)]
@@ -190,5 +193,5 @@ def map_ordered(fn: Callable, tasks: Sequence[tuple], **backend_options) -> list
     return out
 
 
-def _tagged_call(fn, index, args):
+def _tagged_call(fn: Callable, index: int, args: tuple) -> tuple[int, Any]:
     return index, fn(*args)

@@ -97,7 +97,7 @@ class Claim:
     mutants: Mapping[str, Mapping[str, Callable]] = field(default_factory=dict)
     false_alarm: float = 0.0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name, overrides in self.mutants.items():
             unknown = set(overrides) - set(self.implementation)
             if unknown:
@@ -110,7 +110,8 @@ class Claim:
         """A fixed seed derived from the id, so every run of the suite is the same."""
         return zlib.crc32(self.id.encode())
 
-    def run(self, budget: str = "quick", rng=None, mutant: str | None = None) -> Evidence:
+    def run(self, budget: str = "quick", rng: int | np.random.Generator | None = None,
+            mutant: str | None = None) -> Evidence:
         """Run the check (on the real code, or on ``mutant``) and return its Evidence."""
         if budget not in BUDGETS:
             raise ValueError(f"budget is {budget!r}; must be one of {BUDGETS}")

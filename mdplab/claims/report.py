@@ -41,7 +41,9 @@ def run_mutants(claims: list[Claim], budget: str = "quick", jobs: int = 1,
                 dask_workers, progress)
 
 
-def _run(tasks, budget, jobs, scheduler, dask_workers, progress=False):
+def _run(tasks: list[tuple[Claim, str | None]], budget: str, jobs: int,
+         scheduler: str | None, dask_workers: int | None,
+         progress: bool = False) -> list[Evidence]:
     if budget not in ("quick", "full"):
         raise ValueError(f"budget is {budget!r}; must be 'quick' or 'full'")
     if scheduler is not None or dask_workers is not None:
@@ -59,10 +61,12 @@ def _run(tasks, budget, jobs, scheduler, dask_workers, progress=False):
     out: list[Evidence | None] = [None] * len(tasks)
     for i, evidence in results:
         out[i] = evidence
-    return out
+    return [e for e in out if e is not None]
 
 
-def _fmt(x: float) -> str:
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "n/a"
     return f"{x:.4g}"
 
 

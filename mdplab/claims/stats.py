@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 
@@ -63,7 +64,7 @@ class SlopeFit:
         return self.interval[0] <= value <= self.interval[1]
 
 
-def loglog_slope(x, y, alpha: float = 0.01) -> SlopeFit:
+def loglog_slope(x: ArrayLike, y: ArrayLike, alpha: float = 0.01) -> SlopeFit:
     """Slope of log y against log x and its two-sided (1 - alpha) confidence interval.
 
     Needs at least three points with x, y > 0 (the interval has n - 2 degrees of freedom).

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import ast
 import operator
+from typing import Any
 
 import numpy as np
 
@@ -11,7 +13,7 @@ _BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.Div: operator.truediv, ast.Pow: operator.pow, ast.FloorDiv: operator.floordiv}
 
 
-def _arith(node: ast.AST):
+def _arith(node: ast.AST) -> Any:
     """Evaluate a literal, or + - * / // ** on numbers (``10**6``, ``1/3``), and nothing else."""
     if isinstance(node, ast.Expression):
         return _arith(node.body)
@@ -29,7 +31,7 @@ def _arith(node: ast.AST):
     return ast.literal_eval(node)
 
 
-def parse_value(raw: str):
+def parse_value(raw: str) -> Any:
     """A command-line value: a Python literal (``0.5``, ``(1, 2)``, ``'a'``), simple
     arithmetic on numbers (``10**6``), or else the plain string."""
     try:
@@ -39,7 +41,7 @@ def parse_value(raw: str):
         return raw  # plain strings need no quotes
 
 
-def parse_params(pairs: list[str], option: str = "--param") -> dict:
+def parse_params(pairs: list[str], option: str = "--param") -> dict[str, Any]:
     """``["k=v", ...]`` -> ``{k: value}``; a malformed pair exits with a message naming it."""
     params = {}
     for item in pairs:
@@ -53,7 +55,8 @@ def parse_params(pairs: list[str], option: str = "--param") -> dict:
     return params
 
 
-def json_default(o):
+def json_default(o: object) -> Any:
+    """``json.dumps(default=...)``: numpy scalars and arrays as numbers and lists."""
     if isinstance(o, np.generic):
         return o.item()
     if isinstance(o, np.ndarray):
@@ -61,7 +64,8 @@ def json_default(o):
     return str(o)
 
 
-def add_dask_options(parser) -> None:
+def add_dask_options(parser: argparse.ArgumentParser) -> None:
+    """``--scheduler ADDR`` or ``--dask-local N`` (mutually exclusive)."""
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--scheduler", metavar="ADDR",
                        help="run on the Dask cluster at this address, e.g. tcp://10.0.0.5:8786")
@@ -69,7 +73,7 @@ def add_dask_options(parser) -> None:
                        help="start a Dask LocalCluster of N worker processes and run on it")
 
 
-def backend_options(args) -> dict:
+def backend_options(args: argparse.Namespace) -> dict[str, Any]:
     """backend/jobs/scheduler/dask_workers from --jobs, --scheduler and --dask-local."""
     if args.dask_local is not None and args.dask_local < 1:
         raise ValueError(f"--dask-local is {args.dask_local}; must be >= 1")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from typing import Any
 
 from ._common import add_dask_options, backend_options
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: Any) -> None:
+    """Add ``check`` to the subcommands ``sub``."""
     p_check = sub.add_parser("check", help="run the claims (theorems as numerical checks)")
     p_check.add_argument("--paper", help="only this paper's claims (a proofs_checks module)")
     p_check.add_argument("--module", action="append", default=[], metavar="MODULE",
@@ -28,7 +31,7 @@ def add_parser(sub) -> None:
     add_dask_options(p_check)
 
 
-def run_check(args) -> int:
+def run_check(args: argparse.Namespace) -> int:
     """``mdplab check``: run, write the reports, then print the table and the verdict."""
     from pathlib import Path
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
+from typing import Any
 
 from ._common import json_default, parse_params
 
 
-def add_parsers(sub) -> None:
+def add_parsers(sub: Any) -> None:
+    """Add ``list`` and ``solve`` to the subcommands ``sub``."""
     p_list = sub.add_parser("list", help="list the instances, claims and experiments")
     p_list.add_argument("--module", action="append", default=[], metavar="MODULE",
                         help="also list the claims or experiment of this module (a .py file "
@@ -23,7 +26,7 @@ def add_parsers(sub) -> None:
     p_solve.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
-def run_list(args) -> int:
+def run_list(args: argparse.Namespace) -> int:
     """``mdplab list``: instances, then claims and experiments with where they come from."""
     from .. import _plugins, envs
     from ..claims.registry import discover_by_module
@@ -55,7 +58,8 @@ def run_list(args) -> int:
     return 0
 
 
-def run_solve(args) -> int:
+def run_solve(args: argparse.Namespace) -> int:
+    """``mdplab solve NAME``: the exact solution's headline numbers (or JSON)."""
     params = parse_params(args.param)
     try:
         summary = _solve_summary(args.name, params)
@@ -98,16 +102,16 @@ def _solve_summary(name: str, params: dict, n_steps: int = 3) -> dict:
             C_cov=None,
         )
     elif isinstance(model, FiniteHorizonMDP):
-        sol = backward_induction(model)
-        gap = gaps(model, sol)
+        fh = backward_induction(model)
+        gap = gaps(model, fh)
         cov = coverability(model) if model.S * model.A <= 200_000 else None
         out.update(
             kind="bandit" if isinstance(model, (Bandit, ContextualBandit)) else "finite_horizon",
             H=model.H,
             S=model.S,
             A=model.A,
-            value=sol.value,
-            policy_first_steps=sol.policy[:n_steps, : min(model.S, 20)].tolist(),
+            value=fh.value,
+            policy_first_steps=fh.policy[:n_steps, : min(model.S, 20)].tolist(),
             min_gap=min_positive_gap(gap),
             C_cov=None if cov is None else float(cov.value),
         )
@@ -135,7 +139,7 @@ def _print_summary(s: dict) -> None:
     print(f"  solved in {s['seconds']:.3f} s")
 
 
-def _format_env_entry(entry) -> str:
+def _format_env_entry(entry: object) -> str:
     if isinstance(entry, dict):
         name = entry.get("name", "?")
         summary = entry.get("summary", "")

@@ -11,7 +11,7 @@ import numba.core.registry
 import mdplab
 # import every submodule, as a user touching the whole API would
 for mod in pkgutil.walk_packages(mdplab.__path__, "mdplab."):
-    if mod.name.endswith("cli"):
+    if mod.name.endswith(("cli", "__main__")):  # __main__ runs the command line
         continue
     importlib.import_module(mod.name)
 from numba.core.dispatcher import Dispatcher

@@ -8,6 +8,7 @@ from .finite_horizon import (
     occupancy_measure,
     state_occupancy,
 )
+from .certify import certified_error_bound
 from .lp import solve_lp
 from .policy_iteration import modified_policy_iteration, policy_iteration
 from .results import DiscountedSolution, FiniteHorizonSolution, PolicyEvaluation
@@ -18,6 +19,7 @@ __all__ = [
     "FiniteHorizonSolution",
     "PolicyEvaluation",
     "backward_induction",
+    "certified_error_bound",
     "evaluate_policy",
     "gaps",
     "min_positive_gap",

@@ -50,7 +50,10 @@ def solve_lp(
     everywhere. ``value`` is still mdp.rho . V.
 
     The policy is greedy w.r.t. Q = r + gamma P V. ``error_bound`` is certified by one
-    Bellman residual: ||V - V*||_inf <= ||T V - V||_inf / (1 - gamma) (T is a gamma-contraction).
+    Bellman residual: ||V - V*||_inf <= ||T V - V||_inf / (1 - beta), beta =
+    gamma max_{s,a} sum_{s'} |P(s'|s,a)| (T is a beta-contraction), with the residual
+    evaluated in double-double arithmetic and every round-off term bounded
+    (:mod:`mdplab.planning.certify`), so it holds in floating point.
     For small and medium S (the LP has S*A variables and S equality constraints).
 
     Parameters
@@ -92,10 +95,8 @@ def solve_lp(
     V = (1.0 - gamma) * np.asarray(flow.dual_value, dtype=np.float64).reshape(S)
 
     ops = BellmanOperators(mdp)
-    Q = np.empty((S, A))
-    TV = np.empty(S)
-    ops.optimal(V, Q, TV)
-    residual = float(np.max(np.abs(TV - V)))
+    Q = ops.q_values(V)
+    residual, bound = ops.certify(V)
     stats = problem.solver_stats
     n_iter = int(stats.num_iters) if stats is not None and stats.num_iters is not None else 0
     occupancy = np.clip(np.asarray(d.value).reshape(S, A), 0.0, None)
@@ -107,7 +108,7 @@ def solve_lp(
         n_iter=n_iter,
         converged=problem.status == cp.OPTIMAL,
         method="lp",
-        error_bound=residual / (1.0 - gamma),
+        error_bound=float(bound),
         info={
             "status": problem.status,
             "solver": solver.upper(),

@@ -17,9 +17,7 @@ from .value_iteration import (
     check_tol,
     initial_values,
     require_discounted,
-    span_iterate,
-    span_solution,
-    span_threshold,
+    span_solve,
 )
 
 #: An action replaces the current one only if its Q is larger by more than
@@ -27,7 +25,7 @@ from .value_iteration import (
 IMPROVE_RTOL = 1e-12
 
 
-def _initial_policy(policy0, mdp: DiscountedMDP) -> np.ndarray:
+def _initial_policy(policy0: object, mdp: DiscountedMDP) -> np.ndarray:
     S, A = mdp.shape
     if policy0 is None:
         return greedy(np.asarray(mdp.r))
@@ -43,7 +41,7 @@ def policy_iteration(
     max_iter: int = 10_000,
     policy0: np.ndarray | None = None,
 ) -> DiscountedSolution:
-    """Howard's policy iteration with exact policy evaluation.
+    r"""Howard's policy iteration with exact policy evaluation.
 
     Repeats: evaluate pi_k exactly, V_k = (I - gamma P_{pi_k})^{-1} r_{pi_k} (LU, or a
     sparse LU for a sparse model), Q_k = r + gamma P V_k; then switch state s to
@@ -51,6 +49,16 @@ def policy_iteration(
     (a strict improvement, so ties and round-off cannot make it cycle). Stops when no state
     switches: pi_k is then optimal (Howard 1960; Puterman 1994, Thm 6.4.2), within the
     1e-12 relative switching tolerance. Terminates after at most A^S improvements.
+
+    ``error_bound`` is a floating-point-certified bound on ||V - V*||_inf for the
+    returned V (converged or not): with beta = gamma max_{s,a} sum_{s'} |P(s'|s,a)|,
+
+    .. math:: \|V - V^*\|_\infty \le \frac{\|T V - V\|_\infty}{1 - \beta},
+
+    the residual T V - V evaluated in double-double arithmetic and every round-off term
+    bounded (:mod:`mdplab.planning.certify`). It covers both the LU solve's round-off
+    (of order cond(I - gamma P_pi) eps ||V||, up to ~1e-7 at gamma = 0.99999) and the
+    switching tolerance; it is 0 only if V is exactly V*.
 
     Parameters
     ----------
@@ -62,8 +70,9 @@ def policy_iteration(
     -------
     DiscountedSolution with V = V^{pi} (S,), Q = Q^{pi} (S, A), policy (S,) the final pi,
     value = rho . V, n_iter = number of policy evaluations (the last one finds no
-    improvement when converged), error_bound 0 (exact up to round-off),
-    info = {'n_switched': (n_iter,) number of states switched after each evaluation}.
+    improvement when converged), error_bound the certified bound above,
+    info = {'n_switched': (n_iter,) number of states switched after each evaluation,
+    'bellman_residual': ||T V - V||_inf (double-double)}.
     """
     require_discounted(mdp, "policy_iteration")
     max_iter = check_positive_int(max_iter, "max_iter")
@@ -83,6 +92,7 @@ def policy_iteration(
             converged = True
             break
         pi = np.where(improve, greedy(Q), pi)
+    residual, bound = BellmanOperators(mdp).certify(ev.V)
     return DiscountedSolution(
         V=ev.V,
         Q=Q,
@@ -91,12 +101,12 @@ def policy_iteration(
         n_iter=len(switched),
         converged=converged,
         method="policy_iteration",
-        error_bound=0.0 if converged else float("nan"),
-        info={"n_switched": np.array(switched, dtype=np.int64)},
+        error_bound=float(bound),
+        info={"n_switched": np.array(switched, dtype=np.int64), "bellman_residual": residual},
     )
 
 
-def _check_m(m) -> int:
+def _check_m(m: object) -> int:
     if isinstance(m, bool) or not isinstance(m, numbers.Integral):
         raise TypeError(f"m must be an integer, got {m!r}")
     m = int(m)
@@ -129,7 +139,11 @@ def modified_policy_iteration(
     :math:`\hat V = T V_k + \frac{\gamma}{1-\gamma}\frac{\max d_k + \min d_k}{2}`.
     The MacQueen bounds hold for any V_k (see :func:`value_iteration`), so
     :math:`\|\hat V - V^*\|_\infty \le \frac{\gamma}{1-\gamma}\frac{\operatorname{span}(d_k)}{2}
-    \le \mathrm{tol}/2`; ``error_bound`` is the certified left-hand value.
+    \le \mathrm{tol}/2` in exact arithmetic. ``error_bound`` is certified in floating
+    point as in :func:`value_iteration`: ||V_hat - V*|| <= ||T V_hat - V_hat|| / (1 - beta),
+    the residual in double-double arithmetic with every round-off term bounded; the same
+    restart rule and the same meaning of ``converged`` (span rule met and
+    error_bound <= tol/2) apply.
 
     Parameters
     ----------
@@ -137,25 +151,20 @@ def modified_policy_iteration(
     m : int >= 0, partial-evaluation sweeps per improvement.
     tol : float > 0, target sup-norm accuracy tol / 2.
     max_iter : int >= 1, maximum number of improvement steps.
-    V0 : (S,) initial values.
-    parallel : run the optimal backups on all numba threads (bit-identical results).
+    V0 : (S,) finite initial values.
+    parallel : bool, run the optimal backups on all numba threads (bit-identical results).
 
     Returns
     -------
     DiscountedSolution (method 'modified_policy_iteration'); n_iter = number of improvement
-    steps (optimality backups), info = {'span_history', 'threshold', 'n_policy_backups'}.
+    steps (optimality backups, restarts included), info = {'span_history', 'threshold',
+    'n_policy_backups', 'bellman_residual', 'restarts'}.
     """
     require_discounted(mdp, "modified_policy_iteration")
     m = _check_m(m)
     tol = check_tol(tol)
     max_iter = check_positive_int(max_iter, "max_iter")
     S, A = mdp.shape
-    gamma = mdp.gamma
-    V = initial_values(V0, S, default=float(np.min(mdp.r)) / (1.0 - gamma))
+    V = initial_values(V0, S, default=float(np.min(mdp.r)) / (1.0 - mdp.gamma))
     ops = BellmanOperators(mdp, parallel=parallel)
-    thresh = span_threshold(tol, gamma)
-
-    TV, d_max, d_min, spans, converged, n_policy = span_iterate(ops, V, m, thresh, max_iter)
-    return span_solution(mdp, ops, TV, d_max, d_min, spans, converged,
-                         "modified_policy_iteration",
-                         {"threshold": thresh, "n_policy_backups": n_policy})
+    return span_solve(mdp, ops, V, m, tol, max_iter, "modified_policy_iteration")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +23,7 @@ from .results import DiscountedSolution
 # ----------------------------------------------------------------------------------------
 # shared helpers
 # ----------------------------------------------------------------------------------------
-def require_discounted(mdp, fn: str) -> None:
+def require_discounted(mdp: object, fn: str) -> None:
     if not isinstance(mdp, DiscountedMDP):
         raise TypeError(f"{fn} needs a DiscountedMDP, got {type(mdp).__name__}")
 
@@ -117,16 +119,25 @@ class BellmanOperators:
         self.optimal(V, Q, np.empty(self.S))
         return Q
 
+    def certify(self, V: np.ndarray) -> tuple[float, float]:
+        """(||T V - V||_inf, a certified bound on ||V - V*||_inf, round-off included);
+        see :mod:`mdplab.planning.certify`."""
+        from .certify import residual_and_bound
 
-def span_iterate(ops: BellmanOperators, V: np.ndarray, m: int, thresh: float, max_iter: int):
+        return residual_and_bound(self._P2, self._csr, self.r, self.gamma, V)
+
+
+def span_iterate(
+    ops: BellmanOperators, V: np.ndarray, m: int, thresh: float, max_iter: int
+) -> tuple[np.ndarray, np.ndarray, float, float, np.ndarray, bool, int]:
     """The loop shared by value iteration (m = 0) and modified policy iteration.
 
     Iteration k: Q = r + gamma P V_k, TV = max_a Q, d_k = TV - V_k; stop when
     span(d_k) <= thresh or after ``max_iter`` backups; otherwise V_{k+1} = T_pi^m TV
     with pi greedy w.r.t. Q (V_{k+1} = TV when m = 0).
 
-    Returns (TV, max d_k, min d_k, spans (n_iter,), converged, number of T_pi steps);
-    TV and d_k belong to the same, last, iteration.
+    Returns (V_k, TV, max d_k, min d_k, spans (n_iter,), converged, number of T_pi steps);
+    V_k, TV and d_k belong to the same, last, iteration.
     """
     S, A = ops.S, ops.A
     V = V.copy()
@@ -154,24 +165,87 @@ def span_iterate(ops: BellmanOperators, V: np.ndarray, m: int, thresh: float, ma
                 T_pi(V, U)
                 V, U = U, V
             n_policy += m
-    return TV, d_max, d_min, spans[:n].copy(), converged, n_policy
+    return V, TV, d_max, d_min, spans[:n].copy(), converged, n_policy
 
 
-def span_solution(mdp, ops, TV, d_max, d_min, spans, converged, method, info):
-    """The DiscountedSolution of a span-stopped loop: MacQueen's midpoint of TV and its
-    certified error, Q and the greedy policy at that midpoint."""
-    V_hat, err = macqueen_midpoint(TV, d_max, d_min, mdp.gamma)
+#: at most this many restarts of a span loop from its own corrected values (see
+#: :func:`span_solve`)
+MAX_RESTARTS = 3
+
+
+def span_solve(
+    mdp: DiscountedMDP,
+    ops: BellmanOperators,
+    V: np.ndarray,
+    m: int,
+    tol: float,
+    max_iter: int,
+    method: str,
+) -> DiscountedSolution:
+    """Run the span loop, take MacQueen's midpoint, certify it in floating point.
+
+    The midpoint V_hat is certified by :meth:`BellmanOperators.certify` (a double-double
+    Bellman residual: ||V_hat - V*|| <= ||T V_hat - V_hat|| / (1 - gamma) plus bounded
+    round-off). When the span rule was met but the certificate exceeds tol/2 because
+    the iterates were much larger than V_hat (e.g. V0 = 1e15: round-off in the span
+    and in the extrapolation gamma/(1-gamma) (max d + min d)/2 is of order
+    eps ||V_k||), the loop restarts from V_hat (at most MAX_RESTARTS times, within the
+    ``max_iter`` budget). ``converged`` is True only if the span rule was met and the
+    certified bound is <= tol/2; a span rule met with a bound above tol/2 (the
+    floating-point floor, of order eps ||V*|| / (1 - gamma)) gives a MdplabWarning.
+    """
+    gamma = mdp.gamma
+    thresh = span_threshold(tol, gamma)
+    all_spans: list[np.ndarray] = []
+    n_policy = 0
+    restarts = 0
+    budget = max_iter
+    while True:
+        Vk, TV, d_max, d_min, spans, span_met, n_pol = span_iterate(ops, V, m, thresh, budget)
+        all_spans.append(spans)
+        n_policy += n_pol
+        budget -= spans.shape[0]
+        V_hat, _ = macqueen_midpoint(TV, d_max, d_min, gamma)
+        residual, bound = ops.certify(V_hat)
+        magnitude = max(float(np.max(np.abs(Vk))), float(np.max(np.abs(TV))))
+        big = magnitude > 4.0 * max(float(np.max(np.abs(V_hat))), 1e-300)
+        if not (span_met and bound > 0.5 * tol and big and budget > 0
+                and restarts < MAX_RESTARTS):
+            break
+        V = V_hat
+        restarts += 1
+    converged = bool(span_met and bound <= 0.5 * tol)
+    if span_met and not converged:
+        from .._warnings import MdplabWarning
+
+        warnings.warn(
+            f"{method}: the span rule was met, but floating-point round-off limits the "
+            f"certified error to {bound:.3g} > tol/2 = {0.5 * tol:.3g} (gamma = {gamma}, "
+            f"max|V| = {float(np.max(np.abs(V_hat))):.3g}); converged = False. "
+            "Use a larger tol, or rescale r.",
+            MdplabWarning,
+            stacklevel=3,
+        )
     Q = ops.q_values(V_hat)
+    span_history = np.concatenate(all_spans)
+    info: dict[str, Any] = {
+        "span_history": span_history,
+        "threshold": thresh,
+        "bellman_residual": residual,
+        "restarts": restarts,
+    }
+    if m > 0:
+        info["n_policy_backups"] = n_policy
     return DiscountedSolution(
         V=V_hat,
         Q=Q,
         policy=greedy(Q),
         value=float(mdp.rho @ V_hat),
-        n_iter=int(spans.shape[0]),
+        n_iter=int(span_history.shape[0]),
         converged=converged,
         method=method,
-        error_bound=float(err),
-        info={"span_history": spans, **info},
+        error_bound=float(bound),
+        info=info,
     )
 
 
@@ -181,7 +255,9 @@ def span_threshold(tol: float, gamma: float) -> float:
     return math.inf if gamma == 0.0 else tol * (1.0 - gamma) / gamma
 
 
-def macqueen_midpoint(TV: np.ndarray, d_max: float, d_min: float, gamma: float):
+def macqueen_midpoint(
+    TV: np.ndarray, d_max: float, d_min: float, gamma: float
+) -> tuple[np.ndarray, float]:
     """Bias-corrected value and its certified error for d = T V - V.
 
     MacQueen (1966); Puterman (1994), Thm 6.6.6: for any V,
@@ -226,20 +302,38 @@ def value_iteration(
     .. math:: V_{k+1} + \tfrac{\gamma}{1-\gamma}\min d_k \le V^*
               \le V_{k+1} + \tfrac{\gamma}{1-\gamma}\max d_k.
 
-    The midpoint of this interval is within gamma/(1-gamma) span(d_k)/2 <= tol/2 of V*.
-    ``error_bound`` is that certified gamma/(1-gamma) span(d_k)/2 (<= tol/2 on convergence;
-    still a valid bound, possibly larger, when ``max_iter`` stops the loop first). Bounds
-    are in exact arithmetic; floating-point round-off adds O(eps ||V*||_inf / (1-gamma)).
+    The midpoint of this interval is within gamma/(1-gamma) span(d_k)/2 <= tol/2 of V*
+    (in exact arithmetic).
 
-    gamma = 0: one backup gives V* = max_a r exactly (n_iter = 1, error_bound 0).
+    Floating point: ``error_bound`` is not that exact-arithmetic value but a bound that
+    holds for the computed :math:`\hat V` itself. With beta = gamma max_{s,a}
+    sum_{s'} |P(s'|s,a)| (the contraction modulus of T; beta = gamma up to round-off),
+
+    .. math:: \|\hat V - V^*\|_\infty \le \frac{\|T\hat V - \hat V\|_\infty}{1-\beta},
+
+    and T V_hat - V_hat = (T^2 V_k - T V_k) - gamma (max d_k + min d_k)/2 lies in
+    [-gamma span(d_k)/2, gamma span(d_k)/2], so this is again <= tol/2 in exact
+    arithmetic. The residual is evaluated in double-double arithmetic and every
+    round-off term is bounded (:mod:`mdplab.planning.certify`), so the reported bound
+    is >= the true error, and 0 only when V_hat = V* exactly. Round-off sets a floor:
+    a stored V_hat has residual ~ eps ||V*||_inf, hence a certificate ~
+    eps ||V*||_inf / (1 - gamma) (about 1e-8 for ||V*|| = 1e4, gamma = 0.9999). If the
+    span rule is met but the certificate is above tol/2, the loop restarts from V_hat
+    when the iterates were much larger than V_hat (a far-off V0 such as 1e15, whose
+    round-off in the span and extrapolation is ~ eps ||V_k||), at most 3 times;
+    otherwise (the floor) ``converged`` is False and a :class:`mdplab.MdplabWarning`
+    says so. ``converged`` means: span rule met and error_bound <= tol/2.
+
+    gamma = 0: one backup gives V* = max_a r exactly (n_iter = 1, error_bound 0, the only
+    case besides an exact fixed point where the bound is 0).
 
     Parameters
     ----------
     mdp : DiscountedMDP (dense or sparse)
     tol : float > 0, the target sup-norm accuracy is tol / 2.
-    max_iter : int >= 1, maximum number of backups.
-    V0 : (S,) initial values, default 0.
-    parallel : run each backup on all numba threads (rows split across threads; the
+    max_iter : int >= 1, maximum number of backups (restarts included).
+    V0 : (S,) finite initial values, default 0.
+    parallel : bool, run each backup on all numba threads (rows split across threads; the
         result is bit-identical to the serial one). Pays off for large kernels
         (S*A*S >~ 1e6 or nnz >~ 1e6) on an otherwise idle machine. OpenBLAS's worker
         threads busy-wait for a while after each numpy linear-algebra call and then
@@ -251,18 +345,14 @@ def value_iteration(
     DiscountedSolution with V (S,) the bias-corrected values, Q = r + gamma P V (S, A),
     policy (S,) greedy w.r.t. Q (ties to the lowest action; it is
     2 gamma error_bound / (1 - gamma)-optimal), value = rho . V, n_iter = number of
-    backups, info = {'span_history': (n_iter,) spans of d_k, 'threshold': the span
-    threshold}.
+    backups, error_bound the certified bound above,
+    info = {'span_history': (n_iter,) spans of d_k, 'threshold': the span threshold,
+    'bellman_residual': ||T V - V||_inf (double-double), 'restarts': 0 to 3}.
     """
     require_discounted(mdp, "value_iteration")
     tol = check_tol(tol)
     max_iter = check_positive_int(max_iter, "max_iter")
     S, A = mdp.shape
-    gamma = mdp.gamma
     V = initial_values(V0, S)
     ops = BellmanOperators(mdp, parallel=parallel)
-    thresh = span_threshold(tol, gamma)
-
-    TV, d_max, d_min, spans, converged, _ = span_iterate(ops, V, 0, thresh, max_iter)
-    return span_solution(mdp, ops, TV, d_max, d_min, spans, converged, "value_iteration",
-                         {"threshold": thresh})
+    return span_solve(mdp, ops, V, 0, tol, max_iter, "value_iteration")

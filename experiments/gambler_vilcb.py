@@ -25,7 +25,7 @@ VERSIONS = ("faithful", "clean")
 
 
 def grid(quick: bool) -> list[dict]:
-    from mdplab.envs.gambler import FIG2_N
+    from mdplab.envs.offline_gambler import FIG2_N
 
     Ns = [50, 54, 403, 2980, 22026] if quick else [50] + FIG2_N
     return [{"N": N, "version": v} for v in VERSIONS for N in Ns]
@@ -37,7 +37,7 @@ def n_seeds(quick: bool) -> int:
 
 def run_cell(config: dict, seed: int) -> dict:
     from mdplab.algorithms.offline import gambler_run
-    from mdplab.envs.gambler import gambler_instance
+    from mdplab.envs.offline_gambler import gambler_instance
 
     inst = gambler_instance()
     faithful = config["version"] == "faithful"
@@ -61,7 +61,7 @@ def _by_N(table, version, key):
 
 def plot(table: list[dict]):
     from mdplab.claims.stats import loglog_slope
-    from mdplab.envs.gambler import FIG2_N, FIG2_STORED_VI_54, FIG2_STORED_VILCB
+    from mdplab.envs.offline_gambler import FIG2_N, FIG2_STORED_VI_54, FIG2_STORED_VILCB
     from mdplab.plotting import new_figure, rate_curve
 
     fig, (ax_a, ax_b, ax_c) = new_figure(ncols=3, width=4.6)

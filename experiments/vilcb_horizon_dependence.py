@@ -150,7 +150,7 @@ def trimmed_counts(inst, K: int, M: int, rng, delta: float = DELTA):
 # ------------------------------------------------------------------ one cell
 def run_cell(config: dict, seed: int) -> dict:
     from mdplab.algorithms.offline.vilcb_episodic import vi_lcb_episodic
-    from mdplab.envs.hard_episodic import hard_episodic_instance
+    from mdplab.envs.offline_hard_episodic import hard_episodic_instance
     from mdplab.planning import backward_induction, evaluate_policy
 
     H, kappa, M = int(config["H"]), float(config["kappa"]), int(config["datasets"])

@@ -211,7 +211,7 @@ def run_cell(config: dict, seed: int) -> dict:
     """
     from mdplab.algorithms.offline.vilcb_discounted import (
         rzmjr21_iterations,
-        two_point_lower_bound,
+        discounted_two_point_lower_bound,
         vi_lcb_bernstein,
         vi_lcb_split_from_folds,
     )
@@ -252,7 +252,7 @@ def run_cell(config: dict, seed: int) -> dict:
     return {"N": N, "N_KL1": N * kl, "kappa_exact": kappa_of(N, S, C, g),
             "fail_theta0": errors[0] / M, "fail_theta1": errors[1] / M,
             "fail": max(errors) / M, "zero_value": zero / (2 * M),
-            "lower_bound": two_point_lower_bound(N, kl), "epsilon": eps,
+            "lower_bound": discounted_two_point_lower_bound(N, kl), "epsilon": eps,
             "batches": batches, "per_batch": m}
 
 

@@ -4,7 +4,7 @@ arXiv:2012.15085 -- PEVI, as checked claims (../shared/specs/pessimism.md Sec. 9
 
 The paper's numbering (Lemma 3.1, Definition 4.1, Theorems 4.2 and 4.4, Corollary 4.5) is as
 recalled in the spec and could not be confirmed (only the paper's opening is in the corpus
-we can search; see :mod:`mdplab.algorithms.offline.pevi`). The checks do not depend on the
+we can search; see :mod:`mdplab.algorithms.offline.pessimistic_value_iteration`). The checks do not depend on the
 numbering: claims 1 and 2 are exact consequences of the definitions (spec Sec. 2.4), and the
 constants the paper hides (c in beta) are arguments.
 
@@ -32,7 +32,7 @@ from mdplab.algorithms.offline import (
     vi_lcb_subsampled,
 )
 from mdplab.algorithms.offline.checks import _policy_values, true_backup
-from mdplab.algorithms.offline.pevi import jyw_beta
+from mdplab.algorithms.offline.pessimistic_value_iteration import jyw_beta
 from mdplab.claims import Claim, binomial_check, loglog_slope
 from mdplab.kernels.pessimism import pessimistic_induction
 from mdplab.planning import backward_induction, evaluate_policy

@@ -228,7 +228,7 @@ def _hard_behaviour_favours_theta(S=10, gamma=0.9, C=2.0, epsilon=0.5, theta=0):
 
 def _two_point_forgot_N(N, kl_per_sample):
     """Bug: the KL of one sample used as the KL of the whole dataset."""
-    return vd.two_point_lower_bound(1, kl_per_sample)
+    return vd.discounted_two_point_lower_bound(1, kl_per_sample)
 
 
 # ============================================================================= claim 3
@@ -582,7 +582,7 @@ CLAIMS = [
         implementation={"hard_discounted_instance": hard_discounted_instance,
                         "vi_lcb_bernstein": vd.vi_lcb_bernstein,
                         "vi_lcb_split_from_folds": vd.vi_lcb_split_from_folds,
-                        "two_point_lower_bound": vd.two_point_lower_bound},
+                        "two_point_lower_bound": vd.discounted_two_point_lower_bound},
         mutants={"kl_of_one_sample": {"two_point_lower_bound": _two_point_forgot_N},
                  "behaviour_favours_theta": {"hard_discounted_instance":
                                              _hard_behaviour_favours_theta}},

@@ -40,14 +40,14 @@ from mdplab.algorithms.offline.vilcb_episodic import (
 )
 from mdplab.claims import Claim, binomial_check, loglog_slope
 from mdplab.coverage.concentrability import concentrability
-from mdplab.envs.gambler import (
+from mdplab.envs.offline_gambler import (
     FIG2_N,
     FIG2_STORED_VI_54,
     FIG2_STORED_VILCB,
     gambler_instance,
     gambler_samples,
 )
-from mdplab.envs.hard_episodic import clipped_concentrability_instance, hard_episodic_instance
+from mdplab.envs.offline_hard_episodic import clipped_concentrability_instance, hard_episodic_instance
 from mdplab.kernels.bellman import policy_backward_dense
 from mdplab.models.policy import validate_policy
 from mdplab.planning import backward_induction

@@ -48,7 +48,7 @@ from mdplab.algorithms.offline.lcb import (
     mab_choices,
     mab_suboptimality,
     mpa_two_arm_suboptimality,
-    two_point_lower_bound,
+    mab_two_point_lower_bound,
     unseen_context_gap,
 )
 from mdplab.claims import Claim, loglog_slope
@@ -483,7 +483,7 @@ def _contextual_counts_not_reset(means, mu, N, M, rng=None):
 
 def _lower_bound_per_sample(N, C_star, gap, *, S=1):
     """Bug: the two-point bound uses the per-sample KL (the factor N is forgotten)."""
-    return two_point_lower_bound(1, C_star, gap, S=S)
+    return mab_two_point_lower_bound(1, C_star, gap, S=S)
 
 
 def _expert_exponent_off_by_one(rho, gap_unseen, N):
@@ -542,7 +542,7 @@ CLAIMS = [
         source=SOURCE + ", MAB LCB upper bound ~ sqrt(C* log/N) and minimax lower bound for "
         "C* >= 2 (theorem numbers unconfirmed); spec claim 14(a)",
         check=_check_mab_large_cstar,
-        implementation={**_IMPL_MAB, "two_point_lower_bound": two_point_lower_bound},
+        implementation={**_IMPL_MAB, "two_point_lower_bound": mab_two_point_lower_bound},
         mutants={"counts_not_reset": {"sample_bandit_counts": _bandit_counts_not_reset},
                  "lower_bound_per_sample_kl": {"two_point_lower_bound": _lower_bound_per_sample}},
         false_alarm=1e-3,
@@ -596,7 +596,7 @@ CLAIMS = [
         source=SOURCE + ", contextual LCB ~ sqrt(S C* log/N) for C* >= 2, adaptively optimal "
         "(abstract; theorem numbers unconfirmed); spec claim 15(b)",
         check=_check_cb_rate_in_n,
-        implementation={**_IMPL_CB, "two_point_lower_bound": two_point_lower_bound},
+        implementation={**_IMPL_CB, "two_point_lower_bound": mab_two_point_lower_bound},
         mutants={"counts_not_reset": {"sample_contextual_counts": _contextual_counts_not_reset},
                  "lower_bound_per_sample_kl": {"two_point_lower_bound": _lower_bound_per_sample}},
         false_alarm=1e-3,
@@ -609,7 +609,7 @@ CLAIMS = [
         source=SOURCE + ", the sqrt(S C*/N) rate; spec claim 15(c), C* grid moved "
         "(see module docstring)",
         check=_check_cb_growth_in_cstar,
-        implementation={**_IMPL_CB, "two_point_lower_bound": two_point_lower_bound},
+        implementation={**_IMPL_CB, "two_point_lower_bound": mab_two_point_lower_bound},
         mutants={"behaviour_ignores_cstar": {"offline_bandit": _offline_bandit_uniform_behaviour},
                  "lower_bound_per_sample_kl": {"two_point_lower_bound": _lower_bound_per_sample}},
         false_alarm=1e-3,

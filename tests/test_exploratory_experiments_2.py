@@ -17,7 +17,7 @@ import pytest
 import experiments.lcb_intermediate_cstar as CB
 import experiments.vilcb_horizon_dependence as HD
 from mdplab.algorithms.offline.vilcb_episodic import n_trim, two_fold_subsample
-from mdplab.envs.hard_episodic import hard_episodic_instance
+from mdplab.envs.offline_hard_episodic import hard_episodic_instance
 from mdplab.sampling import OfflineDataset, rollout
 
 

@@ -321,9 +321,9 @@ def test_two_point_lower_bound_and_kl():
     gap, N, C = 0.1, 200, 4.0
     alpha = N / C * (0.6 * math.log(0.6 / 0.4) + 0.4 * math.log(0.4 / 0.6))
     want = gap * max(0.25 * math.exp(-alpha), 0.5 * (1 - math.sqrt(alpha / 2)))
-    assert lcb.two_point_lower_bound(N, C, gap) == pytest.approx(want)
-    assert lcb.two_point_lower_bound(N * 3, C, gap, S=3) == pytest.approx(want)
-    assert lcb.two_point_lower_bound(N, C, 0.5) == 0.0  # kl(1 || 0) is infinite
+    assert lcb.mab_two_point_lower_bound(N, C, gap) == pytest.approx(want)
+    assert lcb.mab_two_point_lower_bound(N * 3, C, gap, S=3) == pytest.approx(want)
+    assert lcb.mab_two_point_lower_bound(N, C, 0.5) == 0.0  # kl(1 || 0) is infinite
     assert lcb.bernoulli_kl(0.3, 0.3) == 0.0
     assert lcb.bernoulli_kl(0.6, 0.4) == pytest.approx(lcb.bernoulli_kl(0.4, 0.6))
 

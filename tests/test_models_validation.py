@@ -359,9 +359,19 @@ def test_bounded_reward_dist_needs_range_in_unit_interval(dist, rng_):
     FiniteHorizonMDP(kernel(), rewards(), reward_range=rng_)
 
 
-@pytest.mark.parametrize("bad", [(1.0, 0.0), (0.0, np.inf), (np.nan, 1.0)])
-def test_reward_range_must_be_finite_and_ordered(bad):
-    with pytest.raises(ValueError, match=m(f"reward_range is {bad}; need finite low <= high")):
+@pytest.mark.parametrize("bad, msg", [
+    ((1.0, 0.0), "reward_range is (1.0, 0.0); need finite low <= high"),
+    ((0.0, np.inf), "reward_range[1] is inf; must be a finite number in (-inf, inf)"),
+    ((np.nan, 1.0), "reward_range[0] is nan; must be a finite number in (-inf, inf)"),
+])
+def test_reward_range_must_be_finite_and_ordered(bad, msg):
+    with pytest.raises(ValueError, match=m(msg)):
+        FiniteHorizonMDP(kernel(), rewards(), reward_range=bad)
+
+
+@pytest.mark.parametrize("bad", ["ab", None, 3.0, (0.0, 1.0, 2.0)])
+def test_reward_range_must_be_a_pair(bad):
+    with pytest.raises(TypeError, match="reward_range must be a pair"):
         FiniteHorizonMDP(kernel(), rewards(), reward_range=bad)
 
 

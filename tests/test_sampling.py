@@ -54,11 +54,11 @@ from mdplab.sampling import (
     sample_iid,
 )
 from mdplab.sampling.generative import build_sampling_table, transition_table
-from mdplab.sampling.rollout import running_sums_capped
+from mdplab.sampling.trajectories import running_sums_capped
 
 # the package re-exports the function ``rollout``, which shadows the module attribute
 generative_module = importlib.import_module("mdplab.sampling.generative")
-rollout_module = importlib.import_module("mdplab.sampling.rollout")
+rollout_module = importlib.import_module("mdplab.sampling.trajectories")
 
 SEEDS = st.integers(0, 2**32 - 1)
 ALPHA = 1e-4  # total false-alarm probability of each chi-square check

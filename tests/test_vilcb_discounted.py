@@ -25,7 +25,7 @@ from mdplab.algorithms.offline import (
     rzmjr21_iterations,
     rzmjr21_rate,
     split_fold_counts,
-    two_point_lower_bound,
+    discounted_two_point_lower_bound,
     vi_lcb_bernstein,
     vi_lcb_split,
     vi_lcb_split_from_folds,
@@ -269,10 +269,10 @@ def test_hard_discounted_kl_and_registry():
 
 # ------------------------------------------------------------------ bounds
 def test_bound_functions():
-    assert two_point_lower_bound(0, 0.3) == 0.5
-    vals = [two_point_lower_bound(N, 1e-3) for N in (10, 100, 1000, 10_000)]
+    assert discounted_two_point_lower_bound(0, 0.3) == 0.5
+    vals = [discounted_two_point_lower_bound(N, 1e-3) for N in (10, 100, 1000, 10_000)]
     assert all(a > b > 0 for a, b in zip(vals, vals[1:], strict=False))
-    assert two_point_lower_bound(10_000, 1e-3) == pytest.approx(0.25 * math.exp(-10))
+    assert discounted_two_point_lower_bound(10_000, 1e-3) == pytest.approx(0.25 * math.exp(-10))
     assert lemma2_distance_bound(0, 0.9) == pytest.approx(10.0)
     assert lemma2_distance_bound(3, 0.5) == pytest.approx(0.25)
     thr = li2022_sample_size(10**6, 5, 2.0, 0.9, 1.0, 0.05)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_float_array, as_int_array, as_rng, check_int_range, check_range
-from .finite_horizon import FiniteHorizonMDP
+from .finite_horizon import FiniteHorizonMDP, check_reward_range
+from .rewards import RewardDistribution
 
 
 class ContextualBandit(FiniteHorizonMDP):
@@ -26,11 +27,16 @@ class ContextualBandit(FiniteHorizonMDP):
     reward_dist : default 'bernoulli'
     """
 
-    def __init__(self, means, rho=None, *, reward_dist="bernoulli", reward_range=(0.0, 1.0)):
+    def __init__(self, means: np.ndarray, rho: np.ndarray | None = None, *,
+                 reward_dist: str | RewardDistribution = "bernoulli",
+                 reward_range: tuple[float, float] = (0.0, 1.0)) -> None:
         means = as_float_array(means, "means", ndim=2)
-        lo, hi = (float(x) for x in reward_range)
-        check_range(means, "means", lo, hi)
         S, A = means.shape
+        if S < 1 or A < 1:
+            raise ValueError(f"means has shape {means.shape}; a contextual bandit needs at "
+                             "least one context and one arm (S, A >= 1)")
+        lo, hi = check_reward_range(reward_range)
+        check_range(means, "means", lo, hi)
         if rho is None:
             rho = np.full(S, 1.0 / S)
         rho_arr = as_float_array(rho, "rho", ndim=1)
@@ -49,7 +55,8 @@ class ContextualBandit(FiniteHorizonMDP):
         """Best arm per context (S,), ties to the lowest index."""
         return np.argmax(self.means, axis=1)
 
-    def sample_rewards(self, contexts, arms, rng=None) -> np.ndarray:
+    def sample_rewards(self, contexts: np.ndarray, arms: np.ndarray,
+                       rng: int | np.random.Generator | None = None) -> np.ndarray:
         """Draw one reward for each (context, arm) pair; arrays of equal shape."""
         contexts = as_int_array(contexts, "contexts")
         arms = as_int_array(arms, "arms")
@@ -70,9 +77,12 @@ class Bandit(ContextualBandit):
     reward_dist : default 'bernoulli'
     """
 
-    def __init__(self, means, *, reward_dist="bernoulli", reward_range=(0.0, 1.0)):
+    def __init__(self, means: np.ndarray, *, reward_dist: str | RewardDistribution = "bernoulli",
+                 reward_range: tuple[float, float] = (0.0, 1.0)) -> None:
         means = as_float_array(means, "means", ndim=1)
-        check_range(means, "means", *(float(x) for x in reward_range))
+        if means.size < 1:
+            raise ValueError("means is empty; a bandit needs at least one arm (A >= 1)")
+        check_range(means, "means", *check_reward_range(reward_range))
         super().__init__(
             means[None, :], rho=None, reward_dist=reward_dist, reward_range=reward_range
         )
@@ -86,7 +96,7 @@ class Bandit(ContextualBandit):
     def optimal_arm(self) -> int:
         return int(np.argmax(self.arm_means))
 
-    def pull(self, arms, rng=None) -> np.ndarray:
+    def pull(self, arms: np.ndarray, rng: int | np.random.Generator | None = None) -> np.ndarray:
         """One reward per entry of ``arms``."""
         arms = as_int_array(arms, "arms")
         return self.sample_rewards(np.zeros_like(arms), arms, rng)

@@ -8,11 +8,13 @@ import numpy as np
 
 from .._validation import aligned_copy, as_float_array, check_range, check_shape, readonly
 from .finite_horizon import validate_reward_range, validate_rho, validate_transitions
-from .rewards import as_reward_distribution
+from .rewards import RewardDistribution, as_reward_distribution
+from .sparse import SparseTransitions
 
 
-def check_gamma(gamma) -> float:
-    if isinstance(gamma, bool) or not isinstance(gamma, numbers.Real):
+def check_gamma(gamma: object) -> float:
+    """A discount factor: a real number in [0, 1)."""
+    if isinstance(gamma, (bool, np.bool_)) or not isinstance(gamma, numbers.Real):
         raise TypeError(f"gamma must be a real number, got {gamma!r}")
     gamma = float(gamma)
     if not (0.0 <= gamma < 1.0):
@@ -37,14 +39,14 @@ class DiscountedMDP:
 
     def __init__(
         self,
-        P,
-        r,
+        P: np.ndarray | SparseTransitions,
+        r: np.ndarray,
         gamma: float,
-        rho=None,
+        rho: np.ndarray | None = None,
         *,
-        reward_dist="deterministic",
+        reward_dist: str | RewardDistribution = "deterministic",
         reward_range: tuple[float, float] = (0.0, 1.0),
-    ):
+    ) -> None:
         dense, sparse = validate_transitions(P)
         shape = dense.shape if dense is not None else sparse.shape
         if len(shape) != 3:

@@ -8,6 +8,7 @@ from .._validation import (
     aligned_copy,
     as_float_array,
     check_positive_int,
+    check_real,
     check_probability_rows,
     check_range,
     check_shape,
@@ -17,7 +18,7 @@ from .rewards import RewardDistribution, as_reward_distribution
 from .sparse import SparseTransitions
 
 
-def validate_rho(rho, S: int) -> np.ndarray:
+def validate_rho(rho: object, S: int) -> np.ndarray:
     """Initial distribution; ``None`` means all mass on state 0."""
     if rho is None:
         out = np.zeros(S)
@@ -29,10 +30,23 @@ def validate_rho(rho, S: int) -> np.ndarray:
     return readonly(rho)
 
 
-def validate_reward_range(reward_range, reward_dist: RewardDistribution) -> tuple[float, float]:
-    lo, hi = (float(x) for x in reward_range)
-    if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi):
-        raise ValueError(f"reward_range is {reward_range}; need finite low <= high")
+def check_reward_range(reward_range: object) -> tuple[float, float]:
+    """A pair (low, high) of finite reals with low <= high."""
+    if isinstance(reward_range, (str, bytes)) or not hasattr(reward_range, "__len__") or len(
+            reward_range) != 2:  # type: ignore[arg-type]
+        raise TypeError(f"reward_range must be a pair (low, high) of real numbers, got "
+                        f"{reward_range!r}")
+    lo = check_real(reward_range[0], "reward_range[0]")  # type: ignore[index]
+    hi = check_real(reward_range[1], "reward_range[1]")  # type: ignore[index]
+    if lo > hi:
+        raise ValueError(f"reward_range is {(lo, hi)}; need finite low <= high")
+    return lo, hi
+
+
+def validate_reward_range(reward_range: object,
+                          reward_dist: RewardDistribution) -> tuple[float, float]:
+    """The model's reward range, inside the support of its reward distribution."""
+    lo, hi = check_reward_range(reward_range)
     if reward_dist.support is not None:
         slo, shi = reward_dist.support
         if lo < slo or hi > shi:
@@ -43,8 +57,12 @@ def validate_reward_range(reward_range, reward_dist: RewardDistribution) -> tupl
     return lo, hi
 
 
-def validate_transitions(P, name: str = "P"):
-    """Return (dense array or None, SparseTransitions or None)."""
+def validate_transitions(P: object, name: str = "P"
+                         ) -> tuple[np.ndarray | None, SparseTransitions | None]:
+    """Return (dense array or None, SparseTransitions or None).
+
+    Every size must be >= 1: a kernel with no state, no action or no step is refused.
+    """
     if isinstance(P, SparseTransitions):
         return None, P
     try:
@@ -58,6 +76,12 @@ def validate_transitions(P, name: str = "P"):
     except ImportError:  # pragma: no cover - scipy is a dependency
         pass
     P = as_float_array(P, name, ndim=(3, 4))
+    sizes = dict(zip(("H", "S", "A") if P.ndim == 4 else ("S", "A"), P.shape))
+    for key, val in sizes.items():
+        if val < 1:
+            raise ValueError(f"{name} has shape {P.shape}, so {key} = {val}; must be >= 1 "
+                             f"(a model needs at least one "
+                             f"{dict(H='step', S='state', A='action')[key]})")
     if P.shape[-1] != P.shape[-3]:
         raise ValueError(
             f"{name} has shape {P.shape}; the last axis (next state) must have the same "
@@ -100,14 +124,14 @@ class FiniteHorizonMDP:
 
     def __init__(
         self,
-        P,
-        r,
+        P: np.ndarray | SparseTransitions,
+        r: np.ndarray,
         H: int | None = None,
-        rho=None,
+        rho: np.ndarray | None = None,
         *,
-        reward_dist="deterministic",
+        reward_dist: str | RewardDistribution = "deterministic",
         reward_range: tuple[float, float] = (0.0, 1.0),
-    ):
+    ) -> None:
         dense, sparse = validate_transitions(P)
         shape = dense.shape if dense is not None else sparse.shape
         stationary = len(shape) == 3
@@ -208,11 +232,11 @@ class FiniteHorizonMDP:
             f"reward_dist={self.reward_dist.name!r})"
         )
 
-    def with_rho(self, rho) -> FiniteHorizonMDP:
+    def with_rho(self, rho: np.ndarray | None) -> FiniteHorizonMDP:
         """The same MDP with another initial distribution."""
         return self._replace(rho=rho)
 
-    def with_rewards(self, r) -> FiniteHorizonMDP:
+    def with_rewards(self, r: np.ndarray) -> FiniteHorizonMDP:
         """The same dynamics with other mean rewards (shape (S,A) or (H,S,A))."""
         return self._replace(r=r)
 

@@ -17,7 +17,7 @@ from .._validation import (
     readonly,
 )
 from .finite_horizon import FiniteHorizonMDP, validate_reward_range, validate_rho
-from .rewards import as_reward_distribution
+from .rewards import RewardDistribution, as_reward_distribution
 
 
 class LinearMDP:
@@ -45,21 +45,24 @@ class LinearMDP:
 
     def __init__(
         self,
-        phi,
-        mu,
-        theta,
+        phi: np.ndarray,
+        mu: np.ndarray,
+        theta: np.ndarray,
         H: int,
-        rho=None,
+        rho: np.ndarray | None = None,
         *,
-        reward_dist="deterministic",
+        reward_dist: str | RewardDistribution = "deterministic",
         reward_range: tuple[float, float] = (0.0, 1.0),
-    ):
+    ) -> None:
         H = check_positive_int(H, "H")
         phi = as_float_array(phi, "phi", ndim=(3, 4))
         mu = as_float_array(mu, "mu", ndim=(2, 3))
         theta = as_float_array(theta, "theta", ndim=(1, 2))
         d = phi.shape[-1]
         S, A = phi.shape[-3], phi.shape[-2]
+        for key, val in (("S", S), ("A", A), ("d", d)):
+            if val < 1:
+                raise ValueError(f"phi has shape {phi.shape}, so {key} = {val}; must be >= 1")
         if phi.ndim == 4 and phi.shape[0] != H:
             raise ValueError(f"phi has shape {phi.shape}; its first axis must be H = {H}")
         if mu.ndim == 3 and mu.shape[0] != H:

@@ -11,7 +11,7 @@ the same seed gives the same arrays bit for bit, whatever the number of numba th
 
 from .dataset import OfflineDataset, sample_iid
 from .generative import GenerativeModel, SamplingTable, SparseCounts, empirical_kernel
-from .rollout import Episodes, rollout, rollout_adaptive
+from .trajectories import Episodes, rollout, rollout_adaptive
 
 __all__ = [
     "Episodes",

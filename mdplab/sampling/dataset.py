@@ -35,7 +35,7 @@ from ..kernels.sampling import count_transitions, sample_rows
 from ..models.discounted import DiscountedMDP
 from ..models.finite_horizon import FiniteHorizonMDP, validate_rho
 from .generative import GenerativeModel, dense_rows_table, empirical_kernel
-from .rollout import Episodes
+from .trajectories import Episodes
 
 UNVISITED_RULES = ("self_loop", "uniform", "error")
 

@@ -13,7 +13,7 @@ not estimated:
   Theorem 6, Steps 1-2).
 
 Numbering as given in ../shared/specs/pessimism.md Sec. 2 (JYW21 numbering marked
-unconfirmed there; see the docstrings of :mod:`mdplab.algorithms.offline.pevi`).
+unconfirmed there; see the docstrings of :mod:`mdplab.algorithms.offline.pessimistic_value_iteration`).
 
 All functions take the true :class:`~mdplab.FiniteHorizonMDP` and a
 :class:`~mdplab.algorithms.offline.PessimisticResult`; vectors indexed by the start
@@ -28,6 +28,15 @@ from ...kernels.bellman import policy_backward_dense
 from ...models.finite_horizon import FiniteHorizonMDP
 from ...models.policy import validate_policy
 from .result import PessimisticResult
+
+__all__ = [
+    "data_dependent_bound",
+    "decomposition",
+    "event_E",
+    "model_evaluation_error",
+    "suboptimality",
+    "true_backup",
+]
 
 
 def _require(mdp, result) -> tuple[int, int, int]:

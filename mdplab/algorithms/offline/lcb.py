@@ -86,7 +86,7 @@ __all__ = [
     "mpa",
     "mpa_counts",
     "mpa_two_arm_suboptimality",
-    "two_point_lower_bound",
+    "mab_two_point_lower_bound",
     "unseen_context_gap",
 ]
 
@@ -650,7 +650,7 @@ def bernoulli_kl(p, q):
     return float(out) if out.ndim == 0 else out
 
 
-def two_point_lower_bound(N, C_star: float, gap: float, *, S: int = 1):
+def mab_two_point_lower_bound(N, C_star: float, gap: float, *, S: int = 1):
     """gap * max{exp(-alpha)/4, (1 - sqrt(alpha/2))/2}, alpha = N kl(1/2+gap || 1/2-gap)/(S C*).
 
     Lower bound on max over the hypotheses of E[suboptimality] for *every* rule on the

@@ -96,7 +96,7 @@ __all__ = [
     "rzmjr21_iterations",
     "rzmjr21_rate",
     "split_fold_counts",
-    "two_point_lower_bound",
+    "discounted_two_point_lower_bound",
     "vi_lcb_bernstein",
     "vi_lcb_split",
     "vi_lcb_split_from_folds",
@@ -598,7 +598,7 @@ def rzmjr21_rate(N: int, S: int, C_star: float, gamma: float, *, c: float = 1.0)
     return c * math.sqrt(S * C_star / ((1.0 - g) ** 5 * N))
 
 
-def two_point_lower_bound(N: int, kl_per_sample: float) -> float:
+def discounted_two_point_lower_bound(N: int, kl_per_sample: float) -> float:
     """max{e^{-N KL_1}/4, (1 - sqrt(N KL_1 / 2))/2}: a lower bound on
     max_theta P_theta(theta_hat != theta) for any estimator theta_hat built from N i.i.d.
     samples of one of two laws whose per-sample KL divergence is KL_1 (Tsybakov 2009,

@@ -610,7 +610,7 @@ def gambler_run(N: int, *, algorithm: str = "vi-lcb", c_b: float = 0.05,
     per-flip ``np.random.choice`` draws (the law of the counts is the same), and its rounding
     of variances below 1e-6 to 0 (a change of at most sqrt(c_b 1e-6 / N) in the penalty).
     """
-    from ...envs.gambler import gambler_instance, gambler_samples
+    from ...envs.offline_gambler import gambler_instance, gambler_samples
     from ...kernels.bellman import policy_backward_dense
     from ...models.policy import validate_policy
     from ...planning import backward_induction

@@ -247,7 +247,7 @@ def pevi_linear(episodes, phi: np.ndarray, *, beta: float | None = None, c: floa
     beta : the penalty scale; default :func:`jyw_beta` (d, H, K, xi, c) (as recalled,
         unconfirmed; c hidden in the paper).
     """
-    from ...sampling.rollout import Episodes
+    from ...sampling.trajectories import Episodes
 
     if not isinstance(episodes, Episodes):
         raise TypeError(f"episodes is {type(episodes).__name__}; expected Episodes")

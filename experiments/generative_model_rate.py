@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from mdplab.experiments.params import Param, Values, resolve_params
+
 NAME = "generative_model_rate"
 BASE_SEED = 20261121
-GAMMA = 0.9
+PARAMS = {"gamma": Param(float, 0.9, "discount factor of every instance", low=0.0,
+                         high=0.9999)}
+DEFAULTS = resolve_params(PARAMS)
 INSTANCES = {
     "riverswim": {"n_states": 6, "variant": "osband"},
     "garnet": {"S": 15, "A": 3, "b": 3, "seed": 0},
@@ -22,7 +26,7 @@ INSTANCES = {
 }
 
 
-def grid(quick: bool) -> list[dict]:
+def grid(quick: bool, params: Values = DEFAULTS) -> list[dict]:
     Ns = [16, 64, 256, 1024] if quick else [10, 30, 100, 300, 1000, 3000, 10000]
     return [{"instance": name, "N": N} for name in INSTANCES for N in Ns]
 
@@ -31,12 +35,12 @@ def n_seeds(quick: bool) -> int:
     return 8 if quick else 40
 
 
-def run_cell(config: dict, seed: int) -> dict:
+def run_cell(config: dict, seed: int, params: Values = DEFAULTS) -> dict:
     from mdplab import DiscountedMDP, envs
     from mdplab.planning import evaluate_policy, policy_iteration
     from mdplab.sampling import GenerativeModel
 
-    mdp = envs.make(config["instance"], gamma=GAMMA, **INSTANCES[config["instance"]])
+    mdp = envs.make(config["instance"], gamma=params.gamma, **INSTANCES[config["instance"]])
     N = int(config["N"])
     nn = GenerativeModel(mdp).counts(N, np.random.default_rng(seed))
     M_hat = DiscountedMDP(nn / N, mdp.r, mdp.gamma, rho=mdp.rho)
@@ -48,7 +52,7 @@ def run_cell(config: dict, seed: int) -> dict:
     }
 
 
-def plot(table: list[dict]):
+def plot(table: list[dict], params: Values = DEFAULTS):
     from mdplab.plotting import new_figure, rate_curve, reference_slope
 
     fig, (ax_q, ax_s) = new_figure(ncols=2)
@@ -73,7 +77,7 @@ def plot(table: list[dict]):
     for ax in (ax_q, ax_s):
         ax.legend(fontsize=7)
         ax.grid(True, which="both", alpha=0.3)
-    fig.suptitle(f"Generative model, gamma = {GAMMA}; left: median over seeds with 25-75% band, "
-                 "slope with 99% interval", fontsize=9)
+    fig.suptitle(f"Generative model, gamma = {params.gamma:g}; left: median over seeds with "
+                 "25-75% band, slope with 99% interval", fontsize=9)
     fig.tight_layout()
     return fig

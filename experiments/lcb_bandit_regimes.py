@@ -25,14 +25,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from mdplab.experiments.params import Param, Values, resolve_params
+
 NAME = "lcb_bandit_regimes"
 BASE_SEED = 20210322
 KAPPAS = (0.1, 0.2, 0.5, 1.0, 2.0, 4.0)
 C_STARS = (1.0, 1.5, 2.0, 4.0, 8.0)
-CB_S, CB_A = 20, 3
+PARAMS = {
+    "cb_S": Param(int, 20, "contexts of cb_expert (the C* = 1 panel)", low=1, high=100_000),
+    "cb_A": Param(int, 3, "arms of cb_expert (the C* = 1 panel)", low=2, high=1_000),
+}
+DEFAULTS = resolve_params(PARAMS)
 
 
-def grid(quick: bool) -> list[dict]:
+def grid(quick: bool, params: Values = DEFAULTS) -> list[dict]:
     if quick:
         mab_N, cb_N = [100, 300, 1000, 3000, 10000], [20, 50, 100, 200, 500, 1000]
     else:
@@ -84,7 +90,7 @@ def _mab_cell(C: float, N: int, M: int, rng) -> dict:
     return worst
 
 
-def _cb_expert_cell(N: int, M: int, rng) -> dict:
+def _cb_expert_cell(N: int, M: int, rng, S: int, A: int) -> dict:
     from mdplab.algorithms.offline import (
         cb_choices,
         cb_suboptimality,
@@ -94,7 +100,7 @@ def _cb_expert_cell(N: int, M: int, rng) -> dict:
     from mdplab.algorithms.offline.bandit_data import sample_contextual_counts
     from mdplab.envs import offline_bandit
 
-    ob = offline_bandit("cb_expert", S=CB_S, A=CB_A, N=N, rho="worst")
+    ob = offline_bandit("cb_expert", S=S, A=A, N=N, rho="worst")
     n, r_sum = sample_contextual_counts(ob.means, ob.mu, N, M, rng)
     out = {}
     for rule in ("lcb", "eba", "mpa"):
@@ -104,11 +110,11 @@ def _cb_expert_cell(N: int, M: int, rng) -> dict:
     return out
 
 
-def run_cell(config: dict, seed: int) -> dict:
+def run_cell(config: dict, seed: int, params: Values = DEFAULTS) -> dict:
     rng = np.random.default_rng(seed)
     C, N, M = float(config["C_star"]), int(config["N"]), int(config["datasets"])
     if C == 1.0:
-        return _cb_expert_cell(N, M, rng)
+        return _cb_expert_cell(N, M, rng, params.cb_S, params.cb_A)
     return _mab_cell(C, N, M, rng)
 
 
@@ -117,7 +123,7 @@ COLORS = {"lcb": "C0", "eba": "C1", "mpa": "C2"}
 FLOOR = 1e-12  # exact MPA values below this are not drawn (they reach exp(-600))
 
 
-def plot(table: list[dict]):
+def plot(table: list[dict], params: Values = DEFAULTS):
     from mdplab.plotting import new_figure, rate_curve, reference_slope
 
     fig, axes = new_figure(ncols=len(C_STARS), width=3.9, height=3.6)
@@ -136,7 +142,8 @@ def plot(table: list[dict]):
             exact = [next(r["lcb_exact"] for r in rows if r["N"] == N) for N in Ns]
             ax.loglog(Ns, exact, "k:", lw=1.2, label="LCB exact identity")
             reference_slope(ax, Ns, -1.0, exact[0] * 1.5, label="slope -1")
-            ax.set_title(f"C* = 1: contextual expert data (S = {CB_S})", fontsize=9)
+            ax.set_title(f"C* = 1: contextual expert data (S = {params.cb_S}, "
+                         f"A = {params.cb_A})", fontsize=9)
         else:
             if nearly_expert:
                 ex = np.array([next(r["mpa_exact"] for r in rows if r["N"] == N) for N in Ns])

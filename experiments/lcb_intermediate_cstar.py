@@ -41,9 +41,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from mdplab.experiments.params import Param, Values, resolve_params
+
 NAME = "lcb_intermediate_cstar"
 BASE_SEED = 20210323
-S = 10
+PARAMS = {"S": Param(int, 10, "number of contexts", low=1, high=100_000)}
+DEFAULTS = resolve_params(PARAMS)
+S = DEFAULTS.S  # the default, for callers of the helpers below; runs use params.S
 C_STARS = (1.0, 1.1, 1.25, 1.5, 2.0)
 INTERMEDIATE = (1.1, 1.25, 1.5)
 LAWS = ("uniform", "skewed")
@@ -51,7 +55,7 @@ RULES = ("lcb", "eba", "mpa")
 KEYS = ("lcb", "eba", "mpa", "lcb_se", "lcb_gap", "lcb_best", "recalled_form")
 
 
-def grid(quick: bool) -> list[dict]:
+def grid(quick: bool, params: Values = DEFAULTS) -> list[dict]:
     if quick:
         Ns, M, gaps = (100, 300, 1000, 3000), 1500, 8
     else:
@@ -64,13 +68,13 @@ def n_seeds(quick: bool) -> int:
     return 3 if quick else 5
 
 
-def gap_grid(N: int, n_gaps: int) -> np.ndarray:
+def gap_grid(N: int, n_gaps: int, S: int = S) -> np.ndarray:
     """Log grid of gaps from min(0.05 sqrt(S/N), 1/2) to 1/2."""
     lo = min(0.05 * np.sqrt(S / N), 0.5)
     return np.geomspace(lo, 0.5, int(n_gaps))
 
 
-def context_law(law: str, N: int) -> np.ndarray:
+def context_law(law: str, N: int, S: int = S) -> np.ndarray:
     from mdplab.envs.hard_bandits import cb_expert_rho
 
     if law not in LAWS:
@@ -85,7 +89,7 @@ def behaviour(rho: np.ndarray, C_star: float, best: int) -> np.ndarray:
     return rho[:, None] * w[None, :]
 
 
-def recalled_form(N, C_star: float):
+def recalled_form(N, C_star: float, S: int = S):
     """sqrt(S (C*-1)/N) + S/N for C* < 2, sqrt(S C*/N) for C* >= 2 (constant 1, logs dropped;
     the recalled [RZMJR21] contextual rate, spec Sec. 4.2, unconfirmed)."""
     N = np.asarray(N, dtype=float)
@@ -94,18 +98,19 @@ def recalled_form(N, C_star: float):
                     np.sqrt(S * np.maximum(C - 1.0, 0.0) / N) + S / N)
 
 
-def run_cell(config: dict, seed: int) -> dict:
+def run_cell(config: dict, seed: int, params: Values = DEFAULTS) -> dict:
     from mdplab.algorithms.offline.bandit_data import sample_contextual_counts
     from mdplab.algorithms.offline.lcb import cb_choices, cb_suboptimality
 
     rng = np.random.default_rng(seed)
+    S = params.S
     C, N, M = float(config["C_star"]), int(config["N"]), int(config["datasets"])
-    rho = context_law(config["law"], N)
+    rho = context_law(config["law"], N, S)
     means0 = np.full((S, 2), 0.5)
     n0, _ = sample_contextual_counts(means0, behaviour(rho, C, 0), N, M, rng)   # best = 0
     worst = dict.fromkeys(RULES, 0.0)
     arg = {"lcb_se": 0.0, "lcb_gap": float("nan"), "lcb_best": float("nan")}
-    for gap in gap_grid(N, config["gaps"]):
+    for gap in gap_grid(N, config["gaps"], S):
         for best in (0, 1):
             n = n0 if best == 0 else np.ascontiguousarray(n0[..., ::-1])
             means = np.full((S, 2), 0.5)
@@ -119,7 +124,7 @@ def run_cell(config: dict, seed: int) -> dict:
                     if rule == "lcb":
                         arg = {"lcb_se": float(sub.std(ddof=1) / np.sqrt(M)),
                                "lcb_gap": float(gap), "lcb_best": float(best)}
-    return {**worst, **arg, "recalled_form": float(recalled_form(N, C))}
+    return {**worst, **arg, "recalled_form": float(recalled_form(N, C, S))}
 
 
 # ------------------------------------------------------------------ fits
@@ -185,8 +190,8 @@ def exponent_summary(table: list[dict], law: str = "uniform", key: str = "lcb") 
 
 
 # ------------------------------------------------------------------ figure
-def plot(table: list[dict]):
-    from mdplab.plotting import new_figure, rate_curve, reference_slope
+def plot(table: list[dict], params: Values = DEFAULTS):
+    from mdplab.plotting import new_figure, rate_curve, reference_slope, trivial_bound
 
     fig, axes = new_figure(ncols=4, width=4.3, height=3.9)
     colors = {C: f"C{i}" for i, C in enumerate(C_STARS)}
@@ -203,9 +208,9 @@ def plot(table: list[dict]):
             fit = C != 1.0 or law == "skewed"
             rate_curve(ax_n, Ns, Y, f"C*={C:g}", color=colors[C], center="mean", fit=fit)
             if C > 1.0:
-                ax_n.loglog(Ns, recalled_form(Ns, C), ":", color=colors[C], lw=1)
+                ax_n.loglog(Ns, recalled_form(Ns, C, params.S), ":", color=colors[C], lw=1)
         ax_n.plot([], [], "k:", label="recalled sqrt(S(C*-1)/N) + S/N (const 1, no logs)")
-        reference_slope(ax_n, Ns_all, -0.5, 0.3 * recalled_form(Ns_all[0], 1.5),
+        reference_slope(ax_n, Ns_all, -0.5, 0.3 * recalled_form(Ns_all[0], 1.5, params.S),
                         label="slope -1/2")
         ax_n.set(xlabel="dataset size N", ylabel="worst-case E[suboptimality] of LCB",
                  title=f"({'a' if law == 'uniform' else 'c'}) against N, {law} contexts")
@@ -223,7 +228,7 @@ def plot(table: list[dict]):
             label = f"N={int(N)}" + (f": exponent {e[0]:.2f}" if e else "")
             keep = y > 0
             ax_c.loglog(cm1[keep], y[keep], "o-", color=color, ms=4, label=label)
-            ax_c.loglog(cm1, recalled_form(N, 1.0 + cm1), ":", color=color, lw=1)
+            ax_c.loglog(cm1, recalled_form(N, 1.0 + cm1, params.S), ":", color=color, lw=1)
         ax_c.plot([], [], "k:", label="recalled form (slope about 1/2)")
         j = summ["joint"]
         if j:
@@ -233,12 +238,13 @@ def plot(table: list[dict]):
                  ylabel="worst-case E[suboptimality] of LCB",
                  title=f"({'b' if law == 'uniform' else 'd'}) against C* - 1, {law} contexts")
     for ax in axes:
+        trivial_bound(ax, 1.0, "trivial bound 1 (rewards in [0, 1])")
         ax.legend(fontsize=5.5, loc="best")
         ax.grid(True, which="both", alpha=0.3)
     M = table[0]["datasets"] if table else 0
     n = max((_means(table, lw, C)[1].shape[1] for lw in LAWS for C in C_STARS
              if _means(table, lw, C)[0].size), default=0)
-    fig.suptitle(f"Contextual LCB (S={S}, 2 arms, delta=1/N), non-expert mass (C*-1)/C*; "
+    fig.suptitle(f"Contextual LCB (S={params.S}, 2 arms, delta=1/N), non-expert mass (C*-1)/C*; "
                  f"worst case over gap and optimal-arm index; mean of {n} seeds x {M} datasets, "
                  "slopes with 99% interval (exploratory, spec item 15(d))", fontsize=8.5)
     fig.tight_layout()

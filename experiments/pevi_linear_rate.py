@@ -8,28 +8,48 @@ A = 4, d = 4, H = 5), data from the uniform behaviour policy. beta = c d H sqrt(
 the paper's hidden constant set to c = 1 (the library default) and to c = 0.03 (near the
 empirical calibration of claim jin2021.linear_beta_calibration). Both the suboptimality and
 the bound are exact (computed on the known model); the bound holds on the event E, whose
-frequency is recorded per cell.
+frequency is recorded per cell. The instance sizes and both values of c are parameters
+(``PARAMS``); the figure draws the trivial bound H (a suboptimality never exceeds it, so a
+bound above it is vacuous).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from mdplab.experiments.params import Param, Values, resolve_params
+
 NAME = "pevi_linear_rate"
 BASE_SEED = 20261122
-INSTANCE = {"S": 30, "A": 4, "d": 4, "H": 5, "seed": 0}
+PARAMS = {
+    "S": Param(int, 30, "states of linear_simplex", low=1, high=10_000),
+    "A": Param(int, 4, "actions of linear_simplex", low=1, high=1_000),
+    "d": Param(int, 4, "feature dimension of linear_simplex", low=1, high=1_000),
+    "H": Param(int, 5, "horizon", low=1, high=1_000),
+    "instance_seed": Param(int, 0, "seed of the random linear_simplex instance", low=0),
+    "c_theory": Param(float, 1.0, "beta's hidden constant c, library default", low=0.0),
+    "c_calibrated": Param(float, 0.03, "beta's constant c near the empirical calibration",
+                          low=0.0),
+}
+DEFAULTS = resolve_params(PARAMS)
 
 
-def grid(quick: bool) -> list[dict]:
+def instance_kwargs(params: Values = DEFAULTS) -> dict:
+    """Keyword arguments of ``envs.make("linear_simplex", ...)``."""
+    return {"S": params.S, "A": params.A, "d": params.d, "H": params.H,
+            "seed": params.instance_seed}
+
+
+def grid(quick: bool, params: Values = DEFAULTS) -> list[dict]:
     Ks = [100, 300, 1000, 3000, 10000] if quick else [100, 300, 1000, 3000, 10000, 30000, 100000]
-    return [{"c": c, "K": K} for c in (1.0, 0.03) for K in Ks]
+    return [{"c": c, "K": K} for c in (params.c_theory, params.c_calibrated) for K in Ks]
 
 
 def n_seeds(quick: bool) -> int:
     return 4 if quick else 20
 
 
-def run_cell(config: dict, seed: int) -> dict:
+def run_cell(config: dict, seed: int, params: Values = DEFAULTS) -> dict:
     from mdplab import envs
     from mdplab.algorithms.offline import (
         data_dependent_bound,
@@ -39,7 +59,7 @@ def run_cell(config: dict, seed: int) -> dict:
     )
     from mdplab.sampling import rollout
 
-    lin = envs.make("linear_simplex", **INSTANCE)
+    lin = envs.make("linear_simplex", **instance_kwargs(params))
     mdp = lin.to_tabular()
     episodes = rollout(mdp, np.full(mdp.shape, 1.0 / mdp.A), int(config["K"]),
                        np.random.default_rng(seed))
@@ -52,8 +72,8 @@ def run_cell(config: dict, seed: int) -> dict:
     }
 
 
-def plot(table: list[dict]):
-    from mdplab.plotting import new_figure, rate_curve, reference_slope
+def plot(table: list[dict], params: Values = DEFAULTS):
+    from mdplab.plotting import new_figure, rate_curve, reference_slope, trivial_bound
 
     fig, (ax_b, ax_s) = new_figure(ncols=2)
     for c in sorted({r["c"] for r in table}, reverse=True):
@@ -70,16 +90,18 @@ def plot(table: list[dict]):
         ax_s.plot(Ks, np.median(B, axis=1), ":", color=color, lw=1,
                   label=f"bound, c = {c}" + ("" if fit is None else f" (slope {fit.slope:.2f})"))
     Ks = sorted({r["K"] for r in table})
-    first = np.median([r["bound"] for r in table if r["K"] == Ks[0] and r["c"] == 1.0])
+    first = np.median([r["bound"] for r in table if r["K"] == Ks[0] and r["c"] == params.c_theory])
     reference_slope(ax_b, Ks, -0.5, first)
     ax_b.set(xlabel="episodes K", ylabel="2 sum_h E_pi*[Gamma_h] (reward units)",
              title="Data-dependent bound (median, 25-75%)")
     ax_s.set(xlabel="episodes K", ylabel="V*(rho) - V^pi_hat(rho) (reward units)",
              title="Suboptimality (mean over seeds) and the bound", yscale="log")
     for ax in (ax_b, ax_s):
+        trivial_bound(ax, params.H, f"trivial bound H = {params.H}")
         ax.legend(fontsize=6)
         ax.grid(True, which="both", alpha=0.3)
-    fig.suptitle("PEVI on linear_simplex (S=30, A=4, d=4, H=5), beta = c d H sqrt(zeta); "
+    fig.suptitle(f"PEVI on linear_simplex (S={params.S}, A={params.A}, d={params.d}, "
+                 f"H={params.H}, seed {params.instance_seed}), beta = c d H sqrt(zeta); "
                  "slopes with 99% intervals", fontsize=8)
     fig.tight_layout()
     return fig

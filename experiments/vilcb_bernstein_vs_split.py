@@ -57,19 +57,33 @@ from __future__ import annotations
 
 import numpy as np
 
+from mdplab.experiments.params import Param, Values, resolve_params
+
 NAME = "vilcb_bernstein_vs_split"
 BASE_SEED = 20220420
-S, A, BRANCHING = 10, 3, 3
 GAMMAS = (0.9, 0.99)
-EPS_BEHAVIOUR = 0.5
-DELTA = 0.05
-C_B, C_L = 144.0, 2000.0
+PARAMS = {
+    "S": Param(int, 10, "garnet states", low=1, high=10_000),
+    "A": Param(int, 3, "garnet actions", low=1, high=1_000),
+    "branching": Param(int, 3, "garnet successors per (s, a)", low=1, high=10_000),
+    "eps_behaviour": Param(float, 0.5, "behaviour = (1 - eps) pi* + eps uniform", low=0.0,
+                           high=1.0),
+    "delta": Param(float, 0.05, "failure probability of both algorithms", low=1e-12,
+                   high=1.0),
+    "c_b": Param(float, 144.0, "Bernstein penalty constant before scaling (Remark 2)",
+                 low=0.0),
+    "c_L": Param(float, 2000.0, "splitting penalty constant before scaling (as recalled)",
+                 low=0.0),
+}
+DEFAULTS = resolve_params(PARAMS)
+#: the data are drawn with vilcb_scaling_collapse's helpers: its source enters the fingerprint
+FINGERPRINT_MODULES = (".vilcb_scaling_collapse",)
 #: scale factor applied to both c_b and c_L; "theory" and "x1e-2" are the spec's two runs
 SCALES = {"theory": 1.0, "x1e-2": 1e-2, "x1e-4": 1e-4}
 FLOOR = 1e-4
 
 
-def grid(quick: bool) -> list[dict]:
+def grid(quick: bool, params: Values = DEFAULTS) -> list[dict]:
     Ns = [10**3, 10**4, 10**5, 10**6] if quick else [
         10**3, 3 * 10**3, 10**4, 3 * 10**4, 10**5, 3 * 10**5, 10**6]
     K = 4 if quick else 10
@@ -80,21 +94,22 @@ def n_seeds(quick: bool) -> int:
     return 2 if quick else 16
 
 
-def instance(k: int, gamma: float):
+def instance(k: int, gamma: float, params: Values = DEFAULTS):
     """(mdp, optimal value at rho, d^b) of random instance k (module docstring)."""
     from mdplab import DiscountedMDP, envs
     from mdplab.planning import occupancy_measure, policy_iteration
 
-    base = envs.garnet(S=S, A=A, b=BRANCHING, gamma=gamma, seed=int(k))
+    S, A = params.S, params.A
+    base = envs.garnet(S=S, A=A, b=params.branching, gamma=gamma, seed=int(k))
     mdp = DiscountedMDP(np.asarray(base.P), np.asarray(base.r), gamma,
                         rho=np.full(S, 1.0 / S))
     star = policy_iteration(mdp)
-    beh = np.full((S, A), EPS_BEHAVIOUR / A)
-    beh[np.arange(S), star.policy] += 1.0 - EPS_BEHAVIOUR
+    beh = np.full((S, A), params.eps_behaviour / A)
+    beh[np.arange(S), star.policy] += 1.0 - params.eps_behaviour
     return mdp, float(star.value), occupancy_measure(mdp, beh)
 
 
-def run_cell(config: dict, seed: int) -> dict:
+def run_cell(config: dict, seed: int, params: Values = DEFAULTS) -> dict:
     """One dataset for each of the K instances at (gamma, N); means over the instances.
 
     Returns, for each tag in SCALES ("theory", "x1e-2", "x1e-4"):
@@ -112,6 +127,7 @@ def run_cell(config: dict, seed: int) -> dict:
 
     from .vilcb_scaling_collapse import iid_counts, support_of
 
+    S, A, DELTA = params.S, params.A, params.delta
     g, N, K = float(config["gamma"]), int(config["N"]), int(config["instances"])
     if K < 1:
         raise ValueError(f"config['instances'] is {K}; must be >= 1")
@@ -124,7 +140,7 @@ def run_cell(config: dict, seed: int) -> dict:
            for z in ("", "_zero")}
     fallback = 0.0
     for k in range(K):
-        mdp, v_star, d_b = instance(k, g)
+        mdp, v_star, d_b = instance(k, g, params)
         r = np.asarray(mdp.r)
         sup = support_of(d_b, mdp.P)
         folds = iid_counts(sup, S, A, m, T1, rng)
@@ -132,8 +148,8 @@ def run_cell(config: dict, seed: int) -> dict:
         n = nn.sum(axis=2)
         fallback += v_star - float(evaluate_policy(mdp, np.zeros(S, np.int64)).value)
         for tag, sc in SCALES.items():
-            b = vi_lcb_bernstein((n, nn), r, g, delta=DELTA, c_b=C_B * sc)
-            s = vi_lcb_split_from_folds(folds, g, N=N, r=r, delta=DELTA, c_L=C_L * sc)
+            b = vi_lcb_bernstein((n, nn), r, g, delta=DELTA, c_b=params.c_b * sc)
+            s = vi_lcb_split_from_folds(folds, g, N=N, r=r, delta=DELTA, c_L=params.c_L * sc)
             for alg, res in (("bernstein", b), ("split", s)):
                 # exact: >= 0 up to round-off (~1e-15), stored as computed
                 out[f"{alg}_{tag}"] += v_star - float(evaluate_policy(mdp, res.policy).value)
@@ -171,12 +187,16 @@ def summary(table: list[dict]) -> list[dict]:
 
 
 _TAG_COLOR = {"theory": "C3", "x1e-2": "C0", "x1e-4": "C2"}
-_TAG_LABEL = {"theory": "theory (c_b = 144, c_L = 2000)",
-              "x1e-2": "x 1e-2 (c_b = 1.44, c_L = 20)",
-              "x1e-4": "x 1e-4 (c_b = 0.0144, c_L = 0.2)"}
 
 
-def plot(table: list[dict]):
+def tag_label(tag: str, params: Values = DEFAULTS) -> str:
+    """``x 1e-2 (c_b = 1.44, c_L = 20)``: the constants a tag of SCALES ran with."""
+    sc = SCALES[tag]
+    return (f"{'theory' if sc == 1.0 else f'x {sc:g}'} (c_b = {params.c_b * sc:g}, "
+            f"c_L = {params.c_L * sc:g})")
+
+
+def plot(table: list[dict], params: Values = DEFAULTS):
     from mdplab.plotting import new_figure
 
     rows = summary(table)
@@ -212,7 +232,7 @@ def plot(table: list[dict]):
             ok = np.isfinite(ratio)
             ax.loglog(Ns[ok], shown[ok], ls=ls, marker="o", ms=4, color=_TAG_COLOR[tag],
                       label=f"gamma = {g:g} ({'solid' if ls == '-' else 'dashed'}), "
-                            f"{_TAG_LABEL[tag]}")
+                            f"{tag_label(tag, params)}")
             lo = np.array([r["ratio_lo"] for r in sel])
             hi = np.array([r["ratio_hi"] for r in sel])
             band = ok & np.isfinite(lo) & (hi > 0)
@@ -231,7 +251,8 @@ def plot(table: list[dict]):
     seeds = max(r["seeds"] for r in rows)
     K = table[0]["instances"]
     fig.suptitle(f"Bernstein VI-LCB (no splitting) vs splitting Hoeffding VI-LCB: garnet "
-                 f"S = {S}, A = {A}, b = {BRANCHING}, uniform rho, eps-greedy (0.5) data; "
-                 f"{K} instances x {seeds} seeds per point, delta = {DELTA}", fontsize=8.5)
+                 f"S = {params.S}, A = {params.A}, b = {params.branching}, uniform rho, "
+                 f"eps-greedy ({params.eps_behaviour:g}) data; {K} instances x {seeds} seeds "
+                 f"per point, delta = {params.delta:g}", fontsize=8.5)
     fig.tight_layout()
     return fig

@@ -54,24 +54,39 @@ from __future__ import annotations
 
 import numpy as np
 
+from mdplab.experiments.params import Param, Values, resolve_params
+
 NAME = "vilcb_horizon_dependence"
 BASE_SEED = 20220412
-S, C, EPSILON, DELTA = 4, 2.0, 0.5, 0.05
+PARAMS = {
+    "S": Param(int, 4, "states of hard_episodic", low=2, high=10_000),
+    "C": Param(float, 2.0, "concentrability C of hard_episodic", low=1.0),
+    "epsilon": Param(float, 0.5, "target accuracy eps (the instance's total gap)", low=1e-9,
+                     high=1.0),
+    "delta": Param(float, 0.05, "failure probability (penalty and N_trim)", low=1e-12,
+                   high=1.0),
+    "c_b_main": Param(float, 0.05, "c_b of the main run (log folded in, as in the paper's "
+                                   "experiment)", low=0.0),
+    "c_b_remark4": Param(float, 16.0, "c_b of the negative control (Remark 4, with "
+                                      "L = log(NH/delta))", low=0.0),
+}
+DEFAULTS = resolve_params(PARAMS)
+S, C, EPSILON, DELTA = DEFAULTS.S, DEFAULTS.C, DEFAULTS.epsilon, DEFAULTS.delta  # defaults
 HORIZONS = (4, 8, 16, 32)
-#: name -> (algorithm, c_b, fold_log)
+#: name -> (algorithm, the parameter holding its c_b, fold_log)
 VARIANTS = {
-    "alg2_cb0.05": ("alg2", 0.05, True),
-    "alg3_cb0.05": ("alg3", 0.05, True),
-    "alg2_cb16": ("alg2", 16.0, False),
-    "alg3_cb16": ("alg3", 16.0, False),
+    "alg2_main": ("alg2", "c_b_main", True),
+    "alg3_main": ("alg3", "c_b_main", True),
+    "alg2_remark4": ("alg2", "c_b_remark4", False),
+    "alg3_remark4": ("alg3", "c_b_remark4", False),
 }
 KEYS = ("K", "subopt_over_eps", "p_fail_eps", "p_fail_half_eps", "step_error",
         "p_any_step_wrong", "tie_fraction", "two_point_step_bound", "kept_fraction")
 
 
-def grid(quick: bool) -> list[dict]:
+def grid(quick: bool, params: Values = DEFAULTS) -> list[dict]:
     if quick:
-        kappas, variants, M = (0.003, 0.03), ("alg2_cb0.05", "alg3_cb0.05", "alg2_cb16"), 300
+        kappas, variants, M = (0.003, 0.03), ("alg2_main", "alg3_main", "alg2_remark4"), 300
     else:
         kappas, variants, M = (0.003, 0.01, 0.03, 0.1), tuple(VARIANTS), 1000
     return [{"H": H, "kappa": k, "variant": v, "datasets": M}
@@ -82,9 +97,9 @@ def n_seeds(quick: bool) -> int:
     return 3 if quick else 10
 
 
-def episodes(H: int, kappa: float) -> int:
+def episodes(H: int, kappa: float, params: Values = DEFAULTS) -> int:
     """K = round(kappa H^3 S C / eps^2), at least 2 (Alg. 3 splits the episodes in two)."""
-    return max(2, int(round(kappa * H ** 3 * S * C / EPSILON ** 2)))
+    return max(2, int(round(kappa * H ** 3 * params.S * params.C / params.epsilon ** 2)))
 
 
 # ------------------------------------------------------------------ data, as counts
@@ -148,20 +163,24 @@ def trimmed_counts(inst, K: int, M: int, rng, delta: float = DELTA):
 
 
 # ------------------------------------------------------------------ one cell
-def run_cell(config: dict, seed: int) -> dict:
+def run_cell(config: dict, seed: int, params: Values = DEFAULTS) -> dict:
     from mdplab.algorithms.offline.vilcb_episodic import vi_lcb_episodic
     from mdplab.envs.offline_hard_episodic import hard_episodic_instance
     from mdplab.planning import backward_induction, evaluate_policy
 
     H, kappa, M = int(config["H"]), float(config["kappa"]), int(config["datasets"])
-    alg, c_b, fold_log = VARIANTS[config["variant"]]
+    alg, c_b_name, fold_log = VARIANTS[config["variant"]]
+    c_b = params[c_b_name]
+    S, C, EPSILON, DELTA = params.S, params.C, params.epsilon, params.delta
     rng = np.random.default_rng(seed)
     inst = hard_episodic_instance(S=S, H=H, C=C, epsilon=EPSILON)     # theta = 0
     mdp = inst.mdp
     v_star = float(backward_induction(mdp).V[0] @ mdp.rho)
-    K = episodes(H, kappa)
-    sampler = sample_counts if alg == "alg2" else trimmed_counts
-    n, nn = sampler(inst, K, M, rng)
+    K = episodes(H, kappa, params)
+    if alg == "alg2":
+        n, nn = sample_counts(inst, K, M, rng)
+    else:
+        n, nn = trimmed_counts(inst, K, M, rng, delta=DELTA)
     thetas = rng.integers(0, 2, size=(M, H))
     info = np.arange(H - 1)                                            # informative steps
     sub, wrong, tie = np.empty(M), np.empty(M), np.empty(M)
@@ -226,7 +245,7 @@ def slope_summary(table: list[dict], key: str = "subopt_over_eps", n_boot: int =
     return out
 
 
-def plot(table: list[dict]):
+def plot(table: list[dict], params: Values = DEFAULTS):
     from mdplab.plotting import new_figure, rate_curve
 
     fig, (ax_a, ax_b, ax_c, ax_d) = new_figure(ncols=4, width=4.3, height=3.9)
@@ -244,28 +263,29 @@ def plot(table: list[dict]):
         ax.lines[-1].set_linestyle(style[VARIANTS[v][0]])
 
     # (a) E[subopt]/eps, c_b = 0.05
-    for v in ("alg2_cb0.05", "alg3_cb0.05"):
+    main, r4 = f"c_b = {params.c_b_main:g}", f"c_b = {params.c_b_remark4:g}"
+    for v in ("alg2_main", "alg3_main"):
         if v in present:
             for k in kappas:
                 curve(ax_a, v, k, "subopt_over_eps", f"{v[:4]} k={k:g}")
-    y0 = np.mean([r["subopt_over_eps"] for r in table if r["variant"] == "alg2_cb0.05"
+    y0 = np.mean([r["subopt_over_eps"] for r in table if r["variant"] == "alg2_main"
                   and r["H"] == Hs[0]] or [0.3])
     ax_a.loglog(Hs, np.full(Hs.size, y0), "k:", lw=1, label="slope 0 (Theorem 3: H^3 S C/eps^2)")
     ax_a.loglog(Hs, y0 * (Hs / Hs[0]) ** 0.5, "k--", lw=1,
                 label="slope 1/2 (if H^4 S C/eps^2 were needed)")
     ax_a.set(xlabel="horizon H", ylabel="E[V*_0 - V^pi_hat_0] / eps",
-             title="(a) E[subopt] / eps, c_b = 0.05 (log folded)")
+             title=f"(a) E[subopt] / eps, {main} (log folded)")
     # (b) per-step error with the two-point bound of any estimator
     for k in kappas:
-        curve(ax_b, "alg2_cb0.05", k, "step_error", f"alg2 k={k:g}")
-        x, Y = _by_H(table, "alg2_cb0.05", k, "two_point_step_bound")
+        curve(ax_b, "alg2_main", k, "step_error", f"alg2 k={k:g}")
+        x, Y = _by_H(table, "alg2_main", k, "two_point_step_bound")
         if x.size:
             ax_b.loglog(x, Y.mean(axis=1), ":", color=colors[k], lw=1.2)
     ax_b.plot([], [], "k:", label="two-point bound, any estimator")
     ax_b.set(xlabel="horizon H", ylabel="per-step error P(pi_hat_h(0) != theta_h)",
-             title="(b) per-step error (h < H-1), Alg. 2")
+             title=f"(b) per-step error (h < H-1), Alg. 2, {main}")
     # (c) threshold failure rates (linear y: they reach 0)
-    for v in ("alg2_cb0.05", "alg3_cb0.05"):
+    for v in ("alg2_main", "alg3_main"):
         if v not in present:
             continue
         for k in kappas:
@@ -283,9 +303,9 @@ def plot(table: list[dict]):
     ax_c.plot([], [], "k--", label="Alg. 3")
     ax_c.set_xscale("log")
     ax_c.set(xlabel="horizon H", ylabel="failure rate (mean over seeds, +-2 s.e.)",
-             title="(c) threshold failures, c_b = 0.05")
-    # (d) the theory constant c_b = 16 (with L = log(NH/delta))
-    for v in ("alg2_cb16", "alg3_cb16"):
+             title=f"(c) threshold failures, {main}")
+    # (d) the theory constant (Remark 4, with L = log(NH/delta))
+    for v in ("alg2_remark4", "alg3_remark4"):
         if v not in present:
             continue
         for k in kappas:
@@ -301,7 +321,7 @@ def plot(table: list[dict]):
     ax_d.set_xscale("log")
     ax_d.set_ylim(-0.03, 1.05)
     ax_d.set(xlabel="horizon H", ylabel="E[subopt]/eps (o), tie fraction (x)",
-             title="(d) negative control: c_b = 16 (Remark 4)")
+             title=f"(d) negative control: {r4} (Remark 4)")
     for ax in (ax_a, ax_b, ax_c, ax_d):
         ax.set_xticks(Hs, [f"{int(h)}" for h in Hs])
         ax.minorticks_off()
@@ -310,7 +330,8 @@ def plot(table: list[dict]):
     n = max((_by_H(table, v, k, "K")[1].shape[1] for v in present for k in kappas
              if _by_H(table, v, k, "K")[0].size), default=0)
     M = table[0]["datasets"] if table else 0
-    fig.suptitle(f"VI-LCB on hard_episodic(S={S}, C={C:g}, eps={EPSILON:g}) with K = kappa "
+    fig.suptitle(f"VI-LCB on hard_episodic(S={params.S}, C={params.C:g}, "
+                 f"eps={params.epsilon:g}), delta={params.delta:g}, with K = kappa "
                  f"H^3 S C/eps^2 episodes, theta random; {n} seeds x {M} datasets per point; "
                  "slopes in H with 99% interval (exploratory, spec item 21)", fontsize=8.5)
     fig.tight_layout()

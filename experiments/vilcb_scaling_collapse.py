@@ -73,12 +73,31 @@ BASE_SEED = 20220419
 SC_CELLS = ((4, 1.0), (4, 4.0), (16, 1.0), (16, 4.0))
 GAMMAS = (0.9, 0.95, 0.99)
 QUICK_GAMMAS = (0.9, 0.99)
-DELTA = 0.05
+from mdplab.experiments.params import Param, Values, resolve_params  # noqa: E402
+
+PARAMS = {
+    "delta": Param(float, 0.05, "failure probability of both algorithms", low=1e-12, high=1.0),
+    "level": Param(float, 0.25, "failure rate whose kappa is reported (kappa_level)", low=0.0,
+                   high=1.0),
+    "c_b_theory": Param(float, 144.0, "Bernstein c_b, theory value (Remark 2)", low=0.0),
+    "c_b_scaled": Param(float, 1.44, "Bernstein c_b of the scaled run", low=0.0),
+    "c_L_theory": Param(float, 2000.0, "splitting c_L, theory value (as recalled)", low=0.0),
+    "c_L_scaled": Param(float, 20.0, "splitting c_L of the scaled run", low=0.0),
+}
+DEFAULTS = resolve_params(PARAMS)
+DELTA = DEFAULTS.delta  # the defaults, for the helpers below; runs use params
 A = 2
-LEVEL = 0.25
-#: the penalty constants: theory values and the theory values times 10^-2
-CONSTANTS = {"bernstein": {"scaled": 1.44, "theory": 144.0},
-             "split": {"scaled": 20.0, "theory": 2000.0}}
+LEVEL = DEFAULTS.level
+
+
+def constants(params: Values = DEFAULTS) -> dict:
+    """The penalty constants {alg: {"scaled": c, "theory": c}} of ``params``."""
+    return {"bernstein": {"scaled": params.c_b_scaled, "theory": params.c_b_theory},
+            "split": {"scaled": params.c_L_scaled, "theory": params.c_L_theory}}
+
+
+#: the default penalty constants: theory values and the theory values times 10^-2
+CONSTANTS = constants(DEFAULTS)
 ALG_LABEL = {"bernstein": "Bernstein VI-LCB [LSCCW22 Alg. 1]",
              "split": "splitting Hoeffding VI-LCB [RZMJR21]"}
 CONST_NAME = {"bernstein": "c_b", "split": "c_L"}
@@ -169,18 +188,18 @@ def burn_in_kappa(alg: str, c: float, S: int, C: float, gamma: float,
 
 
 # ============================================================================ grid
-def grid(quick: bool) -> list[dict]:
+def grid(quick: bool, params: Values = DEFAULTS) -> list[dict]:
     gammas = QUICK_GAMMAS if quick else GAMMAS
     variants = ("scaled",) if quick else ("scaled", "theory")
     steps = np.linspace(-WINDOW_DECADES, WINDOW_DECADES, 5 if quick else 11)
     out = []
     for alg in ("bernstein", "split"):
         for variant in variants:
-            c = CONSTANTS[alg][variant]
+            c = constants(params)[alg][variant]
             M = 20 if quick else (100 if alg == "bernstein" else 50)
             for S, C in SC_CELLS:
                 for g in gammas:
-                    centre = burn_in_kappa(alg, c, S, C, g)
+                    centre = burn_in_kappa(alg, c, S, C, g, delta=params.delta)
                     for k in steps:
                         kappa = float(f"{centre * 10.0 ** k:.4g}")
                         out.append({"alg": alg, "constants": variant, "c": c, "S": S, "C": C,
@@ -193,7 +212,7 @@ def n_seeds(quick: bool) -> int:
 
 
 # ============================================================================ one cell
-def run_cell(config: dict, seed: int) -> dict:
+def run_cell(config: dict, seed: int, params: Values = DEFAULTS) -> dict:
     """M = config["datasets"] datasets per theta in {0, 1} at N = samples_for(kappa, ...).
 
     Returns
@@ -210,8 +229,8 @@ def run_cell(config: dict, seed: int) -> dict:
     batch).
     """
     from mdplab.algorithms.offline.vilcb_discounted import (
-        rzmjr21_iterations,
         discounted_two_point_lower_bound,
+        rzmjr21_iterations,
         vi_lcb_bernstein,
         vi_lcb_split_from_folds,
     )
@@ -244,9 +263,9 @@ def run_cell(config: dict, seed: int) -> dict:
         for _ in range(M):
             nn = iid_counts(support, S, A, m, batches, rng)
             if alg == "bernstein":
-                res = vi_lcb_bernstein((nn[0].sum(axis=2), nn[0]), r, g, delta=DELTA, c_b=c)
+                res = vi_lcb_bernstein((nn[0].sum(axis=2), nn[0]), r, g, delta=params.delta, c_b=c)
             else:
-                res = vi_lcb_split_from_folds(nn, g, N=N, r=r, delta=DELTA, c_L=c)
+                res = vi_lcb_split_from_folds(nn, g, N=N, r=r, delta=params.delta, c_L=c)
             errors[theta] += int(res.policy[0] != theta)
             zero += int(res.V[0] <= 0.0)
     return {"N": N, "N_KL1": N * kl, "kappa_exact": kappa_of(N, S, C, g),
@@ -302,7 +321,7 @@ def curves(table: list[dict]) -> dict:
     return out
 
 
-def summary(table: list[dict]) -> dict:
+def summary(table: list[dict], level: float = LEVEL) -> dict:
     """kappa_{1/4} per curve, and per (alg, constants): the spread max/min over the
     (S, C, gamma) cells, whether it is < 4, and the fitted exponent of kappa_{1/4} in
     (1 - gamma) (log-log least squares over the uncensored cells, 99% interval)."""
@@ -310,7 +329,7 @@ def summary(table: list[dict]) -> dict:
 
     cells = {}
     for key, cur in curves(table).items():
-        cells[key] = kappa_at_level(cur["kappa"], cur["fail"])
+        cells[key] = kappa_at_level(cur["kappa"], cur["fail"], level)
     variants = {}
     for alg, variant in sorted({k[:2] for k in cells}):
         rows = {k: v for k, v in cells.items() if k[:2] == (alg, variant)}
@@ -339,7 +358,7 @@ def _fmt(v: float, flag: str) -> str:
         "e+", "e")
 
 
-def plot(table: list[dict]):
+def plot(table: list[dict], params: Values = DEFAULTS):
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -347,7 +366,11 @@ def plot(table: list[dict]):
     from matplotlib.lines import Line2D
 
     cur = curves(table)
-    summ = summary(table)
+    summ = summary(table, level=params.level)
+    LEVEL = params.level
+    CONSTANTS = {}  # the constants the rows ran with (their "c" column)
+    for row in table:
+        CONSTANTS.setdefault(row["alg"], {})[row["constants"]] = row["c"]
     variants = [v for v in ("scaled", "theory") if any(k[1] == v for k in cur)]
     ncols = len(variants) + 1
     fig, axes = plt.subplots(2, ncols, figsize=(4.6 * ncols, 8.2), squeeze=False)
@@ -367,9 +390,9 @@ def plot(table: list[dict]):
             ax.axhline(LEVEL, color="k", lw=0.8, ls="--")
             const = CONSTANTS[alg][variant]
             v = summ["variants"].get((alg, variant))
-            sub = "" if v is None else (f"\nkappa_1/4 spread {v['spread']:.3g}x "
+            sub = "" if v is None else (f"\nkappa_{LEVEL:g} spread {v['spread']:.3g}x "
                                         f"({'<' if v['below_4x'] else '>='} 4x)")
-            kind = "theory" if variant == "theory" else "theory x 1e-2"
+            kind = variant
             ax.set_title(f"{ALG_LABEL[alg]}\n{CONST_NAME[alg]} = {const:g} ({kind}){sub}",
                          fontsize=8)
             ax.set_ylim(-0.03, 1.03)
@@ -382,7 +405,7 @@ def plot(table: list[dict]):
     handles += [Line2D([], [], color="k", marker=m, ls=ls, ms=4, label=f"S = {S}, C = {C:g}")
                 for (S, C), (m, ls) in _SC_STYLE.items()]
     handles += [Line2D([], [], color="0.6", lw=0.7, label="two-point lower bound (any alg.)"),
-                Line2D([], [], color="k", lw=0.8, ls="--", label="failure rate 1/4")]
+                Line2D([], [], color="k", lw=0.8, ls="--", label=f"failure rate {LEVEL:g}")]
     axes[0, 0].legend(handles=handles, fontsize=6, loc="upper right")
 
     # kappa_{1/4} against 1 - gamma
@@ -411,8 +434,8 @@ def plot(table: list[dict]):
             ax.loglog(xs, np.median(anchor) * (xs / xs[-1]) ** -2.0, "k--", lw=0.8,
                       label="(1-gamma)^-2 reference")
     ax.set_xlabel("1 - gamma")
-    ax.set_ylabel("kappa_1/4 (x: censored at the grid edge)")
-    ax.set_title("kappa at failure rate 1/4 vs 1 - gamma\n(fitted exponent, 99% interval)",
+    ax.set_ylabel(f"kappa_{LEVEL:g} (x: censored at the grid edge)")
+    ax.set_title(f"kappa at failure rate {LEVEL:g} vs 1 - gamma\n(fitted exponent, 99% interval)",
                  fontsize=8)
     ax.legend(fontsize=6, loc="upper right")
     ax.grid(True, which="both", alpha=0.3)
@@ -423,7 +446,7 @@ def plot(table: list[dict]):
     cols = [(alg, variant) for alg in ("bernstein", "split") for variant in variants]
     names = [("B:" if a == "bernstein" else "Sp:") + f"{CONSTANTS[a][v]:g}" for a, v in cols]
     head = "S  C  gamma " + "".join(f"{n:>10}" for n in names)
-    lines = ["kappa_1/4 per cell (B: Bernstein c_b; Sp: split c_L)", head]
+    lines = [f"kappa_{LEVEL:g} per cell (B: Bernstein c_b; Sp: split c_L)", head]
     for (S, C) in SC_CELLS:
         for g in sorted({k[4] for k in summ["cells"]}):
             vals = []
@@ -438,13 +461,15 @@ def plot(table: list[dict]):
         f"{summ['variants'][c]['slope_vs_1_minus_gamma']:>10.2f}"
         if c in summ["variants"] and summ["variants"][c]["slope_vs_1_minus_gamma"] is not None
         else f"{'-':>10}" for c in cols))
-    lines.append("(exponent: log-log slope of kappa_1/4 on 1 - gamma;")
+    lines.append(f"(exponent: log-log slope of kappa_{LEVEL:g} on 1 - gamma;")
     lines.append(" '>' / '<': crossing outside the kappa window)")
     ax.text(0.0, 1.0, "\n".join(lines), family="monospace", fontsize=6.3, va="top",
             transform=ax.transAxes)
-    seeds = max(1, len({r["seed"] for r in table})) if table and "seed" in table[0] else 1
+    seeds = max(1, len({r["replicate"] for r in table})) if table and "replicate" in table[0] \
+        else 1
     fig.suptitle("VI-LCB on hard_discounted: P(pi_hat(0) != theta) against "
-                 "kappa = N (1-gamma)^3 eps^2/(S C), eps = 1/(42(1-gamma)), delta = 0.05, "
+                 "kappa = N (1-gamma)^3 eps^2/(S C), eps = 1/(42(1-gamma)), "
+                 f"delta = {params.delta:g}, "
                  f"known rewards; {seeds} seed(s) x datasets per point, counts drawn "
                  "directly", fontsize=9)
     fig.tight_layout()

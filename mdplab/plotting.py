@@ -55,3 +55,10 @@ def reference_slope(ax, x, slope: float, anchor_y: float, label: str | None = No
     x = np.asarray(x, dtype=float)
     ax.loglog(x, anchor_y * (x / x[0]) ** slope, "k--", lw=1,
               label=label or f"slope {slope:g} (theory)")
+
+
+def trivial_bound(ax, value: float, label: str | None = None) -> None:
+    """The trivial bound (H - h in finite horizon, 1/(1 - gamma) discounted, 1 for bandits) as
+    a grey horizontal line: a drawn bound above it says nothing (it is vacuous)."""
+    ax.axhline(float(value), color="0.45", lw=1.0, ls="-.",
+               label=label or f"trivial bound {float(value):g}")

@@ -9,6 +9,7 @@ import types
 import numpy as np
 import pytest
 
+from mdplab._warnings import CellFailureWarning
 from mdplab.experiments import CellStore, cell_seed, config_hash, run_experiment
 
 
@@ -62,7 +63,9 @@ def test_rerun_skips_finished_cells_and_fresh_starts_over(tmp_path):
 def test_a_failing_cell_is_recorded_and_retried(tmp_path):
     kw = dict(store=tmp_path / "d.sqlite", out_dir=tmp_path, progress=False)
     broken = _toy(fail_when=lambda c, s: c["mu"] == 1.0)
-    first = run_experiment(broken, **kw)
+    with pytest.warns(CellFailureWarning, match="4 of 12 cells failed"):
+        first = run_experiment(broken, **kw)
+    assert "planted failure" in first.first_failure
     assert first.n_failed == 4 and len(first.table) == 8  # the sweep finished
     failed = CellStore(tmp_path / "d.sqlite").rows("toy", status="failed")
     assert len(failed) == 4 and "planted failure" in failed[0]["traceback"]
@@ -78,7 +81,7 @@ def test_csv_is_tidy_and_the_store_is_one_row_per_cell(tmp_path):
     run_experiment(_toy(), store=tmp_path / "f.sqlite", out_dir=tmp_path, progress=False)
     with open(tmp_path / "toy.csv") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == 12 and set(rows[0]) == {"mu", "n", "seed", "mean"}
+    assert len(rows) == 12 and list(rows[0]) == ["mu", "n", "replicate", "seed", "mean"]
     con = sqlite3.connect(tmp_path / "f.sqlite")
     (n,) = con.execute("SELECT COUNT(*) FROM cells").fetchone()
     assert n == 12

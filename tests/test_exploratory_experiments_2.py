@@ -31,7 +31,7 @@ def test_horizon_grid_is_small_and_covers_the_spec_horizons():
     assert len(full) > len(quick) and {c["variant"] for c in full} == set(HD.VARIANTS)
 
 
-@pytest.mark.parametrize("variant", ["alg2_cb0.05", "alg3_cb0.05", "alg2_cb16"])
+@pytest.mark.parametrize("variant", ["alg2_main", "alg3_main", "alg2_remark4"])
 def test_horizon_cell_keys_and_ranges(variant):
     cfg = {"H": 4, "kappa": 0.03, "variant": variant, "datasets": 40}
     out = HD.run_cell(cfg, 11)
@@ -48,13 +48,13 @@ def test_horizon_cell_keys_and_ranges(variant):
         assert out["kept_fraction"] == 1.0
     else:      # Alg. 3 keeps at most the main half; at K = 61 the trim keeps nothing
         assert out["kept_fraction"] == 0.0 and out["tie_fraction"] == 1.0
-    if variant == "alg2_cb16":      # the theory constant clips every Q_hat_h(0, .) to 0
+    if variant == "alg2_remark4":      # the theory constant clips every Q_hat_h(0, .) to 0
         assert out["tie_fraction"] == 1.0
     assert HD.run_cell(cfg, 11) == out                                  # deterministic
 
 
 def test_small_penalty_beats_coin_flips_at_large_kappa():
-    out = HD.run_cell({"H": 8, "kappa": 0.1, "variant": "alg2_cb0.05", "datasets": 150}, 3)
+    out = HD.run_cell({"H": 8, "kappa": 0.1, "variant": "alg2_main", "datasets": 150}, 3)
     assert out["step_error"] < 0.15 and out["subopt_over_eps"] < 0.25
     # the two-point bound holds for every estimator (its mean over steps is a lower bound)
     assert out["step_error"] + 0.05 >= out["two_point_step_bound"]
@@ -110,10 +110,10 @@ def test_trimmed_counts_match_two_fold_subsample():
 
 def test_slope_summary_recovers_a_known_slope():
     rng = np.random.default_rng(0)
-    table = [{"variant": "alg2_cb0.05", "kappa": 0.01, "H": H,
+    table = [{"variant": "alg2_main", "kappa": 0.01, "H": H,
               "subopt_over_eps": 0.1 * H ** 0.5 * math.exp(0.01 * rng.standard_normal())}
              for H in HD.HORIZONS for _ in range(5)]
-    fit = HD.slope_summary(table)[("alg2_cb0.05", 0.01)]
+    fit = HD.slope_summary(table)[("alg2_main", 0.01)]
     assert abs(fit["slope"] - 0.5) < 0.02
     assert fit["t99"][0] < 0.5 < fit["t99"][1] and fit["boot95"][0] < fit["boot95"][1]
 

@@ -42,14 +42,16 @@ def _experiment():
 
 
 def _finished(store) -> dict:
-    """(config_hash, seed) -> finish time of every stored cell."""
+    """(config_hash, replicate) -> finish time of every finished cell (a killed run may leave
+    'running' claims behind; the next run takes them over)."""
     con = sqlite3.connect(store)
     try:
-        rows = con.execute("SELECT config_hash, seed, finished_at, status FROM cells").fetchall()
+        rows = con.execute("SELECT config_hash, replicate, finished_at, status FROM cells"
+                           ).fetchall()
     finally:
         con.close()
-    assert all(status == "done" for *_, status in rows)
-    return {(h, s): t for h, s, t, _ in rows}
+    assert all(status in ("done", "running") for *_, status in rows)
+    return {(h, s): t for h, s, t, status in rows if status == "done"}
 
 
 def _start(store, backend):

@@ -1,6 +1,24 @@
-"""Experiments: grids of configurations x seeds, resumable sweeps (DESIGN.md layer 8)."""
+"""Experiments: grids of configurations x seeds, resumable sweeps that never go stale.
 
-from .runner import RunSummary, cell_seed, run_experiment, write_csv
-from .store import CellStore, config_hash
+Layer 8 of mdplab. :func:`run_experiment` runs an experiment module (template:
+:mod:`mdplab.experiments.demo`; interface, fingerprints and outputs:
+:mod:`mdplab.experiments.runner`); :func:`rerun` recomputes one row of its table bit for bit;
+:class:`Param` declares an experiment's tunable constants (``mdplab run NAME --set k=v``).
+"""
 
-__all__ = ["CellStore", "RunSummary", "cell_seed", "config_hash", "run_experiment", "write_csv"]
+from .params import Param, Values, resolve_params
+from .provenance import fingerprint
+from .runner import (
+    RunSummary,
+    SweepInterrupted,
+    cell_seed,
+    experiment_params,
+    rerun,
+    run_experiment,
+    write_csv,
+)
+from .store import CellStore, CorruptStoreError, config_hash
+
+__all__ = ["CellStore", "CorruptStoreError", "Param", "RunSummary", "SweepInterrupted",
+           "Values", "cell_seed", "config_hash", "experiment_params", "fingerprint", "rerun",
+           "resolve_params", "run_experiment", "write_csv"]

@@ -124,8 +124,10 @@ def test_bad_input_is_named():
         pevi_tabular(data, xi=2)
     with pytest.raises(TypeError, match="expected an OfflineDataset"):
         pevi_tabular(ep)
-    with pytest.raises(ValueError, match="phi has shape"):
+    with pytest.raises(ValueError, match="phi must have 3 or 4 dimensions"):
         pevi_linear(ep, np.ones((2, 1)))
+    with pytest.raises(ValueError, match="phi has shape"):
+        pevi_linear(ep, np.ones((3, 2, 1, 1)))
     with pytest.raises(ValueError, match=r"penalty\(1, V\)\[0, 0\] is -1"):
         pevi(2, 2, 1, lambda h, V: np.zeros((2, 1)), lambda h, V: -np.ones((2, 1)))
     with pytest.raises(ValueError, match="backup"):

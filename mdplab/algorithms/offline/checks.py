@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..._validation import as_real_array, check_real
 from ...kernels.bellman import policy_backward_dense
 from ...models.finite_horizon import FiniteHorizonMDP
 from ...models.policy import validate_policy
@@ -52,7 +53,10 @@ def _require(mdp, result) -> tuple[int, int, int]:
 
 def true_backup(mdp: FiniteHorizonMDP, V: np.ndarray) -> np.ndarray:
     """(B_h V[h+1])(s, a) = r_h(s,a) + P_h(.|s,a) . V[h+1] for h < H; shape (H, S, A)."""
+    if not isinstance(mdp, FiniteHorizonMDP):
+        raise TypeError(f"mdp is {type(mdp).__name__}; expected a FiniteHorizonMDP")
     H, S, A = mdp.shape
+    V = as_real_array(V, "V", shapes=((H + 1, S),))
     r = np.broadcast_to(mdp.r, (H, S, A))
     return np.stack([r[h] + mdp.expected_next(h, V[h + 1]) for h in range(H)])
 
@@ -79,6 +83,7 @@ def event_E(mdp: FiniteHorizonMDP, result: PessimisticResult, slack: float = 0.0
     Returns ``{"holds": bool, "worst_excess": max(|B_hat - B| - Gamma), "where": (h,s,a)}``.
     """
     _require(mdp, result)
+    slack = check_real(slack, "slack", 0.0)
     valid = np.isfinite(result.Q)
     excess = np.where(valid, np.abs(result.backup - true_backup(mdp, result.V)) - result.penalty,
                       -np.inf)
@@ -100,6 +105,8 @@ def suboptimality(mdp: FiniteHorizonMDP, policy) -> np.ndarray:
     """SubOpt(pi; x) = V*_0(x) - V^pi_0(x) for every start state x; shape (S,)."""
     from ...planning import backward_induction
 
+    if not isinstance(mdp, FiniteHorizonMDP):
+        raise TypeError(f"mdp is {type(mdp).__name__}; expected a FiniteHorizonMDP")
     H, S, A = mdp.shape
     r = np.broadcast_to(mdp.r, (H, S, A))
     return backward_induction(mdp).V[0] - _policy_values(mdp, r, policy)
@@ -116,9 +123,10 @@ def data_dependent_bound(mdp: FiniteHorizonMDP, penalty: np.ndarray,
     from ...planning import backward_induction
 
     H, S, A = mdp.shape
-    penalty = np.asarray(penalty, dtype=float)
-    if penalty.shape != (H, S, A):
-        raise ValueError(f"penalty has shape {penalty.shape}; expected (H, S, A) = {(H, S, A)}")
+    if not isinstance(mdp, FiniteHorizonMDP):
+        raise TypeError(f"mdp is {type(mdp).__name__}; expected a FiniteHorizonMDP")
+    H, S, A = mdp.shape
+    penalty = as_real_array(penalty, "penalty", shapes=((H, S, A),))
     if policy_star is None:
         policy_star = backward_induction(mdp).policy
     return 2.0 * _policy_values(mdp, penalty, policy_star)

@@ -54,8 +54,10 @@ from ..._validation import (
     as_int_array,
     as_rng,
     check_positive_int,
+    check_bool,
     check_probability_rows,
     check_range,
+    check_real,
     check_shape,
 )
 
@@ -97,10 +99,21 @@ _RULE_CODE = {"lcb": 0, "eba": 1, "mpa": 2}
 
 
 # ------------------------------------------------------------------ small checks
-def _choice(x, name: str, choices: tuple[str, ...]) -> str:
+def _choice(x: object, name: str, choices: tuple[str, ...]) -> str:
     if not isinstance(x, str) or x not in choices:
         raise ValueError(f"{name} is {x!r}; must be one of {', '.join(map(repr, choices))}")
     return x
+
+
+def _sample_sizes(N: object, name: str = "N", minimum: float = 1.0) -> np.ndarray:
+    """A sample size or an array of them: real, finite, >= minimum (float64 array)."""
+    arr = as_float_array(N, name)
+    bad = arr < minimum
+    if bad.any():
+        idx = [int(i) for i in np.argwhere(bad)[0]] if arr.ndim else []
+        where = f"{name}{idx}" if arr.ndim else name
+        raise ValueError(f"{where} is {arr[tuple(idx)]:g}; must be >= {minimum:g}")
+    return arr
 
 
 def _delta(delta) -> float | None:
@@ -157,9 +170,10 @@ def hoeffding_bonus(n, *, log_term: float, unseen: str = "neg_inf") -> np.ndarra
     """
     _choice(unseen, "unseen", UNSEEN)
     n = as_int_array(n, "n")
-    L = float(log_term)
-    if not np.isfinite(L) or L < 0:
-        raise ValueError(f"log_term is {L}; must be finite and >= 0")
+    if n.size and n.min() < 0:
+        idx = [int(i) for i in np.argwhere(n < 0)[0]]
+        raise ValueError(f"n{idx} is {n[tuple(idx)]}; counts must be >= 0")
+    L = check_real(log_term, "log_term", 0.0)
     safe = np.maximum(n, 1)
     b = np.sqrt(L / (2.0 * safe))
     return np.where(n > 0, b, np.inf if unseen == "neg_inf" else 1.0)
@@ -539,13 +553,11 @@ def lcb_mab_rate_bound(N, C_star: float, *, A: int = 2, delta: float | None = No
     argument ``constant``; theorem number and log argument unconfirmed). ``N`` may be an
     array (>= 1).
     """
-    N_arr = np.asarray(N, dtype=float)
-    if np.any(N_arr < 1) or not np.all(np.isfinite(N_arr)):
-        raise ValueError("N must be >= 1")
-    if not C_star >= 1:
-        raise ValueError(f"C_star is {C_star}; must be >= 1")
+    N_arr = _sample_sizes(N)
+    C_star = check_real(C_star, "C_star", 1.0)
     A = check_positive_int(A, "A")
     d = _delta(delta)
+    constant = check_real(constant, "constant", 0.0, open_low=True)
     L = np.log(2.0 * A * (N_arr if d is None else 1.0 / d))
     out = float(constant) * np.minimum(1.0, np.sqrt(C_star * L / N_arr))
     return float(out) if out.ndim == 0 else out
@@ -564,9 +576,7 @@ def lcb_mab_hoeffding_bound(N: int, mu_star: float, *, A: int,
     binomial law of N(a*), with b(n) = sqrt(log(2A/delta) / (2n)) and delta = 1/N by default.
     """
     N = _N(N)
-    mu_star = float(mu_star)
-    if not 0.0 <= mu_star <= 1.0:
-        raise ValueError(f"mu_star is {mu_star}; must lie in [0, 1]")
+    mu_star = check_real(mu_star, "mu_star", 0.0, 1.0)
     d = _delta(delta)
     d = d if d is not None else 1.0 / max(N, 1)
     L = lcb_log_term(A=A, delta=d)
@@ -588,13 +598,11 @@ def lcb_cb_rate_bound(N, S: int, C_star: float, *, A: int = 2, delta: float | No
     Unconfirmed: the exact form of the C* < 2 branch (recalled as sqrt(S(C*-1)/N) + S/N up
     to logs; where the log factors sit is this library's guess) and the theorem number.
     """
-    N_arr = np.asarray(N, dtype=float)
-    if np.any(N_arr < 1) or not np.all(np.isfinite(N_arr)):
-        raise ValueError("N must be >= 1")
+    N_arr = _sample_sizes(N)
     S = check_positive_int(S, "S")
     A = check_positive_int(A, "A")
-    if not C_star >= 1:
-        raise ValueError(f"C_star is {C_star}; must be >= 1")
+    C_star = check_real(C_star, "C_star", 1.0)
+    constant = check_real(constant, "constant", 0.0, open_low=True)
     d = _delta(delta)
     L = np.log(2.0 * S * A * (N_arr if d is None else 1.0 / d))
     if C_star >= 2:
@@ -617,13 +625,11 @@ def mpa_two_arm_suboptimality(N: int, mu_star: float, gap: float, *, best: int =
     (-inf for an exact 0), computed from scipy's log-cdf so that it does not underflow.
     """
     N = _N(N)
-    mu_star, gap = float(mu_star), float(gap)
-    if not 0.0 <= mu_star <= 1.0:
-        raise ValueError(f"mu_star is {mu_star}; must lie in [0, 1]")
-    if not 0.0 <= gap <= 1.0:
-        raise ValueError(f"gap is {gap}; must lie in [0, 1]")
-    if best not in (0, 1):
+    mu_star = check_real(mu_star, "mu_star", 0.0, 1.0)
+    gap = check_real(gap, "gap", 0.0, 1.0)
+    if isinstance(best, bool) or best not in (0, 1):
         raise ValueError(f"best is {best!r}; must be 0 or 1")
+    log = check_bool(log, "log")
     _choice(tie, "tie", TIES)
     q = 0.5 if tie == "uniform" else float(best == 1)
     below = int(math.ceil(N / 2)) - 1  # X <= below  <=>  X < N/2
@@ -641,8 +647,10 @@ def mpa_two_arm_suboptimality(N: int, mu_star: float, gap: float, *, best: int =
 
 def bernoulli_kl(p, q):
     """kl(p || q) = p log(p/q) + (1-p) log((1-p)/(1-q)) (0 log 0 = 0; inf if unbounded)."""
-    p = np.asarray(p, dtype=float)
-    q = np.asarray(q, dtype=float)
+    p = as_float_array(p, "p")
+    q = as_float_array(q, "q")
+    check_range(p, "p", 0.0, 1.0)
+    check_range(q, "q", 0.0, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         t1 = np.where(p > 0, p * np.log(p / q), 0.0)
         t2 = np.where(p < 1, (1 - p) * np.log((1 - p) / (1 - q)), 0.0)
@@ -663,11 +671,9 @@ def mab_two_point_lower_bound(N, C_star: float, gap: float, *, S: int = 1):
     expression. Spec Sec. 4.5 [lib]. ``N`` may be an array.
     """
     S = check_positive_int(S, "S")
-    if not C_star >= 1:
-        raise ValueError(f"C_star is {C_star}; must be >= 1")
-    if not 0.0 < gap <= 0.5:
-        raise ValueError(f"gap is {gap}; must lie in (0, 1/2]")
-    N_arr = np.asarray(N, dtype=float)
+    C_star = check_real(C_star, "C_star", 1.0)
+    gap = check_real(gap, "gap", 0.0, 0.5, open_low=True)
+    N_arr = _sample_sizes(N, minimum=0.0)
     alpha = N_arr * bernoulli_kl(0.5 + gap, 0.5 - gap) / (S * C_star)
     with np.errstate(over="ignore", invalid="ignore"):
         val = gap * np.maximum(0.25 * np.exp(-alpha), 0.5 * (1.0 - np.sqrt(alpha / 2.0)))

@@ -29,7 +29,18 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..._validation import check_positive_int
+from ..._validation import (
+    as_count_array,
+    as_real_array,
+    check_bool,
+    check_choice,
+    check_finite_result,
+    check_positive_int,
+    check_real,
+    check_rewards,
+    check_sizes,
+    check_unit_open,
+)
 from ...kernels.pessimism import pessimistic_induction
 from .result import PessimisticResult
 
@@ -70,21 +81,21 @@ def pevi(H: int, S: int, A: int, backup: Callable[[int, np.ndarray], np.ndarray]
     SubOpt(pi_hat; x) <= 2 sum_h E_{pi*}[Gamma_h(s_h, a_h) | s_0 = x] for every x
     (:func:`mdplab.algorithms.offline.data_dependent_bound`).
     """
-    H, S, A = (check_positive_int(v, k) for v, k in ((H, "H"), (S, "S"), (A, "A")))
+    H, S, A = check_sizes(H=H, S=S, A=A)
+    for fn, what in ((backup, "backup"), (penalty, "penalty")):
+        if not callable(fn):
+            raise TypeError(f"{what} must be a function (h, V_next) -> (S, A) array, got {fn!r}")
+    clip = check_bool(clip, "clip")
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {name!r}")
     Q = np.empty((H, S, A))
     V = np.zeros((H + 1, S))
     policy = np.empty((H, S), dtype=np.int64)
     pen = np.empty((H, S, A))
     bk = np.empty((H, S, A))
     for h in range(H - 1, -1, -1):
-        b = np.asarray(backup(h, V[h + 1].copy()), dtype=float)
-        g = np.asarray(penalty(h, V[h + 1].copy()), dtype=float)
-        for arr, what in ((b, "backup"), (g, "penalty")):
-            if arr.shape != (S, A):
-                raise ValueError(f"{what}({h}, V) returned shape {arr.shape}; expected (S, A) = "
-                                 f"({S}, {A})")
-            if not np.all(np.isfinite(arr)):
-                raise ValueError(f"{what}({h}, V) returned a non-finite value")
+        b = _returned(backup(h, V[h + 1].copy()), f"backup({h}, V)", S, A)
+        g = _returned(penalty(h, V[h + 1].copy()), f"penalty({h}, V)", S, A)
         if np.any(g < 0):
             idx = np.unravel_index(int(np.argmin(g)), g.shape)
             raise ValueError(f"penalty({h}, V)[{idx[0]}, {idx[1]}] is {g[idx]:g}; an "
@@ -98,22 +109,32 @@ def pevi(H: int, S: int, A: int, backup: Callable[[int, np.ndarray], np.ndarray]
     return PessimisticResult(policy, Q, V, pen, bk, name, {"clip": clip})
 
 
+def _returned(x: object, what: str, S: int, A: int) -> np.ndarray:
+    """The (S, A) array a user callback returned: real and finite."""
+    arr = np.asarray(x)
+    if arr.shape != (S, A):
+        raise ValueError(f"{what} returned shape {arr.shape}; expected (S, A) = ({S}, {A})")
+    try:
+        out = as_real_array(arr, what)
+    except ValueError as exc:
+        raise ValueError(f"{what} returned a non-finite value: {exc}") from None
+    return out
+
+
 # ------------------------------------------------------------------------ tabular
 def jyw_beta(d: int, H: int, K: int, xi: float, c: float = 1.0) -> float:
     """beta = c d H sqrt(zeta), zeta = log(2 d H K / xi) (JYW21 Theorem 4.4, as recalled in
     the spec Sec. 3.2 -- unconfirmed). The paper's absolute constant c is not given; it is
     an argument here (default 1, a library choice; claim 10 measures the smallest c that
     works)."""
-    d, H, K = (check_positive_int(v, k) for v, k in ((d, "d"), (H, "H"), (K, "K")))
-    _check_prob(xi, "xi")
-    if not c > 0:
-        raise ValueError(f"c is {c}; must be > 0")
+    d, H, K = check_sizes(d=d, H=H, K=K)
+    xi = check_unit_open(xi, "xi")
+    c = check_real(c, "c", 0.0, open_low=True)
     return float(c * d * H * math.sqrt(math.log(2 * d * H * K / xi)))
 
 
-def _check_prob(x, name):
-    if not isinstance(x, (int, float, np.floating)) or not 0 < float(x) < 1:
-        raise ValueError(f"{name} is {x!r}; must lie in (0, 1)")
+def _check_prob(x: object, name: str) -> float:
+    return check_unit_open(x, name)
 
 
 def tabular_penalty(n: np.ndarray, kind: str, *, xi: float = 0.1, K: int | None = None,
@@ -138,13 +159,16 @@ def tabular_penalty(n: np.ndarray, kind: str, *, xi: float = 0.1, K: int | None 
     Where n = 0 the "l1" and "hoeffding" presets give R_h and "jyw" gives beta/sqrt(lam)
     (>= R_h for the default constants), so Q_hat = 0 there.
     """
-    n = np.asarray(n)
-    if n.ndim != 3:
-        raise ValueError(f"n has shape {n.shape}; expected (H, S, A)")
-    if kind not in TABULAR_PENALTIES:
-        raise ValueError(f"penalty is {kind!r}; must be one of {TABULAR_PENALTIES}")
-    H, S, A = n.shape
-    _check_prob(xi, "xi")
+    n = as_count_array(n, "n", ndim=3)
+    kind = check_choice(kind, "penalty", TABULAR_PENALTIES)
+    H, S, A = check_sizes(H=n.shape[0], S=n.shape[1], A=n.shape[2])
+    xi = _check_prob(xi, "xi")
+    rewards_known = check_bool(rewards_known, "rewards_known")
+    adaptive = check_bool(adaptive, "adaptive")
+    c = check_real(c, "c", 0.0, open_low=True)
+    lam = check_real(lam, "lam", 0.0, open_low=True)
+    if K is not None:
+        K = check_positive_int(K, "K")
     R = np.arange(H, 0, -1, dtype=float)[:, None, None]  # H - h
     nf = n.astype(float)
     safe = np.maximum(nf, 1.0)
@@ -159,7 +183,7 @@ def tabular_penalty(n: np.ndarray, kind: str, *, xi: float = 0.1, K: int | None 
         if adaptive:
             if K is None:
                 raise ValueError("adaptive=True needs the number of episodes K")
-            L_r += math.log(check_positive_int(K, "K"))
+            L_r += math.log(K)
             L_P += math.log(K)
         g = (R - 1) * np.sqrt(2 * (S * math.log(2) + L_P) / safe)
         if not rewards_known:
@@ -167,8 +191,6 @@ def tabular_penalty(n: np.ndarray, kind: str, *, xi: float = 0.1, K: int | None 
     else:  # jyw
         if K is None:
             raise ValueError("penalty='jyw' needs the number of episodes K")
-        if not lam > 0:
-            raise ValueError(f"lam is {lam}; must be > 0")
         beta = jyw_beta(S * A, H, K, xi, c)
         # not capped at R: exactly Algorithm 2's Gamma with one-hot features (Q is the same
         # either way, because Q = 0 wherever Gamma >= R)
@@ -200,15 +222,17 @@ def pevi_tabular(data, *, penalty: str = "l1", xi: float = 0.1, r=None, adaptive
         raise TypeError(f"data is {type(data).__name__}; expected an OfflineDataset")
     if data.H is None:
         raise ValueError("data is a discounted dataset (H is None); PEVI needs episodic data")
+    if data.N < 1:
+        raise ValueError("data holds no transition (N = 0); PEVI needs at least one episode")
+    penalty = check_choice(penalty, "penalty", TABULAR_PENALTIES)
+    lam = check_real(lam, "lam", 0.0, open_low=True)
     H, S, A = data.H, data.S, data.A
     K = data.n_episodes or max(1, data.N // H)
     n = np.asarray(data.n)
     if r is None:
         rewards = np.asarray(data.r_hat, dtype=float)
     else:
-        rewards = np.broadcast_to(np.asarray(r, dtype=float), (H, S, A))
-        if not np.all(np.isfinite(rewards)):
-            raise ValueError("r has a non-finite entry")
+        rewards = check_rewards(r, "r", H, S, A, data.reward_range)
     gam = tabular_penalty(n, penalty, xi=xi, K=K, rewards_known=r is not None,
                           adaptive=adaptive, c=c, lam=lam)
     P_hat = np.asarray(data.P_hat, dtype=float)
@@ -252,25 +276,33 @@ def pevi_linear(episodes, phi: np.ndarray, *, beta: float | None = None, c: floa
     if not isinstance(episodes, Episodes):
         raise TypeError(f"episodes is {type(episodes).__name__}; expected Episodes")
     K, H = episodes.K, episodes.H
-    phi = np.asarray(phi, dtype=float)
+    if K < 1:
+        raise ValueError("episodes has K = 0 episodes; PEVI needs K >= 1")
+    phi = as_real_array(phi, "phi", ndim=(3, 4))
     if phi.ndim == 3:
         phi = np.broadcast_to(phi, (H, *phi.shape))
-    if phi.ndim != 4 or phi.shape[0] != H:
+    if phi.shape[0] != H:
         raise ValueError(f"phi has shape {phi.shape}; expected (S, A, d) or (H, S, A, d) with "
                          f"H = {H}")
-    if not np.all(np.isfinite(phi)):
-        raise ValueError("phi has a non-finite entry")
     _, S, A, d = phi.shape
+    check_sizes(S=S, A=A, d=d)
     states, actions = np.asarray(episodes.states), np.asarray(episodes.actions)
     if states.max() >= S or actions.max() >= A:
-        raise ValueError(f"episodes visit a state >= S = {S} or an action >= A = {A}")
-    if not lam > 0:
-        raise ValueError(f"lam is {lam}; must be > 0")
-    _check_prob(xi, "xi")
+        raise ValueError(f"episodes visit a state >= S = {S} or an action >= A = {A}; phi has "
+                         f"shape {phi.shape}")
+    lam = check_real(lam, "lam", 0.0, open_low=True)
+    xi = _check_prob(xi, "xi")
+    c = check_real(c, "c", 0.0, open_low=True)
     if beta is None:
         beta = jyw_beta(d, H, K, xi, c)
-    elif not beta >= 0:
-        raise ValueError(f"beta is {beta}; must be >= 0")
+    else:
+        beta = check_real(beta, "beta", 0.0)
+    scale = float(np.abs(phi).max())
+    if scale * scale * K > _GRAM_LIMIT:
+        raise ValueError(f"phi is too large: max |phi| = {scale:g} with K = {K} episodes makes "
+                         "Phi^T Phi overflow float64; rescale phi (the linear-MDP assumption of "
+                         "Jin, Yang & Wang 2021 has ||phi(s, a)||_2 <= 1) and, to keep the same "
+                         "penalty, lam by the square of the factor")
     rewards = np.asarray(episodes.rewards, dtype=float)
 
     Q = np.empty((H, S, A))
@@ -282,12 +314,20 @@ def pevi_linear(episodes, phi: np.ndarray, *, beta: float | None = None, c: floa
     for h in range(H - 1, -1, -1):
         Phi = phi[h][states[:, h], actions[:, h]]                 # (K, d)
         y = rewards[:, h] + V[h + 1][states[:, h + 1]]            # (K,)
-        L = np.linalg.cholesky(Phi.T @ Phi + eye)
+        try:
+            L = np.linalg.cholesky(Phi.T @ Phi + eye)
+        except np.linalg.LinAlgError:
+            raise ValueError(f"Lam_h = Phi^T Phi + lam I at step h = {h} is not numerically "
+                             f"positive definite (lam = {lam:g}, max |phi| = {scale:g}); "
+                             "increase lam or rescale phi") from None
         w = _chol_solve(L, Phi.T @ y)
         feats = phi[h].reshape(S * A, d)
         Z = _lower_solve(L, feats.T)                              # L^{-1} phi: (d, S*A)
         gam = beta * np.sqrt(np.einsum("ij,ij->j", Z, Z)).reshape(S, A)
         b = (feats @ w).reshape(S, A)
+        for arr, what in ((b, "backup"), (gam, "penalty")):
+            check_finite_result(arr, f"{what}[{h}]", "the ridge regression lost precision; "
+                                "rescale phi towards ||phi(s, a)||_2 <= 1 or increase lam")
         q = np.clip(b - gam, 0.0, H - h)
         Q[h], pen[h], bk[h] = q, gam, b
         policy[h] = np.argmax(q, axis=1)
@@ -309,10 +349,15 @@ def _chol_solve(L: np.ndarray, b: np.ndarray) -> np.ndarray:
     return solve_triangular(L.T, _lower_solve(L, b), lower=False, check_finite=False)
 
 
+#: |phi|^2 K above which Phi^T Phi may overflow float64 (max is ~1.8e308)
+_GRAM_LIMIT = 1e300
+
+
 def pevi_linear_rate(d: int, H: int, K: int, xi: float, c_prime: float = 1.0) -> float:
     """c' d^{3/2} H^2 sqrt(zeta / K), zeta = log(2dHK/xi): the well-explored-data rate of
     JYW21 Corollary 4.5 (as recalled in the spec Sec. 3.4, unconfirmed). The constant c'
     depends on the coverage constant and on c and is not given: it is an argument."""
-    d, H, K = (check_positive_int(v, k) for v, k in ((d, "d"), (H, "H"), (K, "K")))
-    _check_prob(xi, "xi")
+    d, H, K = check_sizes(d=d, H=H, K=K)
+    xi = _check_prob(xi, "xi")
+    c_prime = check_real(c_prime, "c_prime", 0.0, open_low=True)
     return float(c_prime * d ** 1.5 * H ** 2 * math.sqrt(math.log(2 * d * H * K / xi) / K))

@@ -70,6 +70,7 @@ from ..._validation import (
     as_float_array,
     as_int_array,
     as_rng,
+    check_bool,
     check_positive_int,
     check_range,
     readonly,
@@ -291,6 +292,7 @@ def vi_lcb_bernstein(data, r, gamma: float, *, delta: float = 0.05, c_b: float =
     cb = _c_b(c_b)
     rr = _reward(r, S, A)
     tau = li2022_tau_max(N, g) if tau_max is None else check_positive_int(tau_max, "tau_max")
+    keep_history = check_bool(keep_history, "keep_history")
     if tol is not None:
         tol = _check_real(tol, "tol", 0.0)
     if Q0 is not None:
@@ -367,7 +369,7 @@ def discounted_data_dependent_bound(mdp: DiscountedMDP, result: BernsteinVILCBRe
     pi = as_int_array(policy_star, "policy_star", ndim=1)
     d_state = occupancy_measure(mdp, pi).sum(axis=1)
     b_star = np.asarray(result.penalty)[np.arange(mdp.S), pi]
-    f = 2.0 / (1.0 - mdp.gamma) if factor is None else float(factor)
+    f = 2.0 / (1.0 - mdp.gamma) if factor is None else _check_real(factor, "factor", 0.0)
     return float(f * d_state @ b_star)
 
 
@@ -457,6 +459,7 @@ def vi_lcb_split_from_folds(nn_folds, gamma: float, *, N: int, r=None, r_folds=N
         if rf.shape != (T1, S, A):
             raise ValueError(f"r_folds has shape {rf.shape}; expected (T+1, S, A) = "
                              f"({T1}, {S}, {A})")
+        check_range(rf, "r_folds", 0.0, 1.0)
     T = T1 - 1
     v_max = 1.0 / (1.0 - g)
     L = cL * math.log(2.0 * (T + 1) * S * A / d)

@@ -51,7 +51,12 @@ from ..._validation import (
     as_float_array,
     as_int_array,
     as_rng,
+    check_bool,
+    check_choice,
     check_positive_int,
+    check_real,
+    check_rewards,
+    check_sizes,
     readonly,
 )
 from ...kernels.pessimism import pessimistic_induction
@@ -90,12 +95,15 @@ THEOREM6_CONSTANT = 3872.0
 def bernstein_log(N: int, H: int, delta: float) -> float:
     """L = log(N H / delta), the log factor of the penalty (55) (spec Sec. 7.2; N = number of
     transitions in D_0, N <= KH). N = 0 is read as N = 1."""
-    return math.log(max(int(N), 1) * int(H) / float(delta))
+    N = check_positive_int(N, "N", minimum=0)
+    (H,) = check_sizes(H=H)
+    return math.log(max(N, 1) * H / _check_delta(delta))
 
 
 def trim_log(H: int, S: int, delta: float) -> float:
     """log(H S / delta), the log factor of the trim count (56)."""
-    return math.log(int(H) * int(S) / float(delta))
+    H, S = check_sizes(H=H, S=S)
+    return math.log(H * S / _check_delta(delta))
 
 
 def n_trim(n_aux, H: int, S: int, delta: float) -> np.ndarray:
@@ -104,7 +112,10 @@ def n_trim(n_aux, H: int, S: int, delta: float) -> np.ndarray:
     Partly confirmed (module docstring). It is 0 exactly when N_aux <= 100 log(HS/delta).
     ``n_aux`` any shape of counts; returns float64 of the same shape.
     """
-    n_aux = np.asarray(n_aux, dtype=float)
+    n_aux = as_float_array(n_aux, "n_aux")
+    if (n_aux < 0).any():
+        idx = [int(i) for i in np.argwhere(n_aux < 0)[0]]
+        raise ValueError(f"n_aux{idx} is {n_aux[tuple(idx)]:g}; counts must be >= 0")
     return np.maximum(n_aux - 10.0 * np.sqrt(n_aux * trim_log(H, S, delta)), 0.0)
 
 
@@ -155,13 +166,14 @@ def _counts_from(data) -> tuple[np.ndarray, np.ndarray, int]:
                     f"counts, got {type(data).__name__}")
 
 
-def _rewards(r, H: int, S: int, A: int) -> np.ndarray:
-    r = as_float_array(r, "r", ndim=(2, 3))
-    if r.shape == (S, A):
-        r = np.broadcast_to(r, (H, S, A))
-    elif r.shape != (H, S, A):
-        raise ValueError(f"r has shape {r.shape}; expected (H, S, A) = {(H, S, A)} or (S, A)")
-    return np.ascontiguousarray(r)
+def _rewards(r: object, H: int, S: int, A: int,
+             reward_range: tuple[float, float] = (0.0, 1.0)) -> np.ndarray:
+    """Known mean rewards (S, A) or (H, S, A) in the data's reward range ([0, 1] for counts)."""
+    return check_rewards(r, "r", H, S, A, reward_range)
+
+
+def _range_of(data: object) -> tuple[float, float]:
+    return data.reward_range if isinstance(data, OfflineDataset) else (0.0, 1.0)
 
 
 def _arrival(arrival, H: int, S: int) -> np.ndarray:
@@ -277,8 +289,8 @@ def vi_lcb_episodic(data, r, *, c_b: float = 16.0, delta: float = 0.05,
     """
     c_b = _check_nonneg(c_b, "c_b")
     delta = _check_delta(delta)
-    if method not in ("auto", "dense", "csr"):
-        raise ValueError(f"method is {method!r}; must be 'auto', 'dense' or 'csr'")
+    fold_log = check_bool(fold_log, "fold_log")
+    method = check_choice(method, "method", ("auto", "dense", "csr"))
     sparse_ok = isinstance(data, OfflineDataset) and arrival is None and valid is None
     if method == "csr" and not sparse_ok:
         raise ValueError("method='csr' needs an OfflineDataset and no arrival or valid")
@@ -287,7 +299,7 @@ def vi_lcb_episodic(data, r, *, c_b: float = 16.0, delta: float = 0.05,
         return _run_alg2_csr(data, r, c_b=c_b, delta=delta, fold_log=fold_log, cap=cap)
     n, P_hat, N = _counts_from(data)
     H, S, A, _ = P_hat.shape
-    return _run_alg2(n, P_hat, _rewards(r, H, S, A), N, c_b=c_b, delta=delta,
+    return _run_alg2(n, P_hat, _rewards(r, H, S, A, _range_of(data)), N, c_b=c_b, delta=delta,
                      fold_log=fold_log, cap=cap, arrival=_arrival(arrival, H, S),
                      valid=_valid(valid, S, A), algorithm="vi-lcb-episodic")
 
@@ -296,7 +308,7 @@ def _run_alg2_csr(data, r, *, c_b, delta, fold_log, cap) -> PessimisticResult:
     from ...kernels.pessimism import bernstein_induction_csr, csr_counts
 
     H, S, A, N = data.H, data.S, data.A, data.N
-    r = _rewards(r, H, S, A)
+    r = _rewards(r, H, S, A, data.reward_range)
     L = 1.0 if fold_log else bernstein_log(N, H, delta)
     h = np.zeros(N, dtype=np.int64) if data.h is None else data.h
     counts = csr_counts(h, data.s, data.a, data.s_next, H, S, A)
@@ -446,6 +458,7 @@ def theorem3_min_episodes(H: int, S: int, C_clipped: float, epsilon: float, delt
     C = _check_nonneg(C_clipped, "C_clipped")
     eps = _check_nonneg(epsilon, "epsilon")
     delta = _check_delta(delta)
+    c_k = check_real(c_k, "c_k", 0.0, open_low=True)
     if eps <= 0 or eps > H:
         raise ValueError(f"epsilon is {eps}; Theorem 3 covers epsilon in (0, H = {H}]")
     a = c_k * H ** 3 * S * C / eps ** 2
@@ -468,7 +481,9 @@ def theorem3_epsilon(K: int, H: int, S: int, C_clipped: float, delta: float,
     K = check_positive_int(K, "K")
     H, S = check_positive_int(H, "H"), check_positive_int(S, "S")
     delta = _check_delta(delta)
-    return math.sqrt(c_k * H ** 3 * S * float(C_clipped) * math.log(K * H / delta) / K)
+    C = _check_nonneg(C_clipped, "C_clipped")
+    c_k = check_real(c_k, "c_k", 0.0, open_low=True)
+    return math.sqrt(c_k * H ** 3 * S * C * max(math.log(K * H / delta), 0.0) / K)
 
 
 def theorem6_condition(K: int, H: int, S: int, C_clipped: float, N: int, delta: float,
@@ -479,7 +494,9 @@ def theorem6_condition(K: int, H: int, S: int, C_clipped: float, N: int, delta: 
     K, N = check_positive_int(K, "K"), check_positive_int(N, "N")
     H, S = check_positive_int(H, "H"), check_positive_int(S, "S")
     delta = _check_delta(delta)
-    return K >= constant * H * S * float(C_clipped) * math.log(N * H / delta)
+    C = _check_nonneg(C_clipped, "C_clipped")
+    constant = check_real(constant, "constant", 0.0, open_low=True)
+    return K >= constant * H * S * C * math.log(N * H / delta)
 
 
 def theorem4_lower_bound(H: int, S: int, C_clipped: float, epsilon: float, *,
@@ -491,6 +508,8 @@ def theorem4_lower_bound(H: int, S: int, C_clipped: float, epsilon: float, *,
     H, S = check_positive_int(H, "H"), check_positive_int(S, "S")
     C = _check_nonneg(C_clipped, "C_clipped")
     eps = _check_nonneg(epsilon, "epsilon")
+    c_3 = check_real(c_3, "c_3", 0.0, open_low=True)
+    c_4 = check_real(c_4, "c_4", 0.0, open_low=True)
     if H < 12:
         raise ValueError(f"H is {H}; Theorem 4 assumes H >= 12")
     if C < 8.0 / S:
@@ -516,13 +535,27 @@ def instance_dependent_bound(mdp, d_b, K: int, *, c_leading: float = 1.0,
     """
     from ...planning import backward_induction, state_occupancy
 
+    from ...models.finite_horizon import FiniteHorizonMDP
+    from ...models.policy import validate_policy
+
+    if not isinstance(mdp, FiniteHorizonMDP):
+        raise TypeError(f"mdp is {type(mdp).__name__}; expected a FiniteHorizonMDP")
     K = check_positive_int(K, "K")
+    c_leading = check_real(c_leading, "c_leading", 0.0)
+    log_factor = check_real(log_factor, "log_factor", 0.0)
     H, S, A = mdp.shape
     d_b = as_float_array(d_b, "d_b", ndim=3)
     if d_b.shape != (H, S, A):
         raise ValueError(f"d_b has shape {d_b.shape}; expected (H, S, A) = {(H, S, A)}")
     sol = backward_induction(mdp)
-    pi = sol.policy if policy_star is None else np.asarray(policy_star)
+    if policy_star is None:
+        pi = sol.policy
+    else:
+        validate_policy(policy_star, H, S, A, name="policy_star")
+        pi = as_int_array(policy_star, "policy_star")
+        if pi.shape != (H, S):
+            raise ValueError(f"policy_star has shape {pi.shape}; expected a deterministic "
+                             f"policy (H, S) = {(H, S)}")
     d_star = state_occupancy(mdp, pi)                                    # (H, S)
     total = 0.0
     for h in range(H):
@@ -616,10 +649,15 @@ def gambler_run(N: int, *, algorithm: str = "vi-lcb", c_b: float = 0.05,
     from ...planning import backward_induction
 
     N = check_positive_int(N, "N")
-    if algorithm not in ("vi-lcb", "vi"):
-        raise ValueError(f"algorithm is {algorithm!r}; must be 'vi-lcb' or 'vi'")
+    algorithm = check_choice(algorithm, "algorithm", ("vi-lcb", "vi"))
     c_b = _check_nonneg(c_b, "c_b")
+    faithful_notebook = check_bool(faithful_notebook, "faithful_notebook")
     rng = as_rng(rng)
+    from ...envs.offline_gambler import GamblerInstance
+
+    if instance is not None and not isinstance(instance, GamblerInstance):
+        raise TypeError(f"instance must be a GamblerInstance (envs.gambler_instance()), got "
+                        f"{type(instance).__name__}")
     inst = gambler_instance() if instance is None else instance
     mdp = inst.mdp
     H, S, A = mdp.shape

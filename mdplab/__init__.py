@@ -50,7 +50,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from . import (
+    from . import (  # noqa: F401
         algorithms,
         claims,
         coverage,

@@ -116,7 +116,9 @@ def test_lp_bound_covers_the_true_error():
 
 
 # ------------------------------------------------------------------------ the issue's cases
-@pytest.mark.parametrize("name,gamma", [("riverswim", 0.9), ("riverswim", 0.99), ("gridworld", 0.9)])
+@pytest.mark.parametrize(
+    "name,gamma", [("riverswim", 0.9), ("riverswim", 0.99), ("gridworld", 0.9)]
+)
 def test_far_initial_values(name, gamma):
     """V0 = 1e15: the span of T V - V and MacQueen's extrapolation lose ~eps * 1e15 to
     round-off. Before the fix: error_bound 0 and converged, with |V - V*| = 0.06 to 3."""

@@ -26,7 +26,7 @@ from mdplab.coverage import (
     relative_condition_number,
     safe_ratio,
 )
-from mdplab.coverage.coverability import _all_deterministic_policies
+from mdplab.coverage.coverability_lp import _all_deterministic_policies
 from mdplab.models import DiscountedMDP, FiniteHorizonMDP, LinearMDP, SparseTransitions
 from mdplab.planning import occupancy_measure
 

@@ -99,7 +99,7 @@ def test_bias_correction_is_what_buys_the_guarantee():
     tol = 1e-3
     sol = value_iteration(mdp, tol=tol)
     # undo the constant shift: V_{k+1} = V_hat - gamma/(1-gamma) * midrange(d)
-    from mdplab.planning.value_iteration import BellmanOperators
+    from mdplab.planning.discounted_vi import BellmanOperators
     ops = BellmanOperators(mdp)
     V = np.zeros(mdp.S)
     Q, TV = np.empty((mdp.S, mdp.A)), np.empty(mdp.S)

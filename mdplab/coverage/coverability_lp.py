@@ -21,13 +21,15 @@ Three independent computations are offered, and the tests hold them equal:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..models.finite_horizon import FiniteHorizonMDP
 from ..planning.finite_horizon import occupancy_measure
-from .reachability import _require_fh, max_occupancy_all_policies
+from .reach import _require_fh, max_occupancy_all_policies
 
 #: Largest number of deterministic Markov policies :func:`coverability_brute_force`
 #: enumerates by default (A ** (S * H)).
@@ -85,7 +87,9 @@ def _policy_list(policies, H: int, S: int, A: int) -> list:
     )
 
 
-def class_occupancies(mdp: FiniteHorizonMDP, policies, rho=None) -> np.ndarray:
+def class_occupancies(
+    mdp: FiniteHorizonMDP, policies: Sequence[ArrayLike] | ArrayLike, rho: ArrayLike | None = None
+) -> np.ndarray:
     """Occupancies of every policy of a finite class, shape (n, H, S, A).
 
     ``policies``: a list/tuple of policies (each (H, S) int or (H, S, A) float, or
@@ -104,11 +108,15 @@ def class_occupancies(mdp: FiniteHorizonMDP, policies, rho=None) -> np.ndarray:
     return out
 
 
-def max_occupancy(mdp: FiniteHorizonMDP, policies=None, rho=None) -> np.ndarray:
+def max_occupancy(
+    mdp: FiniteHorizonMDP,
+    policies: Sequence[ArrayLike] | ArrayLike | None = None,
+    rho: ArrayLike | None = None,
+) -> np.ndarray:
     """M[h, s, a] = sup_{pi in Pi} d_h^pi(s, a), shape (H, S, A).
 
     ``policies=None`` means all policies (reachability DP, see
-    :func:`mdplab.coverage.reachability.max_occupancy_all_policies`); otherwise the
+    :func:`mdplab.coverage.max_occupancy_all_policies`); otherwise the
     elementwise maximum over the occupancies of the given finite class.
     """
     _require_fh(mdp, "max_occupancy")
@@ -199,7 +207,9 @@ def _max_occupancy_lp_class(D: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------- public API
 def coverability(
-    mdp: FiniteHorizonMDP, policies=None, method: str = "closed_form"
+    mdp: FiniteHorizonMDP,
+    policies: Sequence[ArrayLike] | ArrayLike | None = None,
+    method: str = "closed_form",
 ) -> CoverabilityResult:
     """Coverability coefficient C_cov(Pi) with per-layer values and the optimal mu*.
 
@@ -248,7 +258,7 @@ def coverability_brute_force(
     """C_cov(all policies) by enumerating all A^(S H) deterministic Markov policies.
 
     Valid because for each (h, s, a) the supremum of d_h^pi(s, a) over all policies
-    is attained by a deterministic Markov policy (see :mod:`.reachability`). Only
+    is attained by a deterministic Markov policy (see :mod:`.reach`). Only
     for tiny MDPs: raises ValueError if A ** (S * H) > ``max_policies``.
     Occupancies are propagated for all policies at once, O(A^(SH) H S^2 A) work.
     """

@@ -25,9 +25,11 @@ that the spec quotes from the paper and that the tests check.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._validation import PROB_NEG_TOL, PROB_SUM_TOL, as_float_array, fmt_tol
 from ..models.discounted import DiscountedMDP
@@ -133,7 +135,9 @@ def _from_arrays(d_star: np.ndarray, d_b: np.ndarray, clip) -> ConcentrabilityRe
 
 
 # ---------------------------------------------------------------- single policy
-def concentrability_from_occupancies(d_star, d_b, clip=None) -> ConcentrabilityResult:
+def concentrability_from_occupancies(
+    d_star: ArrayLike, d_b: ArrayLike, clip: float | str | None = None
+) -> ConcentrabilityResult:
     """C* and C*_clipped of a target occupancy against a data distribution.
 
     C* = max d_star / d_b   ([LSCCW22] Def. 1, eq. (18); episodic Def. 3, eq. (47));
@@ -158,7 +162,12 @@ def concentrability_from_occupancies(d_star, d_b, clip=None) -> ConcentrabilityR
 
 
 def concentrability(
-    mdp, policy, behavior_policy, *, rho_b=None, clip=None
+    mdp: FiniteHorizonMDP | DiscountedMDP,
+    policy: ArrayLike,
+    behavior_policy: ArrayLike,
+    *,
+    rho_b: ArrayLike | None = None,
+    clip: float | str | None = None,
 ) -> ConcentrabilityResult:
     """Single-policy concentrability of ``policy`` under data from ``behavior_policy``.
 
@@ -184,7 +193,10 @@ def concentrability(
 
 # ---------------------------------------------------------------- all policies
 def concentrability_all_policies(
-    mdp: FiniteHorizonMDP, mu, policies=None, clip=None
+    mdp: FiniteHorizonMDP,
+    mu: ArrayLike,
+    policies: Sequence[ArrayLike] | ArrayLike | None = None,
+    clip: float | str | None = None,
 ) -> ConcentrabilityResult:
     """Concentrability of a fixed data distribution mu over a policy class.
 
@@ -196,8 +208,8 @@ def concentrability_all_policies(
     ``mu`` (H, S, A): each layer a distribution over (s, a). ``clipped_value`` is
     max min{M, c}/mu with c = ``clip`` (default 1/S), by analogy with [LSCCW22].
     """
-    from .coverability import max_occupancy
-    from .reachability import _require_fh
+    from .coverability_lp import max_occupancy
+    from .reach import _require_fh
 
     _require_fh(mdp, "concentrability_all_policies")
     mu = as_float_array(mu, "mu", ndim=3)
@@ -222,7 +234,7 @@ def _out(x: np.ndarray):
     return float(x) if x.ndim == 0 else x
 
 
-def l2_concentrability_squared(d_pi, mu):
+def l2_concentrability_squared(d_pi: ArrayLike, mu: ArrayLike) -> float | np.ndarray:
     """Squared L2 concentrability C^2_{conc,2,h}(pi, mu) = ||d_h^pi / mu_h||^2_{2,mu_h}.
 
     = sum_z mu(z) (d(z)/mu(z))^2 = E_{z ~ d_h^pi}[d(z)/mu(z)] ([AFJSX24] Sec. 4, before
@@ -234,7 +246,9 @@ def l2_concentrability_squared(d_pi, mu):
     return _out(terms.sum(axis=(-2, -1)))
 
 
-def clipped_concentrability_cc(d_pi, mu, gamma: float):
+def clipped_concentrability_cc(
+    d_pi: ArrayLike, mu: ArrayLike, gamma: float
+) -> float | np.ndarray:
     """Clipped concentrability CC_h(pi, mu, gamma) of [AFJSX24] Def. 4.2.
 
     CC_h = || clip_gamma[d_h^pi / mu_h] ||_{1, d_h^pi} = sum_z d(z) min{d(z)/mu(z), gamma},

@@ -26,11 +26,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._validation import as_float_array
 from ..models.linear import LinearMDP
 from ..planning.finite_horizon import occupancy_measure
-from .concentrability import _check_distribution_layers
+from .density_ratios import _check_distribution_layers
 
 #: Relative eigenvalue threshold below which a direction of Sigma(mu) counts as uncovered.
 RCOND = 1e-12
@@ -85,7 +86,7 @@ def _as_layer_distribution(lmdp: LinearMDP, mu, name: str) -> np.ndarray:
     return mu
 
 
-def feature_covariance(lmdp: LinearMDP, mu) -> np.ndarray:
+def feature_covariance(lmdp: LinearMDP, mu: ArrayLike) -> np.ndarray:
     """Sigma_h = sum_{s,a} mu[h,s,a] phi_h(s,a) phi_h(s,a)^T, shape (H, d, d).
 
     ``mu`` (H, S, A): each layer a distribution over (s, a) (a data distribution or
@@ -105,7 +106,7 @@ def _covariance(lmdp: LinearMDP, mu: np.ndarray) -> np.ndarray:
     return out
 
 
-def feature_coverage(lmdp: LinearMDP, mu) -> FeatureCoverageResult:
+def feature_coverage(lmdp: LinearMDP, mu: ArrayLike) -> FeatureCoverageResult:
     """min_h lambda_min(E_{mu_h}[phi phi^T]) with per-layer values and the covariances.
 
     For one-hot features phi(s,a) = e_{(s,a)} the covariance is diag(mu_h) and the
@@ -116,7 +117,9 @@ def feature_coverage(lmdp: LinearMDP, mu) -> FeatureCoverageResult:
     return FeatureCoverageResult(value=float(lam.min()), per_layer=lam, covariance=Sig)
 
 
-def feature_coverage_of_policy(lmdp: LinearMDP, behavior_policy, rho=None) -> FeatureCoverageResult:
+def feature_coverage_of_policy(
+    lmdp: LinearMDP, behavior_policy: ArrayLike, rho: ArrayLike | None = None
+) -> FeatureCoverageResult:
     """:func:`feature_coverage` of the occupancy measure of ``behavior_policy``.
 
     The occupancy is computed exactly on ``lmdp.to_tabular()`` from ``rho``
@@ -127,7 +130,9 @@ def feature_coverage_of_policy(lmdp: LinearMDP, behavior_policy, rho=None) -> Fe
     return feature_coverage(lmdp, d)
 
 
-def relative_condition_from_covariances(sigma_target, sigma_data, rcond: float = RCOND) -> float:
+def relative_condition_from_covariances(
+    sigma_target: ArrayLike, sigma_data: ArrayLike, rcond: float = RCOND
+) -> float:
     """sup_x (x^T T x) / (x^T D x) for symmetric PSD (d, d) matrices T, D.
 
     The largest generalised eigenvalue of (T, D) restricted to range(D), or +inf if T
@@ -159,7 +164,12 @@ def relative_condition_from_covariances(sigma_target, sigma_data, rcond: float =
 
 
 def relative_condition_number(
-    lmdp: LinearMDP, target_policy, mu=None, *, behavior_policy=None, rho_b=None
+    lmdp: LinearMDP,
+    target_policy: ArrayLike,
+    mu: ArrayLike | None = None,
+    *,
+    behavior_policy: ArrayLike | None = None,
+    rho_b: ArrayLike | None = None,
 ) -> RelativeConditionResult:
     """max_h sup_x x^T Sigma_h(d^pi) x / x^T Sigma_h(mu) x for a target policy.
 

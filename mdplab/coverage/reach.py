@@ -15,6 +15,7 @@ coverability computation; the DP itself is textbook).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._validation import check_positive_int
 from ..models.finite_horizon import FiniteHorizonMDP, validate_rho
@@ -59,7 +60,7 @@ def _backward_reach(mdp: FiniteHorizonMDP, h: int, csr) -> np.ndarray:
     return W
 
 
-def reachability(mdp: FiniteHorizonMDP, rho=None) -> np.ndarray:
+def reachability(mdp: FiniteHorizonMDP, rho: ArrayLike | None = None) -> np.ndarray:
     """reach[h, s] = max_pi P^pi(s_h = s | s_0 ~ rho), shape (H, S), h = 0..H-1.
 
     reach[0] = rho. Each reach[h, s] is a maximum over policies taken separately
@@ -83,7 +84,9 @@ def reachability(mdp: FiniteHorizonMDP, rho=None) -> np.ndarray:
     return reach
 
 
-def max_occupancy_all_policies(mdp: FiniteHorizonMDP, rho=None) -> np.ndarray:
+def max_occupancy_all_policies(
+    mdp: FiniteHorizonMDP, rho: ArrayLike | None = None
+) -> np.ndarray:
     """M[h, s, a] = max over all policies of d_h^pi(s, a), shape (H, S, A).
 
     The action at step h is free, so max_pi d_h^pi(s, a) = reach[h, s] for every a

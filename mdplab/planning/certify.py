@@ -231,7 +231,7 @@ def certified_error_bound(mdp: DiscountedMDP, V: np.ndarray) -> float:
     float >= 0 (``inf`` if V is not finite).
     """
     from .._validation import as_float_array, check_shape
-    from .value_iteration import BellmanOperators, require_discounted
+    from .discounted_vi import BellmanOperators, require_discounted
 
     require_discounted(mdp, "certified_error_bound")
     V = as_float_array(V, "V", ndim=1)

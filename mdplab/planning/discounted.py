@@ -10,6 +10,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+from numpy.typing import ArrayLike
 
 from ..models.discounted import DiscountedMDP
 from ..models.finite_horizon import validate_rho
@@ -23,7 +24,7 @@ def _solve(M, b: np.ndarray) -> np.ndarray:
     return scipy.linalg.solve(M, b)
 
 
-def evaluate_policy_discounted(mdp: DiscountedMDP, policy) -> PolicyEvaluation:
+def evaluate_policy_discounted(mdp: DiscountedMDP, policy: ArrayLike) -> PolicyEvaluation:
     """V^pi = (I - gamma P_pi)^{-1} r_pi exactly; Q^pi = r + gamma P V^pi.
 
     ``policy``: (S,) int or (S, A) stochastic. Returns PolicyEvaluation with
@@ -39,7 +40,9 @@ def evaluate_policy_discounted(mdp: DiscountedMDP, policy) -> PolicyEvaluation:
     return PolicyEvaluation(Q=Q, V=V, value=float(mdp.rho @ V))
 
 
-def occupancy_measure_discounted(mdp: DiscountedMDP, policy, rho=None) -> np.ndarray:
+def occupancy_measure_discounted(
+    mdp: DiscountedMDP, policy: ArrayLike, rho: ArrayLike | None = None
+) -> np.ndarray:
     """Normalised discounted occupancy d(s,a) = (1-gamma) sum_t gamma^t P(s_t=s, a_t=a).
 
     Solves (I - gamma P_pi^T) d_S = (1 - gamma) rho, then d(s,a) = d_S(s) pi(a|s).

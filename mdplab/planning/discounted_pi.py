@@ -11,14 +11,16 @@ from .._validation import as_int_array, check_int_range, check_positive_int
 from ..kernels.bellman import greedy_actions as greedy
 from ..models.discounted import DiscountedMDP
 from .discounted import evaluate_policy_discounted
-from .results import DiscountedSolution
-from .value_iteration import (
+from .discounted_vi import (
     BellmanOperators,
     check_tol,
     initial_values,
     require_discounted,
     span_solve,
 )
+from .results import DiscountedSolution
+
+__all__ = ["modified_policy_iteration", "policy_iteration"]
 
 #: An action replaces the current one only if its Q is larger by more than
 #: IMPROVE_RTOL * max(1, max |Q|): ties and round-off never trigger a switch.

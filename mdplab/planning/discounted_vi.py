@@ -19,6 +19,8 @@ from ..kernels.bellman import greedy_actions as greedy
 from ..models.discounted import DiscountedMDP
 from .results import DiscountedSolution
 
+__all__ = ["value_iteration"]
+
 
 # ----------------------------------------------------------------------------------------
 # shared helpers

@@ -10,9 +10,11 @@ from __future__ import annotations
 import weakref
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..kernels.bellman import backward_induction_csr, kernel_arrays_dense, solve_dense
 from ..kernels.bellman import greedy_actions as greedy
+from ..models.discounted import DiscountedMDP
 from ..models.finite_horizon import FiniteHorizonMDP
 from ..models.policy import validate_policy
 from .results import FiniteHorizonSolution, PolicyEvaluation
@@ -21,7 +23,7 @@ from .results import FiniteHorizonSolution, PolicyEvaluation
 _DENSE_ARGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _require_fh(mdp, fn: str) -> None:
+def _require_fh(mdp: object, fn: str) -> None:
     if not isinstance(mdp, FiniteHorizonMDP):
         raise TypeError(f"{fn} needs a FiniteHorizonMDP, got {type(mdp).__name__}")
 
@@ -54,7 +56,9 @@ def backward_induction(mdp: FiniteHorizonMDP) -> FiniteHorizonSolution:
     return FiniteHorizonSolution(Q=Q, V=V, policy=policy, value=float(mdp.rho @ V[0]))
 
 
-def evaluate_policy(mdp, policy) -> PolicyEvaluation:
+def evaluate_policy(
+    mdp: FiniteHorizonMDP | DiscountedMDP, policy: ArrayLike
+) -> PolicyEvaluation:
     """Exact values of a policy.
 
     Finite horizon: ``policy`` is deterministic (H, S) int or stochastic (H, S, A)
@@ -64,7 +68,6 @@ def evaluate_policy(mdp, policy) -> PolicyEvaluation:
     Discounted (a :class:`DiscountedMDP`): ``policy`` (S,) int or (S, A); solves
     (I - gamma P_pi) V = r_pi exactly (LU), Q = r + gamma P V.
     """
-    from ..models.discounted import DiscountedMDP
 
     if isinstance(mdp, DiscountedMDP):
         from .discounted import evaluate_policy_discounted
@@ -85,7 +88,9 @@ def evaluate_policy(mdp, policy) -> PolicyEvaluation:
     return PolicyEvaluation(Q=Q, V=V, value=float(mdp.rho @ V[0]))
 
 
-def occupancy_measure(mdp, policy, rho=None) -> np.ndarray:
+def occupancy_measure(
+    mdp: FiniteHorizonMDP | DiscountedMDP, policy: ArrayLike, rho: ArrayLike | None = None
+) -> np.ndarray:
     """State-action occupancy of a policy.
 
     Finite horizon: ``d[h, s, a] = P(s_h = s, a_h = a | s_0 ~ rho, pi)``, shape (H, S, A),
@@ -98,7 +103,6 @@ def occupancy_measure(mdp, policy, rho=None) -> np.ndarray:
 
     ``rho`` defaults to the model's initial distribution.
     """
-    from ..models.discounted import DiscountedMDP
 
     if isinstance(mdp, DiscountedMDP):
         from .discounted import occupancy_measure_discounted
@@ -120,7 +124,9 @@ def occupancy_measure(mdp, policy, rho=None) -> np.ndarray:
     return d
 
 
-def state_occupancy(mdp: FiniteHorizonMDP, policy, rho=None) -> np.ndarray:
+def state_occupancy(
+    mdp: FiniteHorizonMDP, policy: ArrayLike, rho: ArrayLike | None = None
+) -> np.ndarray:
     """P(s_h = s) for h = 0..H (shape (H+1, S)); row H is the final-state distribution."""
     d = occupancy_measure(mdp, policy, rho=rho)
     last = mdp.push_forward(mdp.H - 1, d[-1])

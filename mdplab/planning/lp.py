@@ -7,8 +7,10 @@ import scipy.sparse as sp
 
 from ..kernels.bellman import greedy_actions as greedy
 from ..models.discounted import DiscountedMDP
+from .discounted_vi import BellmanOperators, require_discounted
 from .results import DiscountedSolution
-from .value_iteration import BellmanOperators, require_discounted
+
+__all__ = ["solve_lp"]
 
 #: Clarabel's stopping tolerances used unless ``solver_options`` overrides them
 #: (its defaults, 1e-8, leave the dual values -- our V -- accurate to only ~1e-7).

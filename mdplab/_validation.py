@@ -182,16 +182,23 @@ def readonly(arr: np.ndarray) -> np.ndarray:
     return arr
 
 
-def as_rng(rng: object) -> np.random.Generator:
-    """Accept ``None``, an int seed, a ``SeedSequence`` or a ``Generator``.
+def as_rng(rng: object, name: str = "rng") -> np.random.Generator:
+    """Accept ``None``, an int seed >= 0, a ``SeedSequence`` or a ``Generator``.
 
-    ``None`` draws fresh OS entropy; pass a seed for reproducible results.
+    ``None`` draws fresh OS entropy; pass a seed for reproducible results. ``name`` is the
+    argument's name in error messages (``"seed"`` for the instance builders).
     """
     if isinstance(rng, np.random.Generator):
         return rng
+    if isinstance(rng, (bool, np.bool_)):
+        raise TypeError(f"{name} must be None, an int seed, a SeedSequence or a Generator, "
+                        f"got {rng!r}")
+    if isinstance(rng, numbers.Integral) and int(rng) < 0:
+        raise ValueError(f"{name} is {int(rng)}; an int seed must be >= 0")
     if rng is None or isinstance(rng, (numbers.Integral, np.random.SeedSequence)):
         return np.random.default_rng(rng)
-    raise TypeError(f"rng must be None, an int seed, a SeedSequence or a Generator, got {rng!r}")
+    raise TypeError(f"{name} must be None, an int seed, a SeedSequence or a Generator, "
+                    f"got {rng!r}")
 
 
 # ---------------------------------------------------------------------------- scalars

@@ -28,7 +28,7 @@ def bernoulli_bandit(means=None, A: int = 5, seed=0):
     """
     if means is None:
         A = check_positive_int(A, "A")
-        means = as_rng(seed).random(A)
+        means = as_rng(seed, "seed").random(A)
     else:
         means = as_float_array(means, "means", ndim=1)
         if means.size == 0:
@@ -84,5 +84,5 @@ def contextual_bandit(S: int = 4, A: int = 3, seed=0, rho=None):
     """
     S = check_positive_int(S, "S")
     A = check_positive_int(A, "A")
-    means = as_rng(seed).random((S, A))
+    means = as_rng(seed, "seed").random((S, A))
     return ContextualBandit(means, rho=rho)

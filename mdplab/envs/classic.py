@@ -220,7 +220,7 @@ def combination_lock(H: int = 5, A: int = 2, code=None, seed=0):
 def _lock_code(code, H: int, A: int, seed) -> np.ndarray:
     """The lock's code as an int64 array of length H (drawn from ``seed`` when None)."""
     if code is None:
-        return as_rng(seed).integers(0, A, size=H).astype(np.int64)
+        return as_rng(seed, "seed").integers(0, A, size=H).astype(np.int64)
     code = as_int_array(code, "code", ndim=1)
     if code.shape != (H,):
         raise ValueError(f"code has length {code.shape[0]}; it must have length H = {H}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_positive_int
+from .._validation import as_rng, check_positive_int, check_real
 from ..models.finite_horizon import FiniteHorizonMDP
 from .random_mdps import random_linear
 from .registry import register
@@ -53,13 +53,12 @@ def distractor_mdp(S: int = 2, H: int = 2, m: int = 10, good_reward: float = 0.5
     seed : int seed, None or a Generator (the shared next-state distributions)
     """
     S, H, m = (check_positive_int(v, k) for v, k in ((S, "S"), (H, "H"), (m, "m")))
-    for name, v in (("good_reward", good_reward), ("distractor_reward", distractor_reward)):
-        if not 0 <= v <= 1:
-            raise ValueError(f"{name} is {v}; a Bernoulli mean must lie in [0, 1]")
+    good_reward = check_real(good_reward, "good_reward", 0.0, 1.0)
+    distractor_reward = check_real(distractor_reward, "distractor_reward", 0.0, 1.0)
     if not good_reward > distractor_reward:
         raise ValueError(f"good_reward ({good_reward}) must exceed distractor_reward "
                          f"({distractor_reward})")
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed, "seed")
     A = m + 1
     row = rng.dirichlet(np.ones(S), size=(H, S))                 # (H, S, S)
     P = np.repeat(row[:, :, None, :], A, axis=2)                  # same for every action

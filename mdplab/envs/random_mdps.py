@@ -87,7 +87,7 @@ def garnet(
         raise ValueError(f"b is {b}; the branching factor must be <= S = {S}")
     if not isinstance(sparse, (bool, np.bool_)):
         raise TypeError(f"sparse must be a bool, got {sparse!r}")
-    rng = as_rng(seed)
+    rng = as_rng(seed, "seed")
     n_rows = S * A
     succ = _uniform_subsets(rng, n_rows, S, b)
     cuts = np.sort(rng.random((n_rows, b - 1)), axis=1)
@@ -145,7 +145,7 @@ def random_tabular(
     if alpha <= 0:
         raise ValueError("alpha is 0.0; the Dirichlet concentration must be > 0")
     reward_density = check_probability(reward_density, "reward_density")
-    rng = as_rng(seed)
+    rng = as_rng(seed, "seed")
     P = rng.dirichlet(alpha * np.ones(S), size=(H, S, A))
     rho = rng.dirichlet(np.ones(S))
     values = rng.random((H, S, A))
@@ -196,7 +196,7 @@ def random_linear(
     for name, v in (("feature_concentration", fc), ("measure_concentration", mc)):
         if v <= 0:
             raise ValueError(f"{name} is 0.0; a Dirichlet concentration must be > 0")
-    rng = as_rng(seed)
+    rng = as_rng(seed, "seed")
     phi = rng.dirichlet(fc * np.ones(d), size=(S, A))
     mu = rng.dirichlet(mc * np.ones(S), size=(H, d))
     theta = rng.random((H, d))

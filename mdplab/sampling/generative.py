@@ -237,7 +237,7 @@ class GenerativeModel:
     def __init__(self, mdp):
         if not isinstance(mdp, (FiniteHorizonMDP, DiscountedMDP)):
             raise TypeError(
-                f"GenerativeModel needs a FiniteHorizonMDP or DiscountedMDP, got "
+                f"mdp must be a FiniteHorizonMDP or DiscountedMDP, got "
                 f"{type(mdp).__name__} (use LinearMDP.to_tabular() for a linear MDP)"
             )
         self.mdp = mdp

@@ -1,17 +1,27 @@
 """Episodes of a policy in a finite-horizon MDP (the D-traj data model).
 
-Pessimism spec §1.3: K i.i.d. episodes from a behaviour policy with s_0 ~ rho_b
-(Li, Shi, Chen, Chi & Wei 2022, arXiv 2204.05275, eqs. (44)-(45)). Arrays follow
-§1.1: ``states[k, h]`` (K, H+1), ``actions[k, h]`` (K, H), ``rewards[k, h]`` (K, H).
+K i.i.d. episodes from a behaviour policy with s_0 ~ rho_b
+(Li, Shi, Chen, Chi & Wei 2022, arXiv 2204.05275, eqs. (44)-(45)). Arrays:
+``states[k, h]`` (K, H+1), ``actions[k, h]`` (K, H), ``rewards[k, h]`` (K, H).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import as_rng, check_positive_int, readonly
+from .._validation import (
+    as_float_array,
+    as_int_array,
+    as_rng,
+    check_int_range,
+    check_positive_int,
+    check_range,
+    check_sizes,
+    readonly,
+)
 from ..kernels.sampling import rollout_episodes
 from ..models.finite_horizon import FiniteHorizonMDP, validate_rho
 from ..models.policy import validate_policy
@@ -34,6 +44,37 @@ class Episodes:
     S: int
     A: int
     reward_range: tuple[float, float] = (0.0, 1.0)
+
+    def __post_init__(self) -> None:
+        from ..models.finite_horizon import check_reward_range
+
+        S, A = check_sizes(S=self.S, A=self.A)
+        states = as_int_array(self.states, "states", ndim=2)
+        actions = as_int_array(self.actions, "actions", ndim=2)
+        rewards = as_float_array(self.rewards, "rewards", ndim=2)
+        K, H = actions.shape
+        if states.shape != (K, H + 1):
+            raise ValueError(f"states has shape {states.shape}; expected (K, H+1) = "
+                             f"({K}, {H + 1}) for actions of shape (K, H) = {actions.shape}")
+        if rewards.shape != (K, H):
+            raise ValueError(f"rewards has shape {rewards.shape}; expected (K, H) = {(K, H)}")
+        if H < 1:
+            raise ValueError("actions has shape (K, 0); episodes need H >= 1 steps")
+        check_int_range(states, "states", 0, S)
+        check_int_range(actions, "actions", 0, A)
+        lo, hi = check_reward_range(self.reward_range)
+        check_range(rewards, "rewards", lo, hi)
+        for name, val in (("states", states), ("actions", actions), ("rewards", rewards)):
+            object.__setattr__(self, name, readonly(val))
+        object.__setattr__(self, "S", S)
+        object.__setattr__(self, "A", A)
+        object.__setattr__(self, "reward_range", (lo, hi))
+
+    def __repr__(self) -> str:
+        ret = self.returns
+        mean = f"{float(ret.mean()):.4g}" if self.K else "nan"
+        return (f"Episodes(K={self.K}, H={self.H}, S={self.S}, A={self.A}, "
+                f"mean return={mean})")
 
     @property
     def K(self) -> int:
@@ -61,7 +102,17 @@ def running_sums_capped(p: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(c)
 
 
-def rollout(mdp, policy, n_episodes: int, rng=None, rho=None) -> Episodes:
+def _alloc_episodes(K: int, H: int) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        return np.empty((K, H + 1), dtype=np.int64), np.empty((K, H), dtype=np.int64)
+    except MemoryError:
+        raise ValueError(f"n_episodes is {K}: K (H + 1) = {K * (H + 1):.3g} states do not fit "
+                         "in memory; draw fewer episodes (or in batches)") from None
+
+
+def rollout(mdp: FiniteHorizonMDP | GenerativeModel, policy: np.ndarray, n_episodes: int,
+            rng: int | np.random.Generator | np.random.SeedSequence | None = None,
+            rho: np.ndarray | None = None) -> Episodes:
     """Roll out ``n_episodes`` i.i.d. episodes of ``policy`` in ``mdp``.
 
     Parameters
@@ -86,7 +137,8 @@ def rollout(mdp, policy, n_episodes: int, rng=None, rho=None) -> Episodes:
     gen = mdp if isinstance(mdp, GenerativeModel) else None
     model = gen.mdp if gen is not None else mdp
     if not isinstance(model, FiniteHorizonMDP):
-        raise TypeError(f"rollout needs a FiniteHorizonMDP, got {type(model).__name__}")
+        raise TypeError(f"mdp must be a FiniteHorizonMDP (or a GenerativeModel of one), got "
+                        f"{type(model).__name__}")
     if gen is None:
         gen = GenerativeModel(model)
     H, S, A = model.shape
@@ -97,9 +149,8 @@ def rollout(mdp, policy, n_episodes: int, rng=None, rho=None) -> Episodes:
 
     pi_cdf = running_sums_capped(pi)
     rho_cdf = running_sums_capped(np.asarray(rho))
+    states, actions = _alloc_episodes(K, H)
     u0 = rng.random(K)
-    states = np.empty((K, H + 1), dtype=np.int64)
-    actions = np.empty((K, H), dtype=np.int64)
     t = gen.table
     # u = rng.random((K, H, 2)), drawn in blocks of episodes into one buffer: the
     # generator's stream is the same as for a single draw, with bounded memory.
@@ -120,24 +171,33 @@ def rollout(mdp, policy, n_episodes: int, rng=None, rho=None) -> Episodes:
     )
 
 
-def rollout_adaptive(mdp, choose_policy, n_episodes: int, rng=None, rho=None,
-                     batch: int = 1) -> Episodes:
+def rollout_adaptive(mdp: FiniteHorizonMDP | GenerativeModel,
+                     choose_policy: Callable[[int, Episodes | None], np.ndarray],
+                     n_episodes: int,
+                     rng: int | np.random.Generator | np.random.SeedSequence | None = None,
+                     rho: np.ndarray | None = None, batch: int = 1) -> Episodes:
     """Compliant (adaptively collected) episodes: the policy may depend on earlier episodes.
 
     Data model D-compliant (Jin, Yang & Wang 2021, arXiv 2012.15085, the compliance
-    assumption; spec ../shared/specs/pessimism.md Sec. 1.3): episode k is played with
+    assumption): episode k is played with
     ``choose_policy(k, past)``, where ``past`` is the :class:`Episodes` of episodes 0..k-1
     (None for k = 0); given the past and (s_h, a_h), rewards and next states follow the
     true MDP. ``batch > 1`` lets the policy change only every ``batch`` episodes (faster).
     i.i.d. episodes are the special case of a constant policy.
     """
+    model = mdp.mdp if isinstance(mdp, GenerativeModel) else mdp
+    if not isinstance(model, FiniteHorizonMDP):
+        raise TypeError(f"mdp must be a FiniteHorizonMDP (or a GenerativeModel of one), got "
+                        f"{type(model).__name__}")
+    if not callable(choose_policy):
+        raise TypeError(f"choose_policy must be a function (k, past) -> policy, got "
+                        f"{choose_policy!r}")
     gen = mdp if isinstance(mdp, GenerativeModel) else GenerativeModel(mdp)
     K = check_positive_int(n_episodes, "n_episodes", minimum=0)
     batch = check_positive_int(batch, "batch")
     rng = as_rng(rng)
     H = gen.mdp.H
-    states = np.empty((K, H + 1), dtype=np.int64)
-    actions = np.empty((K, H), dtype=np.int64)
+    states, actions = _alloc_episodes(K, H)
     rewards = np.empty((K, H))
     model = gen.mdp
     for start in range(0, K, batch):

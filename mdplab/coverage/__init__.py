@@ -1,4 +1,4 @@
-"""Coverage and theory quantities (DESIGN.md layer 5).
+"""Coverage and theory quantities: how well data (or a class of policies) covers an MDP.
 
 - :mod:`.density_ratios`: single-policy C* and clipped C*_clipped (Li et al. 2022),
   all-policy concentrability of a data distribution, squared L2 and clipped CC_h

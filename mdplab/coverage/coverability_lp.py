@@ -5,7 +5,7 @@ Def. 2.1 of Amortila, Foster, Jiang, Sekhari, Xie 2024, arXiv 2401.09681):
 
     C_cov(Pi) = inf_{mu_0, ..., mu_{H-1} in Delta(S x A)} sup_{pi in Pi, h} || d_h^pi / mu_h ||_inf.
 
-Cumulative-reachability identity (spec glow_coverability.md Sec. 2.3): with
+Cumulative-reachability identity (the proof is the three lines below): with
 M_h(z) = sup_{pi in Pi} d_h^pi(z),
 
     C_cov(Pi) = max_h C_h(Pi),   C_h(Pi) = sum_z M_h(z),   mu_h*(z) = M_h(z) / C_h(Pi).
@@ -29,6 +29,7 @@ from numpy.typing import ArrayLike
 
 from ..models.finite_horizon import FiniteHorizonMDP
 from ..planning.finite_horizon import occupancy_measure
+from ..planning.results import compact_repr
 from .reach import _require_fh, max_occupancy_all_policies
 
 #: Largest number of deterministic Markov policies :func:`coverability_brute_force`
@@ -36,7 +37,7 @@ from .reach import _require_fh, max_occupancy_all_policies
 BRUTE_FORCE_MAX_POLICIES = 1 << 16
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CoverabilityResult:
     """Coverability of a policy class.
 
@@ -62,6 +63,8 @@ class CoverabilityResult:
     max_occupancy: np.ndarray
     method: str
     policy_class: str
+
+    __repr__ = compact_repr
 
 
 # ---------------------------------------------------------------- policy classes

@@ -17,9 +17,9 @@ C*_clipped and proves sample complexities H^4 S C*_clipped / eps^2 (finite horiz
 and S C*_clipped / ((1 - gamma)^3 eps^2) (discounted). The displayed definitions
 (Defs. 2 and 4, eqs. (19) and (48)) were not available in text form; the formula
 used here, C*_clipped = max min{d*(s,a), 1/S} / d^b(s,a) (max over (h, s, a) when
-episodic), is the one rebuilt in spec pessimism.md Sec. 1.2 (marked partly checked
-there) and is consistent with the facts C*_clipped <= C* and C*_clipped >= 1/S
-that the spec quotes from the paper and that the tests check.
+episodic), is rebuilt from the paper's text around those definitions (so it is only
+partly checked against the paper) and is consistent with the facts C*_clipped <= C*
+and C*_clipped >= 1/S that [LSCCW22] states and that the tests check.
 """
 
 from __future__ import annotations
@@ -35,9 +35,10 @@ from .._validation import PROB_NEG_TOL, PROB_SUM_TOL, as_float_array, fmt_tol
 from ..models.discounted import DiscountedMDP
 from ..models.finite_horizon import FiniteHorizonMDP, validate_rho
 from ..planning.finite_horizon import occupancy_measure
+from ..planning.results import compact_repr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ConcentrabilityResult:
     """A concentrability coefficient and where it is attained.
 
@@ -60,6 +61,8 @@ class ConcentrabilityResult:
     argmax: tuple
     clipped_argmax: tuple
     clip_level: float
+
+    __repr__ = compact_repr
 
 
 # ---------------------------------------------------------------- helpers

@@ -31,13 +31,14 @@ from numpy.typing import ArrayLike
 from .._validation import as_float_array
 from ..models.linear import LinearMDP
 from ..planning.finite_horizon import occupancy_measure
+from ..planning.results import compact_repr
 from .density_ratios import _check_distribution_layers
 
 #: Relative eigenvalue threshold below which a direction of Sigma(mu) counts as uncovered.
 RCOND = 1e-12
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class FeatureCoverageResult:
     """Feature coverage of a data distribution.
 
@@ -55,8 +56,10 @@ class FeatureCoverageResult:
     per_layer: np.ndarray
     covariance: np.ndarray
 
+    __repr__ = compact_repr
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class RelativeConditionResult:
     """Relative condition number of a target against data.
 
@@ -70,6 +73,8 @@ class RelativeConditionResult:
 
     value: float
     per_layer: np.ndarray
+
+    __repr__ = compact_repr
 
 
 def _require_linear(lmdp, fn: str) -> None:

@@ -90,8 +90,8 @@ def max_occupancy_all_policies(
     """M[h, s, a] = max over all policies of d_h^pi(s, a), shape (H, S, A).
 
     The action at step h is free, so max_pi d_h^pi(s, a) = reach[h, s] for every a
-    (Amortila et al. 2024, arXiv 2401.09681, as used in the coverability
-    computation; spec glow_coverability.md Sec. 2.2).
+    (Amortila, Foster, Jiang, Sekhari, Xie 2024, arXiv 2401.09681, Sec. 2, as used in the
+    coverability computation).
     """
     reach = reachability(mdp, rho=rho)
     return np.repeat(reach[:, :, None], mdp.A, axis=2)

@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 
+__all__ = ["DiscountedSolution", "FiniteHorizonSolution", "PolicyEvaluation"]
 
-@dataclass(frozen=True)
+
+def _short(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        shape = "x".join(str(n) for n in value.shape) or "scalar"
+        return f"<{value.dtype} {shape}>"
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.6g}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(str(k) for k in value) + "}"
+    if isinstance(value, (list, tuple)) and len(value) > 6:
+        return f"<{type(value).__name__} of {len(value)}>"
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(_short(v) for v in value)
+        return f"({inner})" if isinstance(value, tuple) else f"<list: {inner}>"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def compact_repr(obj: Any) -> str:
+    """ClassName(field=value, ...) with arrays as <dtype shape>, floats to 6 digits and
+    dicts as their keys: a result object's repr never prints a whole array."""
+    parts = [f"{f.name}={_short(getattr(obj, f.name))}" for f in fields(obj) if f.repr]
+    return f"{type(obj).__name__}({', '.join(parts)})"
+
+
+@dataclass(frozen=True, repr=False)
 class FiniteHorizonSolution:
     """Optimal values and a greedy optimal policy of a finite-horizon MDP.
 
@@ -24,8 +51,10 @@ class FiniteHorizonSolution:
     policy: np.ndarray
     value: float
 
+    __repr__ = compact_repr
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class PolicyEvaluation:
     """Exact values of a fixed policy.
 
@@ -37,8 +66,10 @@ class PolicyEvaluation:
     V: np.ndarray
     value: float
 
+    __repr__ = compact_repr
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class DiscountedSolution:
     """Result of a discounted solver.
 
@@ -61,4 +92,6 @@ class DiscountedSolution:
     converged: bool
     method: str
     error_bound: float = float("nan")
-    info: dict = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    __repr__ = compact_repr

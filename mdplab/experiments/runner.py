@@ -292,6 +292,7 @@ def run_experiment(experiment: Any, *, params: Mapping[str, Any] | None = None,
     reused = sum(k in done for k in by_key)
     corrupt_keys = [(k, why) for k, why in corrupt if k in by_key]
     if corrupt_keys:
+        cellstore.mark_corrupt(name, fp, corrupt_keys)
         warnings.warn(f"{name}: {len(corrupt_keys)} stored row(s) of {cellstore.path} did not "
                       f"parse ({corrupt_keys[0][1]}); they are skipped and recomputed",
                       StoreWarning, stacklevel=2)

@@ -120,7 +120,7 @@ class CellStore:
 
     # ------------------------------------------------------------------ opening
     def _what_to_do(self) -> str:
-        return (f"move it aside (mv '{self.path}' '{self.path}.bad') and re-run to start a new "
+        return (f"Move it aside (mv '{self.path}' '{self.path}.bad') and re-run to start a new "
                 "store, or run `mdplab run ... --fresh` (which moves it aside for you); the "
                 "tables and figures already written are unaffected")
 
@@ -400,6 +400,20 @@ class CellStore:
                  json.dumps(config, sort_keys=True), status,
                  None if result is None else json.dumps(result), traceback, float(seconds),
                  time.time()))
+            con.execute("COMMIT")
+
+    def mark_corrupt(self, experiment: str, fingerprint: str,
+                     corrupt: Iterable[tuple[Key, str]]) -> None:
+        """Turn rows that did not parse into 'failed' rows (their text kept in ``traceback``)
+        so that they are recomputed like any failed cell."""
+        with self._db() as con:
+            con.execute("BEGIN IMMEDIATE")
+            for (h, rep), why in corrupt:
+                con.execute("UPDATE cells SET status = 'failed', traceback = ? || "
+                            "COALESCE(result, '') WHERE experiment = ? AND fingerprint = ? AND "
+                            "config_hash = ? AND replicate = ?",
+                            (f"corrupt row ({why}); its stored result was: ", experiment,
+                             fingerprint, h, int(rep)))
             con.execute("COMMIT")
 
     def clear(self, experiment: str, fingerprint: str | None = None) -> None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._validation import check_positive_int
 from ..models.finite_horizon import FiniteHorizonMDP
 from ..planning.finite_horizon import occupancy_measure
 from ..planning.results import compact_repr
@@ -266,6 +267,7 @@ def coverability_brute_force(
     Occupancies are propagated for all policies at once, O(A^(SH) H S^2 A) work.
     """
     _require_fh(mdp, "coverability_brute_force")
+    max_policies = check_positive_int(max_policies, "max_policies")
     H, S, A = mdp.shape
     n_pol = A ** (S * H)
     if n_pol > max_policies:

@@ -34,6 +34,7 @@ from numpy.typing import ArrayLike
 from .._validation import PROB_NEG_TOL, PROB_SUM_TOL, as_float_array, fmt_tol
 from ..models.discounted import DiscountedMDP
 from ..models.finite_horizon import FiniteHorizonMDP, validate_rho
+from ..planning._checks import check_real
 from ..planning.finite_horizon import occupancy_measure
 from ..planning.results import compact_repr
 
@@ -68,9 +69,15 @@ class ConcentrabilityResult:
 # ---------------------------------------------------------------- helpers
 def safe_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """num / den elementwise with 0/0 = 0 and x/0 = +inf for x > 0 (x <= 0 over 0 gives 0)."""
-    num = np.asarray(num, dtype=np.float64)
-    den = np.asarray(den, dtype=np.float64)
-    out = np.zeros(np.broadcast(num, den).shape)
+    num = as_float_array(num, "num")
+    den = as_float_array(den, "den")
+    try:
+        shape = np.broadcast(num, den).shape
+    except ValueError:
+        raise ValueError(
+            f"den has shape {den.shape}; it must broadcast with num's shape {num.shape}"
+        ) from None
+    out = np.zeros(shape)
     pos = den > 0
     np.divide(num, den, out=out, where=pos)
     out[~pos & (num > 0)] = np.inf
@@ -185,7 +192,8 @@ def concentrability(
     """
     if not isinstance(mdp, (FiniteHorizonMDP, DiscountedMDP)):
         raise TypeError(
-            f"concentrability needs a FiniteHorizonMDP or DiscountedMDP, got {type(mdp).__name__}"
+            f"concentrability: mdp must be a FiniteHorizonMDP or DiscountedMDP, "
+            f"got {type(mdp).__name__}"
         )
     d_star = occupancy_measure(mdp, policy)
     if rho_b is not None:
@@ -261,11 +269,7 @@ def clipped_concentrability_cc(
 
     ``gamma`` > 0. Input (S, A) -> float, (H, S, A) -> (H,) array.
     """
-    if isinstance(gamma, bool) or not isinstance(gamma, numbers.Real):
-        raise TypeError(f"gamma must be a real number, got {gamma!r}")
-    gamma = float(gamma)
-    if not gamma > 0:
-        raise ValueError(f"gamma is {gamma}; must be > 0")
+    gamma = check_real(gamma, "gamma", 0.0, low_open=True)
     d_pi, mu = _pair(d_pi, mu)
     w = np.minimum(safe_ratio(d_pi, mu), gamma)
     return _out((d_pi * w).sum(axis=(-2, -1)))

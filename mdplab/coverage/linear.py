@@ -30,6 +30,7 @@ from numpy.typing import ArrayLike
 
 from .._validation import as_float_array
 from ..models.linear import LinearMDP
+from ..planning._checks import check_real
 from ..planning.finite_horizon import occupancy_measure
 from ..planning.results import compact_repr
 from .density_ratios import _check_distribution_layers
@@ -79,7 +80,7 @@ class RelativeConditionResult:
 
 def _require_linear(lmdp, fn: str) -> None:
     if not isinstance(lmdp, LinearMDP):
-        raise TypeError(f"{fn} needs a LinearMDP, got {type(lmdp).__name__}")
+        raise TypeError(f"{fn}: lmdp must be a LinearMDP, got {type(lmdp).__name__}")
 
 
 def _as_layer_distribution(lmdp: LinearMDP, mu, name: str) -> np.ndarray:
@@ -145,6 +146,7 @@ def relative_condition_from_covariances(
     zero, and T is "nonzero" on null(D) when lambda_max(N^T T N) > ``rcond`` *
     lambda_max(T) (N an orthonormal basis of null(D)). T = D = 0 gives 0 (0/0 = 0).
     """
+    rcond = check_real(rcond, "rcond", 0.0, 1.0)
     T = as_float_array(sigma_target, "sigma_target", ndim=2)
     D = as_float_array(sigma_data, "sigma_data", ndim=2)
     if T.shape != D.shape or T.shape[0] != T.shape[1]:

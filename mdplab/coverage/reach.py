@@ -23,7 +23,7 @@ from ..models.finite_horizon import FiniteHorizonMDP, validate_rho
 
 def _require_fh(mdp, fn: str) -> None:
     if not isinstance(mdp, FiniteHorizonMDP):
-        raise TypeError(f"{fn} needs a FiniteHorizonMDP, got {type(mdp).__name__}")
+        raise TypeError(f"{fn}: mdp must be a FiniteHorizonMDP, got {type(mdp).__name__}")
 
 
 def _layer_matrix(mdp: FiniteHorizonMDP, k: int, csr):

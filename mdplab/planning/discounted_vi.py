@@ -27,7 +27,7 @@ __all__ = ["value_iteration"]
 # ----------------------------------------------------------------------------------------
 def require_discounted(mdp: object, fn: str) -> None:
     if not isinstance(mdp, DiscountedMDP):
-        raise TypeError(f"{fn} needs a DiscountedMDP, got {type(mdp).__name__}")
+        raise TypeError(f"{fn}: mdp must be a DiscountedMDP, got {type(mdp).__name__}")
 
 
 def check_tol(tol) -> float:

@@ -12,11 +12,13 @@ import weakref
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._validation import as_float_array
 from ..kernels.bellman import backward_induction_csr, kernel_arrays_dense, solve_dense
 from ..kernels.bellman import greedy_actions as greedy
 from ..models.discounted import DiscountedMDP
 from ..models.finite_horizon import FiniteHorizonMDP
 from ..models.policy import validate_policy
+from ._checks import check_real
 from .results import FiniteHorizonSolution, PolicyEvaluation
 
 #: kernel-ready arrays of each dense model, built on its first solve (models are immutable)
@@ -25,7 +27,7 @@ _DENSE_ARGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def _require_fh(mdp: object, fn: str) -> None:
     if not isinstance(mdp, FiniteHorizonMDP):
-        raise TypeError(f"{fn} needs a FiniteHorizonMDP, got {type(mdp).__name__}")
+        raise TypeError(f"{fn}: mdp must be a FiniteHorizonMDP, got {type(mdp).__name__}")
 
 
 def backward_induction(mdp: FiniteHorizonMDP) -> FiniteHorizonSolution:
@@ -139,12 +141,22 @@ def gaps(mdp: FiniteHorizonMDP, solution: FiniteHorizonSolution | None = None) -
     Pass a precomputed ``solution`` from :func:`backward_induction` to avoid re-solving.
     """
     _require_fh(mdp, "gaps")
+    if solution is not None and not isinstance(solution, FiniteHorizonSolution):
+        raise TypeError(
+            f"solution must be a FiniteHorizonSolution or None, got {type(solution).__name__}"
+        )
     sol = backward_induction(mdp) if solution is None else solution
+    if sol.Q.shape != mdp.shape:
+        raise ValueError(f"solution.Q has shape {sol.Q.shape}; expected (H, S, A) = {mdp.shape}")
     return sol.V[:-1, :, None] - sol.Q
 
 
 def min_positive_gap(gap: np.ndarray, rel_tol: float = 1e-12) -> float:
     """Smallest gap larger than ``rel_tol * max(1, max gap)`` (inf if every gap is 0)."""
+    gap = as_float_array(gap, "gap")
+    rel_tol = check_real(rel_tol, "rel_tol", 0.0)
+    if gap.size == 0:
+        return float("inf")
     thresh = rel_tol * max(1.0, float(np.max(gap)))
     pos = gap[gap > thresh]
     return float(pos.min()) if pos.size else float("inf")

@@ -81,6 +81,11 @@ def solve_lp(
     S, A = mdp.shape
     gamma = mdp.gamma
     options = dict(CLARABEL_TOLERANCES) if solver.upper() == "CLARABEL" else {}
+    if solver_options is not None and not isinstance(solver_options, dict):
+        raise TypeError(
+            "solver_options must be a dict of cvxpy solve() keywords or None, "
+            f"got {solver_options!r}"
+        )
     options.update(solver_options or {})
 
     rho_lp = np.full(S, 1.0 / S)

@@ -111,6 +111,8 @@ def test_every_scalar_argument_refuses_bad_values_by_name(target, value):
     fn, args, name = target
     if name == "m" and value is None:
         return
+    if name == "gamma" and value == math.inf:
+        return  # CC_h with gamma = inf is the (valid) unclipped L2 value
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:

@@ -34,7 +34,6 @@ from numpy.typing import ArrayLike
 from .._validation import PROB_NEG_TOL, PROB_SUM_TOL, as_float_array, fmt_tol
 from ..models.discounted import DiscountedMDP
 from ..models.finite_horizon import FiniteHorizonMDP, validate_rho
-from ..planning._checks import check_real
 from ..planning.finite_horizon import occupancy_measure
 from ..planning.results import compact_repr
 
@@ -269,7 +268,11 @@ def clipped_concentrability_cc(
 
     ``gamma`` > 0. Input (S, A) -> float, (H, S, A) -> (H,) array.
     """
-    gamma = check_real(gamma, "gamma", 0.0, low_open=True)
+    if isinstance(gamma, bool) or not isinstance(gamma, numbers.Real):
+        raise TypeError(f"gamma must be a real number, got {gamma!r}")
+    gamma = float(gamma)
+    if not gamma > 0:  # also refuses nan; gamma = inf (no clipping) gives the L2 value
+        raise ValueError(f"gamma is {gamma}; must be > 0 (inf allowed)")
     d_pi, mu = _pair(d_pi, mu)
     w = np.minimum(safe_ratio(d_pi, mu), gamma)
     return _out((d_pi * w).sum(axis=(-2, -1)))

@@ -60,8 +60,15 @@ def test_unknown_param_is_a_clear_error(capsys):
 def test_param_parsing():
     assert _parse_params(["a=1", "b=0.5", "c=hello", "d=(1, 2)"]) == {
         "a": 1, "b": 0.5, "c": "hello", "d": (1, 2)}
-    with pytest.raises(SystemExit):
+    with pytest.raises(ValueError, match="expects key=value"):
         _parse_params(["novalue"])
+    with pytest.raises(ValueError, match="not a valid name"):
+        _parse_params(["1x=3"])
+
+
+def test_malformed_param_exits_2(capsys):
+    assert main(["solve", "riverswim", "--param", "novalue"]) == 2
+    assert "--param expects key=value" in capsys.readouterr().err
 
 
 def test_console_script_runs():

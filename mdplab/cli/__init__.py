@@ -23,6 +23,7 @@ import os
 import sys
 
 from . import check, run, solve
+from ._common import UsageError
 from ._common import parse_params as _parse_params  # noqa: F401  (kept for callers)
 from .run import discover_experiments
 
@@ -39,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return _dispatch(args)
+    except UsageError as exc:
+        print(f"mdplab {args.command}: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): say nothing more, and keep Python from
         # complaining again while it flushes stdout at exit.

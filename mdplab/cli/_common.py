@@ -41,16 +41,20 @@ def parse_value(raw: str) -> Any:
         return raw  # plain strings need no quotes
 
 
+class UsageError(ValueError):
+    """A malformed command line; ``mdplab`` prints it and exits with status 2."""
+
+
 def parse_params(pairs: list[str], option: str = "--param") -> dict[str, Any]:
     """``["k=v", ...]`` -> ``{k: value}``; a malformed pair exits with a message naming it."""
     params = {}
     for item in pairs:
         if "=" not in item:
-            raise SystemExit(f"mdplab: {option} expects key=value, got {item!r}")
+            raise UsageError(f"{option} expects key=value, got {item!r}")
         key, raw = item.split("=", 1)
         key = key.strip()
         if not key.isidentifier():
-            raise SystemExit(f"mdplab: {option} key {key!r} is not a valid name")
+            raise UsageError(f"{option} key {key!r} is not a valid name")
         params[key] = parse_value(raw)
     return params
 

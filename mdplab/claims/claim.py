@@ -32,7 +32,9 @@ class Evidence:
     relation : how they are compared, e.g. ``"<="`` or ``"in"``, for the report.
     passed : the verdict.
     interval : a confidence interval for a random statistic, else None.
-    details : anything else worth reporting (sizes, p-values, seeds).
+    details : anything else worth reporting (sizes, p-values, seeds). A check that evaluates a
+        theorem's bound on many runs reports ``details["vacuous_fraction"]``, the fraction of
+        runs in which that bound was at or above the trivial bound; the report shows it.
     seconds : wall time of the run.
     trivial_bound : the bound that holds for every algorithm (H - h in finite horizon,
         1/(1 - gamma) discounted, 1 for bandits) when ``bound`` is in the same units, else

@@ -82,6 +82,9 @@ def table_rows(claims: list[Claim], evidence: list[Evidence]) -> list[dict]:
         bound = f"{ev.relation} {_fmt(ev.bound)}"
         if ev.vacuous:
             bound += f" (vacuous: trivial bound {_fmt(ev.trivial_bound)})"
+        fraction = ev.details.get("vacuous_fraction")
+        if isinstance(fraction, (int, float)) and fraction > 0:
+            bound += f" (theorem bound vacuous in {100 * fraction:.0f}% of runs)"
         rows.append({
             "id": ev.claim_id + (f" ~{ev.mutant}" if ev.mutant else ""),
             "statement": c.statement,

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-__all__ = ["CellFailureWarning", "MdplabWarning", "StoreWarning"]
+__all__ = ["CellFailureWarning", "DegeneratePolicyWarning", "MdplabWarning", "StoreWarning"]
 
 
 class MdplabWarning(UserWarning):
     """Base class of the warnings mdplab issues (degenerate or vacuous results)."""
+
+
+class DegeneratePolicyWarning(MdplabWarning):
+    """A pessimistic algorithm returned a policy decided by tie-breaking: at some (h, s) that
+    the data reaches from rho under that policy, every available action has the same Q_hat
+    (typically Q_hat = 0, the penalty swamping the data). Issued once per call; the result's
+    ``degenerate`` field says the same (definition: :mod:`mdplab.algorithms.offline.degeneracy`).
+    """
 
 
 class CellFailureWarning(MdplabWarning):

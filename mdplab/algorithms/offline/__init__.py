@@ -12,9 +12,19 @@ Modules: :mod:`.pessimistic_value_iteration` (PEVI), :mod:`.lcb` (bandits),
 (:class:`PessimisticResult`), :mod:`.degeneracy` (the tie-breaking flag).
 """
 
-from . import bandit_data, checks, lcb, pessimistic_value_iteration, vilcb_discounted, vilcb_episodic
+from . import (
+    bandit_data,
+    checks,
+    degeneracy,
+    lcb,
+    pessimistic_value_iteration,
+    vilcb_discounted,
+    vilcb_episodic,
+)
+from ..bounds import Bound, BoundArray
 from .bandit_data import *  # noqa: F403
 from .checks import *  # noqa: F403
+from .degeneracy import *  # noqa: F403
 from .lcb import *  # noqa: F403
 from .pessimistic_value_iteration import *  # noqa: F403
 from .result import PessimisticResult
@@ -22,8 +32,11 @@ from .vilcb_discounted import *  # noqa: F403
 from .vilcb_episodic import *  # noqa: F403
 
 __all__ = sorted({
+    "Bound",
+    "BoundArray",
     "PessimisticResult",
     *bandit_data.__all__,
+    *degeneracy.__all__,
     *checks.__all__,
     *lcb.__all__,
     *pessimistic_value_iteration.__all__,

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..._validation import as_real_array, check_real
 from ...kernels.bellman import policy_backward_dense
+from ..bounds import BoundArray
 from ...models.finite_horizon import FiniteHorizonMDP
 from ...models.policy import validate_policy
 from .result import PessimisticResult
@@ -113,7 +114,7 @@ def suboptimality(mdp: FiniteHorizonMDP, policy) -> np.ndarray:
 
 
 def data_dependent_bound(mdp: FiniteHorizonMDP, penalty: np.ndarray,
-                         policy_star=None) -> np.ndarray:
+                         policy_star: np.ndarray | None = None) -> BoundArray:
     """2 sum_h E_{pi*}[Gamma_h(s_h, a_h) | s_0 = x] for every start x; shape (S,).
 
     Computed exactly as twice the value of pi* in the true MDP with reward Gamma
@@ -129,7 +130,8 @@ def data_dependent_bound(mdp: FiniteHorizonMDP, penalty: np.ndarray,
     penalty = as_real_array(penalty, "penalty", shapes=((H, S, A),))
     if policy_star is None:
         policy_star = backward_induction(mdp).policy
-    return 2.0 * _policy_values(mdp, penalty, policy_star)
+    lo, hi = mdp.reward_range
+    return BoundArray(2.0 * _policy_values(mdp, penalty, policy_star), H * (hi - lo))
 
 
 def decomposition(mdp: FiniteHorizonMDP, result: PessimisticResult, policy_star=None) -> dict:

@@ -49,6 +49,7 @@ import numpy as np
 from numba import njit
 from scipy import special, stats
 
+from ..bounds import Bound, BoundArray, as_bound
 from ..._validation import (
     as_float_array,
     as_int_array,
@@ -91,6 +92,9 @@ __all__ = [
     "mab_two_point_lower_bound",
     "unseen_context_gap",
 ]
+
+#: the trivial bound on a bandit suboptimality (rewards in [0, 1])
+TRIVIAL_BANDIT = 1.0
 
 RULES = ("lcb", "eba", "mpa")
 UNSEEN = ("neg_inf", "paper")
@@ -544,8 +548,8 @@ def _N(N, name: str = "N") -> int:
     return check_positive_int(N, name, minimum=0)
 
 
-def lcb_mab_rate_bound(N, C_star: float, *, A: int = 2, delta: float | None = None,
-                       constant: float = 1.0):
+def lcb_mab_rate_bound(N: float | np.ndarray, C_star: float, *, A: int = 2,
+                       delta: float | None = None, constant: float = 1.0) -> Bound | BoundArray:
     """constant * min(1, sqrt(C* L / N)), L = log(2A/delta), delta = 1/N by default.
 
     [RZMJR21] LCB for MAB, upper bound on E_D[r(a*) - r(a_hat)] for every C* >= 1
@@ -560,11 +564,11 @@ def lcb_mab_rate_bound(N, C_star: float, *, A: int = 2, delta: float | None = No
     constant = check_real(constant, "constant", 0.0, open_low=True)
     L = np.log(2.0 * A * (N_arr if d is None else 1.0 / d))
     out = float(constant) * np.minimum(1.0, np.sqrt(C_star * L / N_arr))
-    return float(out) if out.ndim == 0 else out
+    return as_bound(out, TRIVIAL_BANDIT)
 
 
 def lcb_mab_hoeffding_bound(N: int, mu_star: float, *, A: int,
-                            delta: float | None = None) -> float:
+                            delta: float | None = None) -> Bound:
     """delta + E[min{1, 2 b(a*)}], with N(a*) ~ Bin(N, mu(a*)) and min{.} := 1 if N(a*) = 0.
 
     An explicit-constant bound on E_D[r(a*) - r(a_hat)] for LCB (either unseen convention,
@@ -584,11 +588,12 @@ def lcb_mab_hoeffding_bound(N: int, mu_star: float, *, A: int,
     pmf = stats.binom.pmf(k, N, mu_star)
     term = np.ones(N + 1)
     term[1:] = np.minimum(1.0, 2.0 * np.sqrt(L / (2.0 * k[1:])))
-    return float(d + pmf @ term)
+    return Bound(float(d + pmf @ term), TRIVIAL_BANDIT)
 
 
-def lcb_cb_rate_bound(N, S: int, C_star: float, *, A: int = 2, delta: float | None = None,
-                      constant: float = 1.0):
+def lcb_cb_rate_bound(N: float | np.ndarray, S: int, C_star: float, *, A: int = 2,
+                      delta: float | None = None,
+                      constant: float = 1.0) -> Bound | BoundArray:
     """The recalled contextual LCB upper bound of [RZMJR21] (spec Sec. 4.2), with L =
     log(2SA/delta), delta = 1/N by default, and the hidden constant as ``constant``:
 
@@ -610,7 +615,7 @@ def lcb_cb_rate_bound(N, S: int, C_star: float, *, A: int = 2, delta: float | No
     else:
         out = np.minimum(1.0, np.sqrt(S * (C_star - 1.0) * L / N_arr)) + S * L / N_arr
     out = float(constant) * out
-    return float(out) if out.ndim == 0 else out
+    return as_bound(out, TRIVIAL_BANDIT)
 
 
 def mpa_two_arm_suboptimality(N: int, mu_star: float, gap: float, *, best: int = 0,

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -42,7 +43,12 @@ from ..._validation import (
     check_unit_open,
 )
 from ...kernels.pessimism import pessimistic_induction
-from .result import PessimisticResult
+from ..bounds import Bound
+from .degeneracy import _start_support, reachable_episodic
+from .result import KNOBS, PessimisticResult, flag_degenerate
+
+if TYPE_CHECKING:
+    from ...sampling import Episodes, OfflineDataset
 
 __all__ = [
     "TABULAR_PENALTIES",
@@ -61,7 +67,7 @@ TABULAR_PENALTIES = ("l1", "hoeffding", "jyw", "none")
 # ------------------------------------------------------------------------ general form
 def pevi(H: int, S: int, A: int, backup: Callable[[int, np.ndarray], np.ndarray],
          penalty: Callable[[int, np.ndarray], np.ndarray], *, clip: bool = True,
-         name: str = "pevi") -> PessimisticResult:
+         name: str = "pevi", rho: np.ndarray | None = None) -> PessimisticResult:
     """PEVI for a general MDP with finite S (JYW21 Algorithm 1; spec Sec. 2.3).
 
     For h = H-1, ..., 0::
@@ -75,6 +81,8 @@ def pevi(H: int, S: int, A: int, backup: Callable[[int, np.ndarray], np.ndarray]
     backup : (h, V_next (S,)) -> (S, A), the empirical Bellman backup (B_hat_h V_next).
     penalty : (h, V_next (S,)) -> (S, A), the uncertainty quantifier Gamma_h >= 0.
     clip : clip Q to [0, H - h] as in the paper; False leaves Q unclipped (for tests).
+    rho : (S,) start distribution for the ``degenerate`` flag (default: every state). With
+        no empirical model to follow, only the start states at h = 0 are checked for ties.
 
     Guarantee (JYW21 Theorem 4.2; numbering unconfirmed): on the event E that
     |B_hat_h V_hat_{h+1} - B_h V_hat_{h+1}| <= Gamma_h everywhere,
@@ -106,7 +114,10 @@ def pevi(H: int, S: int, A: int, backup: Callable[[int, np.ndarray], np.ndarray]
         Q[h], pen[h], bk[h] = q, g, b
         policy[h] = np.argmax(q, axis=1)
         V[h] = q.max(axis=1)
-    return PessimisticResult(policy, Q, V, pen, bk, name, {"clip": clip})
+    res = PessimisticResult(policy, Q, V, pen, bk, name, {"clip": clip})
+    reach = np.zeros((H, S), dtype=bool)
+    reach[0] = np.ones(S, dtype=bool) if rho is None else _start_support(rho, S, np.arange(S))
+    return flag_degenerate(res, reach, knob=KNOBS["pevi"])
 
 
 def _returned(x: object, what: str, S: int, A: int) -> np.ndarray:
@@ -198,8 +209,9 @@ def tabular_penalty(n: np.ndarray, kind: str, *, xi: float = 0.1, K: int | None 
     return np.where(nf > 0, np.minimum(g, R), R) * np.ones((H, S, A))
 
 
-def pevi_tabular(data, *, penalty: str = "l1", xi: float = 0.1, r=None, adaptive: bool = False,
-                 c: float = 1.0, lam: float = 1.0) -> PessimisticResult:
+def pevi_tabular(data: OfflineDataset, *, penalty: str = "l1", xi: float = 0.1,
+                 r: np.ndarray | None = None, adaptive: bool = False, c: float = 1.0,
+                 lam: float = 1.0, rho: np.ndarray | None = None) -> PessimisticResult:
     """Tabular PEVI on K episodes (spec Sec. 3.6; JYW21 Algorithm 1 with a count penalty).
 
     Parameters
@@ -242,15 +254,18 @@ def pevi_tabular(data, *, penalty: str = "l1", xi: float = 0.1, r=None, adaptive
         rewards = rewards * shrink
     Q, V, policy, pen, backup = pessimistic_induction(P_hat, rewards, fixed_penalty=gam,
                                                       return_backup=True)
-    return PessimisticResult(policy, Q, V, pen, backup, f"pevi-tabular[{penalty}]",
+    res = PessimisticResult(policy, Q, V, pen, backup, f"pevi-tabular[{penalty}]",
                              {"penalty": penalty, "xi": xi, "K": K, "c": c, "lam": lam,
                               "rewards_known": r is not None, "adaptive": adaptive,
                               "tie_rule": "lowest"})
+    reach = reachable_episodic(policy, data.h, data.s, data.a, data.s_next, rho)
+    return flag_degenerate(res, reach, knob=KNOBS["pevi"])
 
 
 # ------------------------------------------------------------------------ linear MDPs
-def pevi_linear(episodes, phi: np.ndarray, *, beta: float | None = None, c: float = 1.0,
-                xi: float = 0.1, lam: float = 1.0) -> PessimisticResult:
+def pevi_linear(episodes: Episodes, phi: np.ndarray, *, beta: float | None = None,
+                c: float = 1.0, xi: float = 0.1, lam: float = 1.0,
+                rho: np.ndarray | None = None) -> PessimisticResult:
     """PEVI for a linear MDP with finite S (JYW21 Algorithm 2; spec Sec. 3.2).
 
     For h = H-1, ..., 0 with Phi = phi(s_h^k, a_h^k) (K, d), y = r_h^k + V_hat_{h+1}(s_{h+1}^k)::
@@ -332,9 +347,12 @@ def pevi_linear(episodes, phi: np.ndarray, *, beta: float | None = None, c: floa
         Q[h], pen[h], bk[h] = q, gam, b
         policy[h] = np.argmax(q, axis=1)
         V[h] = q.max(axis=1)
-    return PessimisticResult(policy, Q, V, pen, bk, "pevi-linear",
-                             {"beta": float(beta), "c": c, "xi": xi, "lam": lam, "K": K,
-                              "d": d, "tie_rule": "lowest"})
+    res = PessimisticResult(policy, Q, V, pen, bk, "pevi-linear",
+                            {"beta": float(beta), "c": c, "xi": xi, "lam": lam, "K": K,
+                             "d": d, "tie_rule": "lowest"})
+    reach = reachable_episodic(policy, np.tile(np.arange(H), K), states[:, :H].reshape(-1),
+                               actions.reshape(-1), states[:, 1:].reshape(-1), rho)
+    return flag_degenerate(res, reach, knob=KNOBS["pevi"])
 
 
 def _lower_solve(L: np.ndarray, B: np.ndarray) -> np.ndarray:
@@ -353,11 +371,11 @@ def _chol_solve(L: np.ndarray, b: np.ndarray) -> np.ndarray:
 _GRAM_LIMIT = 1e300
 
 
-def pevi_linear_rate(d: int, H: int, K: int, xi: float, c_prime: float = 1.0) -> float:
+def pevi_linear_rate(d: int, H: int, K: int, xi: float, c_prime: float = 1.0) -> Bound:
     """c' d^{3/2} H^2 sqrt(zeta / K), zeta = log(2dHK/xi): the well-explored-data rate of
     JYW21 Corollary 4.5 (as recalled in the spec Sec. 3.4, unconfirmed). The constant c'
     depends on the coverage constant and on c and is not given: it is an argument."""
     d, H, K = check_sizes(d=d, H=H, K=K)
     xi = _check_prob(xi, "xi")
     c_prime = check_real(c_prime, "c_prime", 0.0, open_low=True)
-    return float(c_prime * d ** 1.5 * H ** 2 * math.sqrt(math.log(2 * d * H * K / xi) / K))
+    return Bound(c_prime * d ** 1.5 * H ** 2 * math.sqrt(math.log(2 * d * H * K / xi) / K), H)

@@ -3,12 +3,16 @@ so that the exact checks of :mod:`mdplab.algorithms.offline.checks` apply to all
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from .degeneracy import summarise, tied_states, warn_degenerate
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class PessimisticResult:
     """Output of a pessimistic backward induction on offline data.
 
@@ -24,6 +28,12 @@ class PessimisticResult:
         penalty: r_hat + P_hat V_hat_{h+1} (or the ridge estimate phi.w for linear PEVI).
     algorithm : a short name, e.g. ``"pevi-tabular[l1]"``.
     params : the constants used (for the record next to every number).
+    degenerate : True when the policy is decided by tie-breaking at some (h, s) the data
+        reaches from rho under it (definition: :mod:`mdplab.algorithms.offline.degeneracy`).
+    tied : (H, S) bool, where every available action has the same Q_hat (None if not computed).
+    reachable : (H, S) bool, the (h, s) reached from supp(rho) in the empirical model under
+        ``policy`` (None if not computed).
+    degenerate_at : the first tied reachable (h, s), or None.
     """
 
     policy: np.ndarray
@@ -32,8 +42,47 @@ class PessimisticResult:
     penalty: np.ndarray
     backup: np.ndarray
     algorithm: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    degenerate: bool = False
+    tied: np.ndarray | None = None
+    reachable: np.ndarray | None = None
+    degenerate_at: tuple[int, int] | None = None
 
     @property
     def H(self) -> int:
         return self.Q.shape[0]
+
+    def __repr__(self) -> str:
+        H, S, A = self.Q.shape
+        v0 = self.V[0]
+        flag = ""
+        if self.tied is not None and self.reachable is not None:
+            n_hit = int((self.tied & self.reachable).sum())
+            flag = (f", degenerate={self.degenerate} (tied at {n_hit}/"
+                    f"{int(self.reachable.sum())} reachable (h, s))")
+        return (f"PessimisticResult({self.algorithm!r}, H={H}, S={S}, A={A}, "
+                f"V_hat[0] in [{float(np.min(v0)):.4g}, {float(np.max(v0)):.4g}], "
+                f"max penalty={float(np.max(self.penalty)):.4g}{flag})")
+
+
+#: the knob that makes each algorithm family informative at small data (for the warning)
+KNOBS = {"pevi": "c (or the 'hoeffding' or 'none' preset)", "vi-lcb": "c_b",
+         "vi-lcb-split": "c_L"}
+
+
+def flag_degenerate(result: PessimisticResult, reachable: np.ndarray, *,
+                    valid: np.ndarray | None = None, knob: str) -> PessimisticResult:
+    """``result`` with ``degenerate``, ``tied``, ``reachable`` and ``degenerate_at`` filled
+    in, and one :class:`~mdplab.algorithms.offline.degeneracy.DegeneratePolicyWarning` when
+    it is degenerate."""
+    tied = tied_states(result.Q, valid)
+    degenerate, where, n = summarise(tied, reachable)
+    if degenerate:
+        assert where is not None
+        h, s = where
+        warn_degenerate(result.algorithm, where, n, int(reachable.sum()),
+                        float(np.max(result.Q[h, s])), knob)
+    for arr in (tied, reachable):
+        arr.setflags(write=False)
+    return dataclasses.replace(result, degenerate=degenerate, tied=tied, reachable=reachable,
+                               degenerate_at=where)  # type: ignore[arg-type]

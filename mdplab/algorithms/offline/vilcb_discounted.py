@@ -63,6 +63,7 @@ import dataclasses
 import math
 import numbers
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -75,6 +76,7 @@ from ..._validation import (
     check_range,
     readonly,
 )
+from ..bounds import Bound
 from ...kernels.pessimism_discounted import pe_iterate, pe_operator, pe_penalty, split_iterate
 from ...models.discounted import DiscountedMDP, check_gamma
 from ...sampling.dataset import OfflineDataset
@@ -170,6 +172,35 @@ def _c_b(c_b) -> float:
     return _check_real(c_b, "c_b", 0.0)
 
 
+def _discounted_repr(res: Any, extra: str) -> str:
+    S, A = res.Q.shape
+    V = np.asarray(res.V)
+    flag = ""
+    if res.tied is not None and res.reachable is not None:
+        flag = (f", degenerate={res.degenerate} (tied at {int((res.tied & res.reachable).sum())}"
+                f"/{int(res.reachable.sum())} reachable s)")
+    return (f"{type(res).__name__}(S={S}, A={A}, gamma={res.params.get('gamma')}, "
+            f"V_hat in [{float(V.min()):.4g}, {float(V.max()):.4g}], {extra}{flag})")
+
+
+def _flag_discounted(res: Any, succ: np.ndarray, rho: np.ndarray | None, knob: str,
+                     tied: np.ndarray | None = None) -> Any:
+    """``res`` with the degenerate flag filled in (and one warning when it is set)."""
+    from .degeneracy import reachable_discounted, summarise, tied_states, warn_degenerate
+
+    policy = np.asarray(res.policy)
+    tied = tied_states(np.asarray(res.Q)) if tied is None else tied
+    reach = reachable_discounted(policy, succ, rho)
+    degenerate, where, n = summarise(tied, reach)
+    if degenerate:
+        assert where is not None
+        warn_degenerate(res.algorithm, where, n, int(reach.sum()),
+                        float(np.max(np.asarray(res.Q)[where[0]])), knob)
+    return dataclasses.replace(res, degenerate=degenerate, tied=readonly(tied),
+                               reachable=readonly(reach),
+                               degenerate_at=None if where is None else where[0])
+
+
 # ====================================================================== [LSCCW22] Algorithm 1
 def li2022_log_term(N: int, gamma: float, delta: float) -> float:
     """log(N / ((1 - gamma) delta)), the log factor of the penalty (28) of [LSCCW22]."""
@@ -224,7 +255,7 @@ def pessimistic_operator(Q, data, r, gamma: float, *, delta: float = 0.05,
                        add=5.0 / N)[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class BernsteinVILCBResult:
     """Output of :func:`vi_lcb_bernstein` ([LSCCW22] Algorithm 1).
 
@@ -242,6 +273,9 @@ class BernsteinVILCBResult:
     history : (n_iter + 1, S, A) the iterates Q_0..Q_tau (``keep_history=True``), else None.
     algorithm : "vi-lcb-bernstein".
     params : N, gamma, delta, c_b, log_term, tau_max, tol.
+    degenerate, tied (S,), reachable (S,), degenerate_at : the tie-breaking flag of
+        :mod:`mdplab.algorithms.offline.degeneracy` (closure of supp(rho) under the observed
+        transitions (s, pi(s), s')).
     """
 
     policy: np.ndarray
@@ -254,12 +288,20 @@ class BernsteinVILCBResult:
     stopped_by_tol: bool
     history: np.ndarray | None = None
     algorithm: str = "vi-lcb-bernstein"
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    degenerate: bool = False
+    tied: np.ndarray | None = None
+    reachable: np.ndarray | None = None
+    degenerate_at: int | None = None
+
+    def __repr__(self) -> str:
+        return _discounted_repr(self, f"n_iter={self.n_iter}, last_change={self.last_change:.3g}")
 
 
 def vi_lcb_bernstein(data, r, gamma: float, *, delta: float = 0.05, c_b: float = 144.0,
-                     tau_max: int | None = None, tol: float | None = None, Q0=None,
-                     keep_history: bool = False) -> BernsteinVILCBResult:
+                     tau_max: int | None = None, tol: float | None = None,
+                     Q0: np.ndarray | None = None, keep_history: bool = False,
+                     rho: np.ndarray | None = None) -> BernsteinVILCBResult:
     """VI-LCB with the Bernstein penalty and no sample splitting ([LSCCW22] Algorithm 1).
 
     Q_0 = 0 (or ``Q0``); for tau = 1..tau_max: Q_tau = T_pe(Q_{tau-1}) (eq. (27) with the
@@ -281,6 +323,12 @@ def vi_lcb_bernstein(data, r, gamma: float, *, delta: float = 0.05, c_b: float =
     tol : stop as soon as ||Q_tau - Q_{tau-1}||_inf <= tol (None: run all tau_max).
     Q0 : (S, A) initial iterate (default 0, the paper's); for tests of Lemma 1.
     keep_history : store every iterate (memory (tau_max + 1) S A).
+    rho : (S,) start distribution for the ``degenerate`` flag (default: every state that
+        appears in the data).
+
+    Small data: with c_b = 144 the penalty reaches its cap 1/(1-gamma) until n(s, a) is in
+    the thousands, so Q_hat = 0 and the policy is the tie rule's (``degenerate``). A smaller
+    c_b is informative sooner but voids Theorem 1 (Remark 2 needs c_b >= 144).
     """
     n, nn = _counts(data)
     S, A = n.shape
@@ -307,13 +355,14 @@ def vi_lcb_bernstein(data, r, gamma: float, *, delta: float = 0.05, c_b: float =
                                         record=bool(keep_history))
     _, b, m = pe_operator(Q, P_hat, rr, n, gamma=g, c_log=c_log, add=add, V=V)
     policy = np.argmax(Q, axis=1).astype(np.int64)
-    return BernsteinVILCBResult(
+    res = BernsteinVILCBResult(
         policy=readonly(policy), Q=readonly(Q), V=readonly(V), penalty=readonly(b),
         next_value=readonly(m), n_iter=it, last_change=change,
         stopped_by_tol=bool(tol is not None and change <= tol),
         history=None if hist is None else readonly(hist),
         params={"N": N, "gamma": g, "delta": d, "c_b": cb, "log_term": log_term,
                 "tau_max": tau, "tol": tol, "tie_rule": "lowest index"})
+    return _flag_discounted(res, nn, rho, "c_b")
 
 
 # ====================================================================== exact checks
@@ -348,7 +397,8 @@ def _optimal(mdp: DiscountedMDP):
 
 
 def discounted_data_dependent_bound(mdp: DiscountedMDP, result: BernsteinVILCBResult, *,
-                                    policy_star=None, factor: float | None = None) -> float:
+                                    policy_star: np.ndarray | None = None,
+                                    factor: float | None = None) -> Bound:
     """(2/(1-gamma)) sum_s d*_rho(s) b(s, pi*(s); V_hat): the data-dependent bound on
     V*(rho) - V_hat(rho) (hence on the suboptimality, by pessimism) on the event of
     :func:`discounted_event`.
@@ -370,7 +420,8 @@ def discounted_data_dependent_bound(mdp: DiscountedMDP, result: BernsteinVILCBRe
     d_state = occupancy_measure(mdp, pi).sum(axis=1)
     b_star = np.asarray(result.penalty)[np.arange(mdp.S), pi]
     f = 2.0 / (1.0 - mdp.gamma) if factor is None else _check_real(factor, "factor", 0.0)
-    return float(f * d_state @ b_star)
+    lo, hi = mdp.reward_range
+    return Bound(float(f * d_state @ b_star), (hi - lo) / (1.0 - mdp.gamma))
 
 
 def discounted_suboptimality(mdp: DiscountedMDP, policy) -> float:
@@ -390,7 +441,7 @@ def rzmjr21_iterations(N: int, gamma: float) -> int:
     return max(1, math.ceil(math.log(N) / (1.0 - check_gamma(gamma))))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SplitVILCBResult:
     """Output of :func:`vi_lcb_split` / :func:`vi_lcb_split_from_folds`.
 
@@ -404,6 +455,8 @@ class SplitVILCBResult:
         strictly increased).
     algorithm : "vi-lcb-split".
     params : N, T, m (tuples per fold), gamma, delta, c_L, L, unused tuples, reward source.
+    degenerate, tied, reachable, degenerate_at : as in :class:`BernsteinVILCBResult`; a state
+        whose V never rose above V_0 = 0 keeps pi_0 = 0 and counts as tied.
     """
 
     policy: np.ndarray
@@ -412,11 +465,20 @@ class SplitVILCBResult:
     V_history: np.ndarray
     policy_history: np.ndarray
     algorithm: str = "vi-lcb-split"
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    degenerate: bool = False
+    tied: np.ndarray | None = None
+    reachable: np.ndarray | None = None
+    degenerate_at: int | None = None
+
+    def __repr__(self) -> str:
+        return _discounted_repr(self, f"T={self.V_history.shape[0] - 1}")
 
 
-def vi_lcb_split_from_folds(nn_folds, gamma: float, *, N: int, r=None, r_folds=None,
-                            delta: float = 0.05, c_L: float = 2000.0) -> SplitVILCBResult:
+def vi_lcb_split_from_folds(nn_folds: np.ndarray, gamma: float, *, N: int,
+                            r: np.ndarray | None = None, r_folds: np.ndarray | None = None,
+                            delta: float = 0.05, c_L: float = 2000.0,
+                            rho: np.ndarray | None = None) -> SplitVILCBResult:
     """The iteration of the splitting VI-LCB given the per-fold counts ([RZMJR21], spec Sec. 5).
 
     For t = 1..T (T = nn_folds.shape[0] - 1; fold 0 is not used, see the module docstring):
@@ -434,7 +496,11 @@ def vi_lcb_split_from_folds(nn_folds, gamma: float, *, N: int, r=None, r_folds=N
     r_folds : (T+1, S, A) fold mean observed rewards (0 where m_t = 0), the paper's setting.
         Exactly one of ``r`` and ``r_folds`` must be given.
     delta : in (0, 1).
-    c_L : the constant in L (recalled as 2000 -- unconfirmed), > 0.
+    c_L : the constant in L (recalled as 2000 -- unconfirmed), > 0. Small data: with
+        c_L = 2000 the fold penalty V_max sqrt(L / m) exceeds V_max unless a fold holds
+        thousands of samples of a pair, so V never rises and pi_T = pi_0 = 0 (``degenerate``);
+        a smaller c_L is informative sooner but the recalled guarantee needs c_L as given.
+    rho : (S,) start distribution for the ``degenerate`` flag (default: every state seen).
 
     Any random split of N i.i.d. tuples into folds gives folds that are independent i.i.d.
     samples, so fold counts may also be drawn directly (multinomial) with the same law.
@@ -464,12 +530,14 @@ def vi_lcb_split_from_folds(nn_folds, gamma: float, *, N: int, r=None, r_folds=N
     v_max = 1.0 / (1.0 - g)
     L = cL * math.log(2.0 * (T + 1) * S * A / d)
     V_hist, pi_hist, Q = split_iterate(nn, rf, gamma=g, c_pen=v_max * math.sqrt(L), v_max=v_max)
-    return SplitVILCBResult(
+    res = SplitVILCBResult(
         policy=readonly(pi_hist[-1].copy()), V=readonly(V_hist[-1].copy()), Q=readonly(Q),
         V_history=readonly(V_hist), policy_history=readonly(pi_hist),
         params={"N": N, "T": T, "gamma": g, "delta": d, "c_L": cL, "L": L,
                 "reward": "known" if r is not None else "fold means", "fold0": "unused",
                 "tie_rule": "lowest index"})
+    never_rose = ~(V_hist[1:] > V_hist[:-1]).any(axis=0)
+    return _flag_discounted(res, nn[1:].sum(axis=0), rho, "c_L", tied=never_rose)
 
 
 def split_fold_counts(data: OfflineDataset, gamma: float, rng=0):
@@ -505,7 +573,10 @@ def split_fold_counts(data: OfflineDataset, gamma: float, rng=0):
 
 
 def vi_lcb_split(data: OfflineDataset, gamma: float, *, delta: float = 0.05,
-                 c_L: float = 2000.0, rng=0, r=None) -> SplitVILCBResult:
+                 c_L: float = 2000.0,
+                 rng: int | np.random.Generator | np.random.SeedSequence | None = 0,
+                 r: np.ndarray | None = None,
+                 rho: np.ndarray | None = None) -> SplitVILCBResult:
     """VI-LCB with sample splitting and a Hoeffding penalty ([RZMJR21]; spec Sec. 5, recalled).
 
     :func:`split_fold_counts` (T = ceil(log N / (1-gamma)) and T+1 folds of
@@ -524,7 +595,7 @@ def vi_lcb_split(data: OfflineDataset, gamma: float, *, delta: float = 0.05,
     """
     nn, r_folds, m = split_fold_counts(data, gamma, rng)
     kw = {"r_folds": r_folds} if r is None else {"r": r}
-    res = vi_lcb_split_from_folds(nn, gamma, N=data.N, delta=delta, c_L=c_L, **kw)
+    res = vi_lcb_split_from_folds(nn, gamma, N=data.N, delta=delta, c_L=c_L, rho=rho, **kw)
     return dataclasses.replace(res, params={**res.params, "m": m,
                                             "unused": data.N - nn.shape[0] * m})
 
@@ -556,7 +627,7 @@ def li2022_sample_size(N: int, S: int, C: float, gamma: float, epsilon: float, d
 
 
 def li2022_rate(N: int, S: int, C: float, gamma: float, delta: float, *,
-                c_1: float = REMARK2_C1, log_arg: str = "penalty") -> float:
+                c_1: float = REMARK2_C1, log_arg: str = "penalty") -> Bound:
     """The rate form of Theorem 1 of [LSCCW22]: eps(N) = sqrt(c_1 S C L / ((1-gamma)^3 N)),
     L as in :func:`li2022_sample_size`. The theorem says nothing when this exceeds
     1/(1-gamma) (returned as is, not clipped). ``c_1`` hidden constant (Remark 2 default)."""
@@ -569,7 +640,7 @@ def li2022_rate(N: int, S: int, C: float, gamma: float, delta: float, *,
     if log_arg not in ("penalty", "proof"):
         raise ValueError(f"log_arg is {log_arg!r}; must be 'penalty' or 'proof'")
     L = math.log(N * (S if log_arg == "proof" else 1) / ((1.0 - g) * d))
-    return math.sqrt(c1 * S * C * L / ((1.0 - g) ** 3 * N))
+    return Bound(math.sqrt(c1 * S * C * L / ((1.0 - g) ** 3 * N)), 1.0 / (1.0 - g))
 
 
 def li2022_lower_bound_sample_size(S: int, C: float, gamma: float, epsilon: float, *,
@@ -589,7 +660,7 @@ def li2022_lower_bound_sample_size(S: int, C: float, gamma: float, epsilon: floa
     return c2 * S * C / ((1.0 - g) ** 3 * eps ** 2)
 
 
-def rzmjr21_rate(N: int, S: int, C_star: float, gamma: float, *, c: float = 1.0) -> float:
+def rzmjr21_rate(N: int, S: int, C_star: float, gamma: float, *, c: float = 1.0) -> Bound:
     """c sqrt(S C* / ((1-gamma)^5 N)): the suboptimality rate of the splitting VI-LCB
     ([RZMJR21]; the form is confirmed by [LSCCW22] Table 1, up to log factors). ``c`` stands
     for the hidden constant and log factors, which the sources do not give (default 1)."""
@@ -598,7 +669,7 @@ def rzmjr21_rate(N: int, S: int, C_star: float, gamma: float, *, c: float = 1.0)
     C_star = _check_real(C_star, "C_star", 0.0, open_low=True)
     g = check_gamma(gamma)
     c = _check_real(c, "c", 0.0, open_low=True)
-    return c * math.sqrt(S * C_star / ((1.0 - g) ** 5 * N))
+    return Bound(c * math.sqrt(S * C_star / ((1.0 - g) ** 5 * N)), 1.0 / (1.0 - g))
 
 
 def discounted_two_point_lower_bound(N: int, kl_per_sample: float) -> float:
@@ -614,9 +685,9 @@ def discounted_two_point_lower_bound(N: int, kl_per_sample: float) -> float:
     return max(0.25 * math.exp(-x), 0.5 * (1.0 - math.sqrt(x / 2.0)))
 
 
-def lemma2_distance_bound(tau: int, gamma: float) -> float:
+def lemma2_distance_bound(tau: int, gamma: float) -> Bound:
     """gamma^tau / (1-gamma): Lemma 2 of [LSCCW22] bounds ||Q_tau - Q*_pe||_inf by this for
     the iterates of Algorithm 1 from Q_0 = 0 (gamma in [1/2, 1))."""
     tau = check_positive_int(tau, "tau", minimum=0)
     g = check_gamma(gamma)
-    return g ** tau / (1.0 - g)
+    return Bound(g ** tau / (1.0 - g), 1.0 / (1.0 - g))

@@ -60,9 +60,10 @@ from ..._validation import (
     readonly,
 )
 from ...kernels.pessimism import pessimistic_induction
+from ..bounds import Bound
 from ...kernels.subsampling import select_without_replacement
 from ...sampling.dataset import OfflineDataset
-from .result import PessimisticResult
+from .result import KNOBS, PessimisticResult, flag_degenerate
 
 __all__ = [
     "GamblerRun",
@@ -245,9 +246,11 @@ def _run_alg2(n, P_hat, r, N, *, c_b, delta, fold_log, cap, arrival, valid, algo
 DENSE_LIMIT = 2_000_000
 
 
-def vi_lcb_episodic(data, r, *, c_b: float = 16.0, delta: float = 0.05,
-                    fold_log: bool = False, cap="H", arrival=None,
-                    valid=None, method: str = "auto") -> PessimisticResult:
+def vi_lcb_episodic(data: OfflineDataset | tuple[np.ndarray, np.ndarray], r: np.ndarray, *,
+                    c_b: float = 16.0, delta: float = 0.05, fold_log: bool = False,
+                    cap: str | float = "H", arrival: np.ndarray | None = None,
+                    valid: np.ndarray | None = None, method: str = "auto",
+                    rho: np.ndarray | None = None) -> PessimisticResult:
     """VI-LCB on a set of transitions D_0 (Li et al. 2022, arXiv 2204.05275, Algorithm 2).
 
     For h = H-1, ..., 0, with W = V_hat_{h+1} + arrival[h] (an optional reward paid on
@@ -286,7 +289,39 @@ def vi_lcb_episodic(data, r, *, c_b: float = 16.0, delta: float = 0.05,
         cost linear in the data; no ``arrival``/``valid``), or 'auto' (csr for an
         OfflineDataset without arrival/valid when H S A S > :data:`DENSE_LIMIT`). Both give
         the same values up to round-off in the last bits (sums in a different order).
+    rho : (S,) start distribution for the ``degenerate`` flag (default: the empirical
+        distribution of the data's states at h = 0; see
+        :mod:`mdplab.algorithms.offline.degeneracy`).
+
+    Small data: with c_b = 16 the penalty is about sqrt(16 L Var / n) + 16 H L / n, which
+    exceeds H until n is in the thousands per (h, s, a); then Q_hat = 0 and the policy is the
+    tie rule's (``degenerate``). The authors' experiment uses c_b = 0.05 with ``fold_log``;
+    any c_b below Remark 4's 16 voids Theorem 3's guarantee.
     """
+    res = _alg2(data, r, c_b=c_b, delta=delta, fold_log=fold_log, cap=cap, arrival=arrival,
+                valid=valid, method=method)
+    return _flag(res, data, rho, valid)
+
+
+def _flag(res: PessimisticResult, data: object, rho: np.ndarray | None,
+          valid: np.ndarray | None, start_data: object = None) -> PessimisticResult:
+    """Fill in the degenerate flag from the data's observed transitions (or counts)."""
+    from .degeneracy import reachable_episodic, reachable_from_counts
+
+    H, S, _ = res.Q.shape
+    if rho is None and start_data is not None:    # default rho from the untrimmed data
+        first = np.asarray(start_data.s)[np.asarray(start_data.h) == 0]
+        rho = np.bincount(first, minlength=S) / max(first.size, 1) if first.size else None
+    if isinstance(data, OfflineDataset):
+        reach = reachable_episodic(np.asarray(res.policy), data.h, data.s, data.a,
+                                   data.s_next, rho)
+    else:
+        reach = reachable_from_counts(np.asarray(res.policy), as_int_array(data[1], "nn"), rho)
+    return flag_degenerate(res, reach, valid=None if valid is None else _valid(valid, S,
+                           res.Q.shape[2]), knob=KNOBS["vi-lcb"])
+
+
+def _alg2(data, r, *, c_b, delta, fold_log, cap, arrival, valid, method) -> PessimisticResult:
     c_b = _check_nonneg(c_b, "c_b")
     delta = _check_delta(delta)
     fold_log = check_bool(fold_log, "fold_log")
@@ -418,9 +453,12 @@ def two_fold_subsample(data: OfflineDataset, *, delta: float = 0.05, rng=None) -
                       delta=delta)
 
 
-def vi_lcb_subsampled(data: OfflineDataset, r, *, c_b: float = 16.0, delta: float = 0.05,
-                      rng=None, fold_log: bool = False, cap="H", arrival=None,
-                      valid=None) -> PessimisticResult:
+def vi_lcb_subsampled(data: OfflineDataset, r: np.ndarray, *, c_b: float = 16.0,
+                      delta: float = 0.05,
+                      rng: int | np.random.Generator | np.random.SeedSequence | None = None,
+                      fold_log: bool = False, cap: str | float = "H",
+                      arrival: np.ndarray | None = None, valid: np.ndarray | None = None,
+                      rho: np.ndarray | None = None) -> PessimisticResult:
     """VI-LCB with two-fold subsampling (Li et al. 2022, arXiv 2204.05275, Algorithm 3).
 
     :func:`two_fold_subsample` (with ``delta`` and ``rng``), then :func:`vi_lcb_episodic` on
@@ -431,15 +469,18 @@ def vi_lcb_subsampled(data: OfflineDataset, r, *, c_b: float = 16.0, delta: floa
     Returns the PessimisticResult of Algorithm 2 on D_trim, ``algorithm`` =
     'vi-lcb-subsampled', with the trim statistics (:meth:`TrimResult.summary`: N_trim, N_main,
     kept, fraction discarded, whether N_trim > N_main somewhere) in ``params["trim"]``.
+    The ``degenerate`` flag follows D_trim's transitions from ``rho`` (default: the empirical
+    distribution of the first states of the whole ``data``).
     """
     c_b = _check_nonneg(c_b, "c_b")
     delta = _check_delta(delta)
     trim = two_fold_subsample(data, delta=delta, rng=rng)
-    res = vi_lcb_episodic(trim.data, r, c_b=c_b, delta=delta, fold_log=fold_log, cap=cap,
-                          arrival=arrival, valid=valid)
+    res = _alg2(trim.data, r, c_b=c_b, delta=delta, fold_log=fold_log, cap=cap,
+                arrival=arrival, valid=valid, method="auto")
     params = dict(res.params)
     params["trim"] = trim.summary()
-    return dataclasses.replace(res, algorithm="vi-lcb-subsampled", params=params)
+    res = dataclasses.replace(res, algorithm="vi-lcb-subsampled", params=params)
+    return _flag(res, trim.data, rho, valid, start_data=data)
 
 
 # ------------------------------------------------------------------ bounds
@@ -472,7 +513,7 @@ def theorem3_min_episodes(H: int, S: int, C_clipped: float, epsilon: float, delt
 
 
 def theorem3_epsilon(K: int, H: int, S: int, C_clipped: float, delta: float,
-                     *, c_k: float = REMARK4_C_K) -> float:
+                     *, c_k: float = REMARK4_C_K) -> Bound:
     """The accuracy of Theorem 3 at K episodes: sqrt(c_k H^3 S C log(KH/delta) / K).
 
     Meaningful only when it is <= H (Theorem 3 covers eps in (0, H]); with the Remark 4
@@ -483,7 +524,7 @@ def theorem3_epsilon(K: int, H: int, S: int, C_clipped: float, delta: float,
     delta = _check_delta(delta)
     C = _check_nonneg(C_clipped, "C_clipped")
     c_k = check_real(c_k, "c_k", 0.0, open_low=True)
-    return math.sqrt(c_k * H ** 3 * S * C * max(math.log(K * H / delta), 0.0) / K)
+    return Bound(math.sqrt(c_k * H ** 3 * S * C * max(math.log(K * H / delta), 0.0) / K), H)
 
 
 def theorem6_condition(K: int, H: int, S: int, C_clipped: float, N: int, delta: float,
@@ -521,7 +562,8 @@ def theorem4_lower_bound(H: int, S: int, C_clipped: float, epsilon: float, *,
 
 
 def instance_dependent_bound(mdp, d_b, K: int, *, c_leading: float = 1.0,
-                             log_factor: float = 1.0, policy_star=None) -> float:
+                             log_factor: float = 1.0,
+                             policy_star: np.ndarray | None = None) -> Bound:
     """Leading term of the instance-dependent bound, eq. (65) of Li et al. (2022):
 
         c_leading * sqrt( log_factor * sum_h sum_s d*_h(s) Var_{P_h(.|s, pi*_h(s))}(V*_{h+1})
@@ -569,9 +611,9 @@ def instance_dependent_bound(mdp, d_b, K: int, *, c_leading: float = 1.0,
             if d_star[h, s] <= 0 or var[s] <= 0:
                 continue
             if db[s] <= 0:
-                return math.inf
+                return Bound(math.inf, H)
             total += d_star[h, s] * var[s] / (K * db[s])
-    return float(c_leading) * math.sqrt(float(log_factor) * total)
+    return Bound(float(c_leading) * math.sqrt(float(log_factor) * total), H)
 
 
 # ------------------------------------------------------------------ the gambler experiment

@@ -62,7 +62,7 @@ class Evidence:
     def __repr__(self) -> str:
         verdict = "pass" if self.passed else "FAIL"
         interval = "" if self.interval is None else (
-            f" [{self.interval[0]:.4g}, {self.interval[1]:.4g}]")
+            f" (interval {self.interval[0]:.4g} to {self.interval[1]:.4g})")
         mutant = "" if self.mutant is None else f", mutant={self.mutant!r}"
         vac = ", vacuous" if self.vacuous else ""
         return (f"Evidence({self.claim_id!r}{mutant}, {verdict}: {self.statistic:.4g}{interval} "

@@ -120,6 +120,12 @@ def test_cli_check_writes_reports_and_exit_codes(tmp_path, capsys, monkeypatch):
     assert main(["check", "--mutants", "--out", str(tmp_path)]) == 1
 
 
+def test_claim_repr_is_compact():
+    for claim in ALL:
+        text = repr(claim)
+        assert text.startswith(f"Claim({claim.id!r}") and len(text) < 200 and "<function" not in text
+
+
 def test_run_mutants_counts_every_mutant():
     some = [c for c in ALL if c.paper == "foundations"]
     ev = run_mutants(some, "quick")

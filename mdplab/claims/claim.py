@@ -108,6 +108,10 @@ class Claim:
                     f"check does not use (it uses {sorted(self.implementation)})"
                 )
 
+    def __repr__(self) -> str:
+        return (f"Claim({self.id!r}, paper={self.paper!r}, checks {len(self.implementation)} "
+                f"function(s), {len(self.mutants)} mutant(s), false_alarm={self.false_alarm:g})")
+
     def default_seed(self) -> int:
         """A fixed seed derived from the id, so every run of the suite is the same."""
         return zlib.crc32(self.id.encode())

@@ -272,3 +272,27 @@ def test_pevi_linear_rate_draws_the_trivial_bound():
         assert set(line.get_ydata()) == {7.0}
     assert "H=7" in fig._suptitle.get_text()
     plt.close(fig)
+
+
+def test_the_fingerprint_does_not_depend_on_the_import_name(tmp_path):
+    """One experiment reached as experiments.x, mdplab.experiments.library.x or a file path
+    (whose module name differs per process) has one fingerprint: cells are reused."""
+    import importlib
+
+    from mdplab.experiments import fingerprint
+
+    a = importlib.import_module("experiments.generative_model_rate")
+    b = importlib.import_module("mdplab.experiments.library.generative_model_rate")
+    from mdplab._plugins import load_module
+
+    c = load_module(a.__file__)
+    fps = {fingerprint(m, m.DEFAULTS) for m in (a, b, c)}
+    assert len(fps) == 1
+    code = ("from mdplab._plugins import load_module; from mdplab.experiments import "
+            f"fingerprint; m = load_module({a.__file__!r}); print(fingerprint(m, m.DEFAULTS))")
+    import subprocess
+    import sys
+
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    assert {other} == fps

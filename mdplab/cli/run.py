@@ -14,8 +14,11 @@ are kept and re-running resumes).
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
 import warnings
+from concurrent.futures import InvalidStateError
 
 from ._common import add_dask_options, backend_options, parse_params
 
@@ -72,7 +75,30 @@ def _report_failures(summary) -> None:
           f"{summary.first_failure}", file=sys.stderr)
 
 
+@contextlib.contextmanager
+def _quiet_pool_shutdown():
+    """On Ctrl-C, loky's executor-manager thread may race the cancelled futures and print an
+    ``InvalidStateError`` traceback (joblib's, harmless); drop exactly that one."""
+    previous = threading.excepthook
+
+    def hook(info):
+        if info.exc_type is not None and issubclass(info.exc_type, InvalidStateError):
+            return
+        previous(info)
+
+    threading.excepthook = hook
+    try:
+        yield
+    finally:
+        threading.excepthook = previous
+
+
 def run_experiments(args) -> int:
+    with _quiet_pool_shutdown():
+        return _run_experiments(args)
+
+
+def _run_experiments(args) -> int:
     from ..experiments import CorruptStoreError, SweepInterrupted, run_experiment
     from ..experiments.params import describe_params
 

@@ -45,16 +45,21 @@ def _module_bytes(module: types.ModuleType) -> bytes:
 
 
 def code_sources(experiment: Any) -> list[tuple[str, bytes]]:
-    """(label, source bytes) of the code that computes ``experiment``'s cells."""
+    """(label, source bytes) of the code that computes ``experiment``'s cells.
+
+    Labels do not depend on the name the module was imported under (``experiments.x`` in a
+    checkout, ``mdplab.experiments.library.x`` installed, a per-process name for a file), so
+    one experiment has one fingerprint however it is reached.
+    """
     out = []
     if isinstance(experiment, types.ModuleType):
-        out.append((experiment.__name__, _module_bytes(experiment)))
+        out.append(("experiment", _module_bytes(experiment)))
         package = experiment.__package__
     else:
         run_cell = experiment.run_cell
         module = inspect.getmodule(run_cell)
         if module is not None and getattr(module, "__file__", None):
-            out.append((module.__name__, _module_bytes(module)))
+            out.append(("experiment", _module_bytes(module)))
         code = getattr(run_cell, "__code__", None)
         if code is not None:  # the function itself, wherever it came from
             out.append((getattr(run_cell, "__qualname__", "run_cell"),
@@ -62,7 +67,7 @@ def code_sources(experiment: Any) -> list[tuple[str, bytes]]:
         package = getattr(module, "__package__", None)
     for name in getattr(experiment, "FINGERPRINT_MODULES", ()):
         dep = importlib.import_module(name, package=package or None)
-        out.append((dep.__name__, _module_bytes(dep)))
+        out.append((name, _module_bytes(dep)))
     return out
 
 

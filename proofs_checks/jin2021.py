@@ -1,12 +1,19 @@
 """Jin, Yang & Wang (2021), "Is Pessimism Provably Efficient for Offline RL?", ICML 2021,
-arXiv:2012.15085 -- PEVI, as checked claims (../shared/specs/pessimism.md Sec. 9, claims 1, 2,
-9, 10, 17, 18).
+arXiv:2012.15085 -- pessimistic value iteration (PEVI), as checked claims: the suboptimality
+decomposition, the implications on the event E, validity of the tabular 'l1' quantifier, the
+calibration of the linear beta, the rate of the linear bound, and spurious correlation.
 
 The paper's numbering (Lemma 3.1, Definition 4.1, Theorems 4.2 and 4.4, Corollary 4.5) is as
-recalled in the spec and could not be confirmed (only the paper's opening is in the corpus
-we can search; see :mod:`mdplab.algorithms.offline.pessimistic_value_iteration`). The checks do not depend on the
-numbering: claims 1 and 2 are exact consequences of the definitions (spec Sec. 2.4), and the
-constants the paper hides (c in beta) are arguments.
+recalled and could not be confirmed (only the paper's opening could be consulted; see
+:mod:`mdplab.algorithms.offline.pessimistic_value_iteration`). The checks do not depend on the
+numbering: the decomposition and the implications on E are exact consequences of the
+definitions (on E, checking which clip binds gives 0 <= iota <= 2 Gamma; pessimism and the
+bound of Theorem 4.2 follow), and the constants the paper hides (c in beta) are arguments.
+
+Tiers. Tier A: exact identities and implications, checked to round-off (tolerance
+1e-9 max(1, H) in float64, zero violations). Tier B: probabilistic statements checked by a
+one-sided binomial test at false-alarm level ALPHA = 1e-3 (fail if P(Bin(M, p_stated) >=
+observed failures) < ALPHA). Rate claims fit log-log slopes and state their tolerance.
 
 Every check calls the algorithms and the exact evaluator through ``impl`` so that a planted
 bug (a mutant) can replace them; the mutants are defined at the bottom of this module.
@@ -41,16 +48,16 @@ from mdplab.sampling import OfflineDataset, rollout
 PAPER = "jin2021"
 SOURCE = ("Jin, Yang & Wang (2021), Is Pessimism Provably Efficient for Offline RL?, ICML, "
           "arXiv:2012.15085")
-ALPHA = 1e-3  # false-alarm probability of each binomial test (spec Sec. 9, tier B)
+ALPHA = 1e-3  # false-alarm probability of each tier-B binomial test
 
 
 # ------------------------------------------------------------------ shared set-up
 def _tol(H: int) -> float:
-    return 1e-9 * max(1, H)  # spec Sec. 9, tier A
+    return 1e-9 * max(1, H)  # tier-A tolerance (float64 round-off)
 
 
 def _eps_greedy(mdp, eps: float = 0.5) -> np.ndarray:
-    """Behaviour: with probability eps uniform, else pi* (spec Sec. 9 default instances)."""
+    """Behaviour: with probability eps uniform, else pi* (the library's default behaviour)."""
     H, S, A = mdp.shape
     pi = np.full((H, S, A), eps / A)
     star = backward_induction(mdp).policy
@@ -93,7 +100,7 @@ def _datasets(budget: str, rng, impl):
                 yield f"linear[c={c}]", lmdp, impl.pevi_linear(ep, lin.phi, c=c)
 
 
-# ------------------------------------------------------------------ claim 1
+# ------------------------------------------------------------------ decomposition (tier A)
 def _check_decomposition(budget, rng, impl):
     worst, count = 0.0, 0
     for _, mdp, res in _datasets(budget, rng, impl):
@@ -105,7 +112,7 @@ def _check_decomposition(budget, rng, impl):
             "details": {"datasets": count}}
 
 
-# ------------------------------------------------------------------ claim 2
+# ------------------------------------------------------------------ implications on E (tier A)
 def _implication_violations(mdp, res, tol) -> tuple[bool, int]:
     """(E holds, number of violated implications (a), (b), (c) on E)."""
     if not event_E(mdp, res)["holds"]:
@@ -135,7 +142,7 @@ def _check_implications(budget, rng, impl):
                         "E_fraction_by_algorithm": {k: v[0] / v[1] for k, v in by_alg.items()}}}
 
 
-# ------------------------------------------------------------------ claim 9
+# ------------------------------------------------------------------ 'l1' validity (tier B)
 def _check_l1_validity(budget, rng, impl):
     M = 60 if budget == "quick" else 500
     Ks = (100, 1000) if budget == "quick" else (100, 1000, 10000)
@@ -160,7 +167,7 @@ def _check_l1_validity(budget, rng, impl):
                         "alpha": ALPHA}}
 
 
-# ------------------------------------------------------------------ claim 10
+# ------------------------------------------------------------------ beta calibration (tier B)
 C_GRID = np.logspace(-3, 0, 13)
 
 
@@ -195,7 +202,7 @@ def _check_beta_calibration(budget, rng, impl):
                 "p_value": test.p_value, "datasets": trials}}
 
 
-# ------------------------------------------------------------------ claim 17
+# ------------------------------------------------------------------ linear bound rate
 def _bound_statistic(mdp, res) -> float:
     return float(data_dependent_bound(mdp, res.penalty) @ mdp.rho)
 
@@ -237,7 +244,8 @@ def _check_linear_rate(budget, rng, impl):
 
 
 def _coverage_constant(lin, mdp, pib) -> float:
-    """c_lower = d min_h lambda_min(Sigma_h), Sigma_h = E_behaviour[phi phi^T] (spec claim 17)."""
+    """c_lower = d min_h lambda_min(Sigma_h), Sigma_h = E_behaviour[phi phi^T]: the coverage
+    constant of Corollary 4.5 (as recalled), reported, not asserted."""
     from mdplab.planning import occupancy_measure
 
     occ = occupancy_measure(mdp, pib)
@@ -247,7 +255,7 @@ def _coverage_constant(lin, mdp, pib) -> float:
     return float(phi.shape[1] * lam)
 
 
-# ------------------------------------------------------------------ claim 18
+# ------------------------------------------------------------------ spurious correlation
 MS = (1, 3, 10, 30, 100)
 
 
@@ -407,7 +415,8 @@ CLAIMS = [
         paper=PAPER,
         statement="SubOpt(pi_hat;x) = -sum E_pi_hat[iota] + sum E_pi*[iota] + sum "
                   "E_pi*[<Q_hat, pi* - pi_hat>] exactly, for every PEVI variant and start x",
-        source=SOURCE + ", Lemma 3.1 (numbering unconfirmed); spec Sec. 2.1, claim 1",
+        source=SOURCE + ", Lemma 3.1, decomposition of suboptimality (numbering unconfirmed); "
+               "tier A, exact identity: a failure points at mdplab's evaluator or occupancy code",
         check=_check_decomposition,
         implementation={"decomposition": decomposition, "pevi_tabular": pevi_tabular,
                         "pevi_linear": pevi_linear, "vi_lcb_episodic": vi_lcb_episodic,
@@ -422,8 +431,8 @@ CLAIMS = [
         statement="On E: 0 <= iota <= 2 Gamma, V_hat <= V^pi_hat, and SubOpt(pi_hat;x) <= "
                   "2 sum_h E_pi*[Gamma_h | s_0 = x] (zero violations; PEVI and VI-LCB)",
         source=SOURCE + ", Theorem 4.2 and its proof (numbering unconfirmed); Li, Shi, Chen, "
-               "Chi & Wei (2022), arXiv 2204.05275, Theorem 6, proof Steps 1-2; spec Sec. 2.4, "
-               "claim 2",
+               "Chi & Wei (2022), arXiv:2204.05275, Theorem 6, proof Steps 1-2; tier A (the "
+               "implications are deterministic on E, derived from which clip binds)",
         check=_check_implications,
         implementation={"pevi_tabular": pevi_tabular, "pevi_linear": pevi_linear,
                         "vi_lcb_episodic": vi_lcb_episodic,
@@ -437,8 +446,10 @@ CLAIMS = [
         paper=PAPER,
         statement="Tabular PEVI with the 'l1' preset: P(E fails) <= xi = 0.1 "
                   "(binomial test, alpha 1e-3, at each K)",
-        source=SOURCE + ", Definition 4.1 (xi-uncertainty quantifier); the preset is a library "
-               "choice (spec Sec. 3.6, claim 9) using Weissman et al. (2003)'s L1 bound",
+        source=SOURCE + ", Definition 4.1 (xi-uncertainty quantifier; numbering unconfirmed); "
+               "the 'l1' preset is the library's choice: Hoeffding for rewards plus the L1 "
+               "deviation bound of Weissman et al. (2003), Inequalities for the L1 deviation of "
+               "the empirical distribution, union bound over (h, s, a); tier B",
         check=_check_l1_validity,
         implementation={"pevi_tabular": pevi_tabular},
         mutants={"penalty_twenty_times_too_small": {"pevi_tabular": _tiny_penalty_tabular}},
@@ -450,7 +461,7 @@ CLAIMS = [
         statement="Linear PEVI with beta = c d H sqrt(zeta), c = 1: P(E fails) <= xi = 0.1 "
                   "(binomial test) and the empirical c_emp(0.1) <= 1",
         source=SOURCE + ", Theorem 4.4(i) (c not given by the paper; numbering unconfirmed); "
-               "spec claim 10",
+               "tier B; pass/fail applies only to the library's default c = 1",
         check=_check_beta_calibration,
         implementation={"pevi_linear": pevi_linear},
         mutants={"beta_in_percent": {"pevi_linear": _linear_beta_in_percent}},
@@ -462,8 +473,9 @@ CLAIMS = [
         statement="B(K) = 2 beta sum_h E_pi*[||phi||_Lam^-1] decays as sqrt(zeta/K): slope of "
                   "B/sqrt(zeta) is -0.50 +- 0.05, and B sqrt(K)/(d^1.5 H^2 sqrt(zeta)) varies < 4x",
         source=SOURCE + ", Theorem 4.4(ii) and Corollary 4.5 (as recalled; unconfirmed); "
-               "spec claim 17 (the spec fits B itself; we divide by the log factor sqrt(zeta) "
-               "that the rate states, see details for B's own slope)",
+               "planned check: slope of B itself in -0.50 +- 0.05; we divide by the log factor "
+               "sqrt(zeta) that the rate states, because B alone is shallower by about "
+               "1/(2 zeta) (see details for B's own slope)",
         check=_check_linear_rate,
         implementation={"pevi_linear": pevi_linear},
         mutants={"penalty_without_sqrt": {"pevi_linear": _linear_squared_norm}},
@@ -474,7 +486,8 @@ CLAIMS = [
         statement="With m poorly covered distractor actions, PEVI's mean SubOpt does not change "
                   "from m=1 to 10, 100 (3 s.e. + 10%), while greedy's increases (Spearman > 0.9)",
         source=SOURCE + ", Sec. 3 (spurious correlation) and the coverage-of-pi* corollary; "
-               "spec claim 18 (tabular instance; the linear variant is not run)",
+               "the distractor instance is mdplab's construction (tabular only; the planned "
+               "linear variant is not run)",
         check=_check_spurious,
         implementation={"pevi_tabular": pevi_tabular},
         mutants={"optimism_instead_of_pessimism": {"pevi_tabular": _optimistic_tabular}},

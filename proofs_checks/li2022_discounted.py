@@ -1,15 +1,21 @@
 """Discounted VI-LCB: Li, Shi, Chen, Chi & Wei (2022) and the splitting VI-LCB of
 Rashidinejad, Zhu, Ma, Jiao & Russell (2021), as runnable checks.
 
-Claims of ../shared/specs/pessimism.md Sec. 9 covered here: 3 (discounted implications on
-the event), 4a/4b (Lemmas 1-2), the discounted part of 7 (C*_clipped on the hard family
-and on random instances), 8 (monotonicity of the splitting VI-LCB; source [RZMJR21]),
-11 (pessimism frequency, discounted part) and 13 (two-point lower bound on
-``hard_discounted``). Each check calls the code only through ``impl``; each claim has
-planted bugs that its quick run catches.
+Claims covered here: the implications on the concentration event (Li et al., proof of
+Theorem 1, Steps 2-3), the contraction and monotone convergence of the pessimistic operator
+(Lemmas 1-2), C*_clipped on the hard family and on random instances (Definitions 1-2), the
+monotonicity of the splitting VI-LCB (Rashidinejad et al.), the frequency of pessimism
+(Theorem 1, discounted part) and the two-point lower bound on ``hard_discounted``
+(Theorem 2). Each check calls the code only through ``impl``; each claim has planted bugs
+that its quick run catches.
 
-Data: D-iid tuples from :func:`mdplab.sampling.sample_iid` (claims 3, 4, 8, 11 up to
-N = 10^5). Claim 13, and claim 11 at N = 10^6, draw the counts (n, nn) of the N i.i.d.
+Tiers. Tier A: exact identities and implications, checked to round-off (TIER_A = 1e-9,
+relative to 1/(1-gamma)). Tier B: probabilistic statements checked by a one-sided binomial
+test at false-alarm level ALPHA = 1e-3.
+
+Data: i.i.d. (s, a, s') tuples from :func:`mdplab.sampling.sample_iid` (event implications,
+operator facts, monotonicity, and pessimism frequency up to N = 10^5). The two-point lower
+bound, and the pessimism frequency at N = 10^6, draw the counts (n, nn) of the N i.i.d.
 tuples directly -- a multinomial over (s, a), then
 a multinomial over s' per pair -- which has exactly the law of the counts of ``sample_iid``
 and costs O(S^2 A) instead of O(N) (N reaches 10^6 there); the same holds for the fold
@@ -40,7 +46,7 @@ SRC_LI = ("G. Li, L. Shi, Y. Chen, Y. Chi, Y. Wei (2022), Settling the Sample Co
 SRC_RZ = ("P. Rashidinejad, B. Zhu, C. Ma, J. Jiao, S. Russell (2021), Bridging Offline RL and "
           "Imitation Learning: A Tale of Pessimism, arXiv:2103.12021")
 TIER_A = 1e-9        # tolerance of the deterministic claims, relative to 1/(1-gamma)
-ALPHA = 1e-3         # false-alarm level of the tier-B binomial tests (spec Sec. 9)
+ALPHA = 1e-3         # false-alarm level of the tier-B binomial tests
 
 
 # ============================================================================= instances
@@ -231,7 +237,7 @@ def _two_point_forgot_N(N, kl_per_sample):
     return vd.discounted_two_point_lower_bound(1, kl_per_sample)
 
 
-# ============================================================================= claim 3
+# ============================================================================= event implications
 def _check_event_implications(budget, rng, impl):
     quick = budget == "quick"
     gammas = (0.5, 0.9) if quick else (0.5, 0.9, 0.99)
@@ -266,7 +272,7 @@ def _check_event_implications(budget, rng, impl):
                         "units": "fractions of 1/(1-gamma)"}}
 
 
-# ============================================================================= claim 4a
+# ============================================================================= contraction
 def _check_contraction(budget, rng, impl):
     quick = budget == "quick"
     pairs = 120 if quick else 10_000
@@ -308,7 +314,7 @@ def _check_contraction(budget, rng, impl):
                         "logged_gamma_0.3": worst_logged}}
 
 
-# ============================================================================= claim 4b
+# ============================================================================= monotone convergence
 def _check_monotone_convergence(budget, rng, impl):
     quick = budget == "quick"
     gammas = (0.5, 0.9) if quick else (0.5, 0.7, 0.9, 0.99)
@@ -343,7 +349,7 @@ def _check_monotone_convergence(budget, rng, impl):
                         "units": "fractions of 1/(1-gamma)", "logged_gamma_0.3": logged}}
 
 
-# ============================================================================= claim 7 (discounted)
+# ============================================================================= C*_clipped
 def _check_clipped_concentrability(budget, rng, impl):
     quick = budget == "quick"
     grid = [(4, 0.9, 1.0), (10, 0.9, 2.0), (16, 0.99, 4.0)] if quick else [
@@ -375,7 +381,7 @@ def _check_clipped_concentrability(budget, rng, impl):
                         "hard_cells": len(grid) * 2, "random_instances": n_random}}
 
 
-# ============================================================================= claim 8
+# ============================================================================= split monotone
 def _check_split_monotone(budget, rng, impl):
     quick = budget == "quick"
     cells = [(0.9, 3000, c) for c in (2000.0, 1e-2, 1e-4)] if quick else [
@@ -400,7 +406,7 @@ def _check_split_monotone(budget, rng, impl):
                         "strict_increases_seen": increases, "cells": len(cells) * per}}
 
 
-# ============================================================================= claim 11
+# ============================================================================= pessimism frequency
 def _check_pessimism_frequency(budget, rng, impl, delta=0.05):
     quick = budget == "quick"
     M = 60 if quick else 500
@@ -430,7 +436,7 @@ def _check_pessimism_frequency(budget, rng, impl, delta=0.05):
                         "control_c_b_0.05_violation_rate": control / (20 if quick else M)}}
 
 
-# ============================================================================= claim 13
+# ============================================================================= two-point bound
 _BERNSTEIN = (144.0, 1.0, 0.0)
 _SPLIT = (2000.0, 1e-4)
 
@@ -493,7 +499,8 @@ CLAIMS = [
         statement="Alg. 1 run to ||Q_tau - Q_{tau-1}|| <= 1e-13: whenever |(P_hat - P) V_hat| <= "
         "b(.;V_hat) everywhere, (a) Q_hat <= Q^pi_hat and (b) V*(rho) - V_hat(rho) <= "
         "(2/(1-gamma)) sum_s d*_rho(s) b(s, pi*(s); V_hat)  [exact, tol 1e-9/(1-gamma)]",
-        source=f"{SRC_LI}, proof of Theorem 1, Steps 2-3 (spec Sec. 6.4, claim 3)",
+        source=f"{SRC_LI}, proof of Theorem 1, Steps 2-3 (Step 2: Q_hat <= Q^pi_hat; Step 3: "
+        "V* - V_hat <= gamma P*(V* - V_hat) + (1+gamma) b*); tier A, exact at the fixed point",
         check=_check_event_implications,
         implementation={"vi_lcb_bernstein": vd.vi_lcb_bernstein,
                         "discounted_event": vd.discounted_event,
@@ -508,7 +515,8 @@ CLAIMS = [
         paper=PAPER,
         statement="For gamma in [1/2, 1), ||T_pe(Q1) - T_pe(Q2)||_inf <= gamma ||Q1 - Q2||_inf "
         "on [0, 1/(1-gamma)]^{SA} (Bernstein penalty (28), models with N(s,a) = 0 cells)",
-        source=f"{SRC_LI}, Lemma 1 (spec Sec. 6.3, claim 4a)",
+        source=f"{SRC_LI}, Lemma 1; penalty eq. (28) reconstructed from the proofs of Lemmas 1 "
+        "and 5; tier A",
         check=_check_contraction,
         implementation={"pessimistic_operator": vd.pessimistic_operator},
         mutants={"penalty_without_max_nesting": {"pessimistic_operator": _np_operator("no_max")},
@@ -521,7 +529,7 @@ CLAIMS = [
         statement="From Q_0 = 0 the iterates of Alg. 1 are entrywise non-decreasing and "
         "||Q_tau - Q_inf||_inf <= gamma^tau/(1-gamma) (gamma in [1/2, 1); Q_inf iterated to "
         "1e-13)",
-        source=f"{SRC_LI}, Lemma 2 (spec Sec. 6.3, claim 4b)",
+        source=f"{SRC_LI}, Lemma 2; tier A",
         check=_check_monotone_convergence,
         implementation={"vi_lcb_bernstein": vd.vi_lcb_bernstein,
                         "lemma2_distance_bound": vd.lemma2_distance_bound},
@@ -534,7 +542,8 @@ CLAIMS = [
         statement="C*_clipped = C exactly on hard_discounted(S, gamma, C, eps) (data "
         "d^b = mu/2 stationary), and 1/S <= C*_clipped <= C* on random instances",
         source=f"{SRC_LI}, Definitions 1-2, eqs. (18)-(19), (21) and the construction of "
-        "Appendix C.2 (library family, spec Sec. 6.5; claim 7, discounted part)",
+        "Appendix C.2 (hard_discounted is mdplab's construction with the same mechanism; the "
+        "paper's exact p, q and state-1 transitions were not recovered); tier A",
         check=_check_clipped_concentrability,
         implementation={"hard_discounted_instance": hard_discounted_instance,
                         "concentrability": concentrability,
@@ -549,8 +558,8 @@ CLAIMS = [
         paper=PAPER,
         statement="Splitting VI-LCB: V_t is entrywise non-decreasing in t and pi_t(s) changes "
         "only where V_t(s) strictly increased",
-        source=f"{SRC_RZ}, the VI-LCB algorithm for discounted MDPs (monotone step as recalled "
-        "in spec Sec. 5, unconfirmed; claim 8)",
+        source=f"{SRC_RZ}, the VI-LCB algorithm for discounted MDPs (the keep-the-old-value "
+        "monotone step is as recalled, unconfirmed); tier A",
         check=_check_split_monotone,
         implementation={"vi_lcb_split_from_folds": vd.vi_lcb_split_from_folds},
         mutants={"no_keep_old_value": {"vi_lcb_split_from_folds": _split_mutant("no_keep")},
@@ -563,7 +572,8 @@ CLAIMS = [
         statement="With c_b = 144 and delta = 0.05, P(V_hat(s) > V^pi_hat(s) for some s) <= "
         "2 delta  [binomial test, alpha = 1e-3; control c_b = 0.05 logged]",
         source=f"{SRC_LI}, Theorem 1 (probability 1 - 2 delta) and Step 2 of its proof "
-        "(pessimism); spec claim 11, discounted part",
+        "(pessimism), with c_b = 144 from Remark 2; tier B; the control c_b = 0.05 is the value "
+        "of the paper's Sec. 4 experiment",
         check=_check_pessimism_frequency,
         implementation={"vi_lcb_bernstein": vd.vi_lcb_bernstein},
         mutants={"optimistic_update": {"vi_lcb_bernstein": _np_vilcb("optimistic")},
@@ -576,8 +586,9 @@ CLAIMS = [
         statement="On hard_discounted, for each algorithm: max_theta P_theta(pi_hat(0) != theta) "
         ">= max{e^{-N KL_1}/4, (1 - sqrt(N KL_1/2))/2}  [exact binomial test, alpha = 1e-3 per "
         "cell]",
-        source=f"{SRC_LI}, Theorem 2 mechanism (Appendix C.2); Tsybakov (2009), Thm 2.2(iii); "
-        "spec Sec. 6.5, claim 13",
+        source=f"{SRC_LI}, Theorem 2 mechanism (Appendix C.2, construction reconstructed), on "
+        "mdplab's hard_discounted family; Tsybakov (2009), Introduction to Nonparametric "
+        "Estimation, Thm 2.2(iii); tier B",
         check=_check_two_point,
         implementation={"hard_discounted_instance": hard_discounted_instance,
                         "vi_lcb_bernstein": vd.vi_lcb_bernstein,

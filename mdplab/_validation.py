@@ -75,7 +75,10 @@ def as_int_array(x: object, name: str, ndim: int | tuple[int, ...] | None = None
     """Convert ``x`` to an int64 array; floats are accepted only if integral."""
     if isinstance(x, (str, bytes)):
         raise TypeError(f"{name} must be an integer array, got {type(x).__name__}")
-    arr = np.asarray(x)
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{name} must be an integer array: {exc}") from exc
     if arr.dtype == object or arr.dtype.kind not in "iub f":
         raise TypeError(f"{name} must be an integer array, got dtype {arr.dtype}")
     if arr.dtype.kind == "f":

@@ -650,11 +650,11 @@ def test_occupancy_rho_override_is_validated(fh):
 def test_planners_reject_non_models():
     from mdplab.planning import backward_induction, gaps
 
-    with pytest.raises(TypeError, match=m("backward_induction needs a FiniteHorizonMDP, got dict")):
+    with pytest.raises(TypeError, match="backward_induction.*FiniteHorizonMDP, got dict"):
         backward_induction({})
-    with pytest.raises(TypeError, match=m("evaluate_policy needs a FiniteHorizonMDP, got str")):
+    with pytest.raises(TypeError, match="evaluate_policy.*FiniteHorizonMDP, got str"):
         evaluate_policy("mdp", [0])
-    with pytest.raises(TypeError, match=m("gaps needs a FiniteHorizonMDP, got NoneType")):
+    with pytest.raises(TypeError, match="gaps.*FiniteHorizonMDP, got NoneType"):
         gaps(None)
 
 

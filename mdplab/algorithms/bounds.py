@@ -51,6 +51,9 @@ class Bound(float):
     trivial: float
 
     def __new__(cls, value: float, trivial: float) -> Bound:
+        if isinstance(value, (bool, np.bool_)) or not isinstance(
+                value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"value must be a real number, got {value!r}")
         obj = super().__new__(cls, float(value))
         obj.trivial = _trivial(trivial)
         return obj

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_float_array, as_int_array, as_rng, check_int_range, check_range
-from .finite_horizon import FiniteHorizonMDP, check_reward_range
+from .finite_horizon import FiniteHorizonMDP, check_reward_range, validate_rho
 from .rewards import RewardDistribution
 
 
@@ -37,10 +37,9 @@ class ContextualBandit(FiniteHorizonMDP):
                              "least one context and one arm (S, A >= 1)")
         lo, hi = check_reward_range(reward_range)
         check_range(means, "means", lo, hi)
-        if rho is None:
-            rho = np.full(S, 1.0 / S)
-        rho_arr = as_float_array(rho, "rho", ndim=1)
-        P = np.broadcast_to(rho_arr if rho_arr.shape == (S,) else np.full(S, 1.0 / S), (S, A, S))
+        rho_arr = np.full(S, 1.0 / S) if rho is None else validate_rho(rho, S)
+        rho = rho_arr
+        P = np.broadcast_to(rho_arr, (S, A, S))
         super().__init__(
             P, means, H=1, rho=rho, reward_dist=reward_dist, reward_range=reward_range
         )

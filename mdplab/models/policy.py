@@ -14,16 +14,21 @@ from .._validation import (
     as_float_array,
     as_int_array,
     check_int_range,
+    check_positive_int,
     check_probability_rows,
 )
 
 
-def _is_integer_like(policy) -> bool:
-    arr = np.asarray(policy)
+def _is_integer_like(policy: object) -> bool:
+    try:
+        arr = np.asarray(policy)
+    except Exception:  # ragged: as_float_array names the argument
+        return False
     return arr.dtype.kind in "iub"
 
 
-def validate_policy(policy, H: int | None, S: int, A: int, name: str = "policy") -> np.ndarray:
+def validate_policy(policy: np.ndarray, H: int | None, S: int, A: int,
+                    name: str = "policy") -> np.ndarray:
     """Return the policy as a stochastic array (H, S, A) (or (S, A) if ``H is None``).
 
     Integer arrays are read as deterministic action choices, float arrays with one
@@ -65,7 +70,9 @@ def validate_policy(policy, H: int | None, S: int, A: int, name: str = "policy")
 
 def deterministic_to_stochastic(pi: np.ndarray, A: int) -> np.ndarray:
     """One-hot encode int actions of shape (..., S) into (..., S, A)."""
-    pi = np.asarray(pi, dtype=np.int64)
+    A = check_positive_int(A, "A")
+    pi = as_int_array(pi, "pi")
+    check_int_range(pi, "pi", 0, A)
     out = np.zeros(pi.shape + (A,))
     np.put_along_axis(out, pi[..., None], 1.0, axis=-1)
     return out
@@ -77,5 +84,22 @@ def is_deterministic(pi_stochastic: np.ndarray) -> bool:
 
 
 def greedy(Q: np.ndarray) -> np.ndarray:
-    """argmax over the last axis, ties to the lowest action index (int64)."""
-    return np.argmax(Q, axis=-1).astype(np.int64)
+    """argmax over the last axis, ties to the lowest action index (int64).
+
+    ``Q`` (..., A) real; -inf marks a removed action, NaN and +inf are refused."""
+    if isinstance(Q, (str, bytes)):
+        raise TypeError(f"Q must be a numeric array, got {type(Q).__name__}")
+    try:
+        arr = np.asarray(Q)
+    except Exception as exc:
+        raise TypeError(f"Q must be a numeric array: {exc}") from exc
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"Q must be a real numeric array, got dtype {arr.dtype}")
+    if arr.ndim < 1 or arr.shape[-1] < 1:
+        raise ValueError(f"Q has shape {arr.shape}; expected (..., A) with A >= 1")
+    bad = np.isnan(arr) | (arr == np.inf)
+    if bad.any():
+        idx = [int(i) for i in np.argwhere(bad)[0]]
+        raise ValueError(f"Q{idx} is {arr[tuple(idx)]}; entries must be finite (or -inf for a "
+                         "removed action)")
+    return np.argmax(arr, axis=-1).astype(np.int64)

@@ -57,8 +57,14 @@ class Beta(RewardDistribution):
     concentration: float = 2.0
 
     def __post_init__(self):
-        if not np.isfinite(self.concentration) or self.concentration <= 0:
+        from .._validation import check_real
+
+        if isinstance(self.concentration, (int, float, np.integer, np.floating)) and not isinstance(
+                self.concentration, bool) and (
+                not np.isfinite(self.concentration) or self.concentration <= 0):
             raise ValueError(f"Beta concentration is {self.concentration}; must be > 0")
+        object.__setattr__(self, "concentration",
+                           check_real(self.concentration, "concentration", 0.0, open_low=True))
 
     def sample(self, mean, rng):
         mean = np.asarray(mean, dtype=np.float64)

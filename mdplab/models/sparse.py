@@ -17,6 +17,7 @@ from .._validation import (
     PROB_SUM_TOL,
     as_float_array,
     as_int_array,
+    check_positive_int,
     fmt_tol,
     readonly,
 )
@@ -44,7 +45,11 @@ class SparseTransitions:
     shape: tuple[int, ...]
 
     def __post_init__(self):
-        shape = tuple(int(x) for x in self.shape)
+        if isinstance(self.shape, (str, bytes)) or not isinstance(self.shape, (tuple, list)):
+            raise TypeError(f"shape must be a tuple (S, A, S) or (H, S, A, S) of ints, got "
+                            f"{self.shape!r}")
+        shape = tuple(check_positive_int(x, f"shape[{i}]", minimum=0)
+                      for i, x in enumerate(self.shape))
         if len(shape) not in (3, 4) or any(x < 1 for x in shape):
             raise ValueError(f"SparseTransitions shape must be (S,A,S) or (H,S,A,S), got {shape}")
         if shape[-1] != shape[-3]:

@@ -94,9 +94,9 @@ class OfflineDataset:
         check_int_range(s, "s", 0, S)
         check_int_range(a, "a", 0, A)
         check_int_range(s_next, "s_next", 0, S)
-        lo, hi = (float(x) for x in self.reward_range)
-        if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi):
-            raise ValueError(f"reward_range is {self.reward_range}; need finite low <= high")
+        from ..models.finite_horizon import check_reward_range
+
+        lo, hi = check_reward_range(self.reward_range)
         r = np.zeros(N) if self.r is None else same_len(self.r, "r", as_float_array)
         check_range(r, "r", lo, hi)
         if self.h is None:

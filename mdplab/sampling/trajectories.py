@@ -105,7 +105,7 @@ def running_sums_capped(p: np.ndarray) -> np.ndarray:
 def _alloc_episodes(K: int, H: int) -> tuple[np.ndarray, np.ndarray]:
     try:
         return np.empty((K, H + 1), dtype=np.int64), np.empty((K, H), dtype=np.int64)
-    except MemoryError:
+    except (MemoryError, ValueError):  # ValueError: "array is too big"
         raise ValueError(f"n_episodes is {K}: K (H + 1) = {K * (H + 1):.3g} states do not fit "
                          "in memory; draw fewer episodes (or in batches)") from None
 

@@ -123,11 +123,12 @@ def data_dependent_bound(mdp: FiniteHorizonMDP, penalty: np.ndarray,
     """
     from ...planning import backward_induction
 
-    H, S, A = mdp.shape
     if not isinstance(mdp, FiniteHorizonMDP):
         raise TypeError(f"mdp is {type(mdp).__name__}; expected a FiniteHorizonMDP")
     H, S, A = mdp.shape
     penalty = as_real_array(penalty, "penalty", shapes=((H, S, A),))
+    if policy_star is not None:
+        validate_policy(policy_star, H, S, A, name="policy_star")
     if policy_star is None:
         policy_star = backward_induction(mdp).policy
     lo, hi = mdp.reward_range
@@ -148,6 +149,8 @@ def decomposition(mdp: FiniteHorizonMDP, result: PessimisticResult, policy_star=
     H, S, A = _require(mdp, result)
     if policy_star is None:
         policy_star = backward_induction(mdp).policy
+    else:
+        validate_policy(policy_star, H, S, A, name="policy_star")
     iota = model_evaluation_error(mdp, result)
     Qf = _finite(result.Q)
     pi_hat = validate_policy(result.policy, H, S, A)

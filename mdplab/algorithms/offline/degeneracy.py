@@ -30,8 +30,8 @@ import numpy as np
 from ..._validation import as_float_array, check_probability_rows, check_shape
 from ..._warnings import DegeneratePolicyWarning
 
-__all__ = ["DegeneratePolicyWarning", "reachable_discounted", "reachable_episodic",
-           "reachable_from_counts", "tied_states"]
+# the helpers below are internal (their inputs come from the algorithms, already checked)
+__all__ = ["DegeneratePolicyWarning"]
 
 
 def tied_states(Q: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:

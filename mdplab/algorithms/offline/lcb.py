@@ -413,6 +413,12 @@ def _cb_decision(n, r_sum, rule, delta, unseen, tie, rng) -> ContextualDecision:
     return out
 
 
+def _required(rewards: object) -> None:
+    if rewards is None:
+        raise TypeError("rewards is None; LCB and the greedy rule need the observed rewards "
+                        "(N,) in [0, 1]")
+
+
 def _mab_data(actions, rewards, A):
     from .bandit_data import bandit_counts
 
@@ -439,6 +445,7 @@ def lcb_mab(actions, rewards, *, A: int, delta: float | None = None, unseen: str
     unseen : 'neg_inf' (default) or 'paper' (r_hat = 0, b = 1 when n = 0)
     tie : 'lowest' (default) or 'uniform' (needs ``rng``)
     """
+    _required(rewards)
     n, r_sum = _mab_data(actions, rewards, A)
     return _mab_decision(n, r_sum, "lcb", delta, unseen, tie, rng)
 
@@ -453,6 +460,7 @@ def eba(actions, rewards, *, A: int, unseen: str = "neg_inf", tie: str = "lowest
         rng=None) -> BanditDecision:
     """EBA, the empirical best arm: argmax_a r_hat(a) (greedy, no penalty).
     ``unseen="paper"`` gives unseen arms r_hat = 0."""
+    _required(rewards)
     n, r_sum = _mab_data(actions, rewards, A)
     return _mab_decision(n, r_sum, "eba", None, unseen, tie, rng)
 
@@ -482,6 +490,7 @@ def lcb_cb(contexts, actions, rewards, *, S: int, A: int, delta: float | None = 
     Contexts never seen fall back to the tie rule. Inputs: (N,) arrays of contexts in
     {0..S-1}, arms in {0..A-1} and rewards in [0, 1]; delta defaults to 1/N.
     """
+    _required(rewards)
     n, r_sum = _cb_data(contexts, actions, rewards, S, A)
     return _cb_decision(n, r_sum, "lcb", delta, unseen, tie, rng)
 
@@ -495,6 +504,7 @@ def lcb_cb_counts(n, r_sum, *, delta: float | None = None, unseen: str = "neg_in
 def greedy_cb(contexts, actions, rewards, *, S: int, A: int, unseen: str = "neg_inf",
               tie: str = "lowest", rng=None) -> ContextualDecision:
     """Greedy plug-in for contextual bandits: pi_hat(s) = argmax_a r_hat(s, a)."""
+    _required(rewards)
     n, r_sum = _cb_data(contexts, actions, rewards, S, A)
     return _cb_decision(n, r_sum, "eba", None, unseen, tie, rng)
 

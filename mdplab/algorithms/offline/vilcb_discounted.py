@@ -384,6 +384,7 @@ def discounted_event(mdp: DiscountedMDP, result: BernsteinVILCBResult,
     Returns ``{"holds", "worst_excess": max(|(P_hat - P) V_hat| - b), "where": (s, a)}``.
     """
     _require(mdp, result)
+    slack = _check_real(slack, "slack", 0.0)
     excess = np.abs(result.next_value - mdp.expected_next(np.asarray(result.V))) - result.penalty
     s, a = np.unravel_index(int(np.argmax(excess)), excess.shape)
     worst = float(excess[s, a])
@@ -417,6 +418,13 @@ def discounted_data_dependent_bound(mdp: DiscountedMDP, result: BernsteinVILCBRe
     if policy_star is None:
         policy_star = _optimal(mdp).policy
     pi = as_int_array(policy_star, "policy_star", ndim=1)
+    if pi.shape != (mdp.S,):
+        raise ValueError(f"policy_star has shape {pi.shape}; expected a deterministic policy "
+                         f"(S,) = ({mdp.S},)")
+    bad = (pi < 0) | (pi >= mdp.A)
+    if bad.any():
+        s = int(np.argmax(bad))
+        raise ValueError(f"policy_star[{s}] is {pi[s]}; must be in {{0, ..., {mdp.A - 1}}}")
     d_state = occupancy_measure(mdp, pi).sum(axis=1)
     b_star = np.asarray(result.penalty)[np.arange(mdp.S), pi]
     f = 2.0 / (1.0 - mdp.gamma) if factor is None else _check_real(factor, "factor", 0.0)

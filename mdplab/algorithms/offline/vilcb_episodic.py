@@ -48,6 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..._validation import (
+    as_count_array,
     as_float_array,
     as_int_array,
     as_rng,
@@ -113,10 +114,7 @@ def n_trim(n_aux, H: int, S: int, delta: float) -> np.ndarray:
     Partly confirmed (module docstring). It is 0 exactly when N_aux <= 100 log(HS/delta).
     ``n_aux`` any shape of counts; returns float64 of the same shape.
     """
-    n_aux = as_float_array(n_aux, "n_aux")
-    if (n_aux < 0).any():
-        idx = [int(i) for i in np.argwhere(n_aux < 0)[0]]
-        raise ValueError(f"n_aux{idx} is {n_aux[tuple(idx)]:g}; counts must be >= 0")
+    n_aux = as_count_array(n_aux, "n_aux").astype(float)
     return np.maximum(n_aux - 10.0 * np.sqrt(n_aux * trim_log(H, S, delta)), 0.0)
 
 

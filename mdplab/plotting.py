@@ -3,6 +3,8 @@ their intervals in the legend, bands over seeds."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .claims.stats import SlopeFit, loglog_slope
@@ -57,7 +59,7 @@ def reference_slope(ax, x, slope: float, anchor_y: float, label: str | None = No
               label=label or f"slope {slope:g} (theory)")
 
 
-def trivial_bound(ax, value: float, label: str | None = None) -> None:
+def trivial_bound(ax: Any, value: float, label: str | None = None) -> None:
     """The trivial bound (H - h in finite horizon, 1/(1 - gamma) discounted, 1 for bandits) as
     a grey horizontal line: a drawn bound above it says nothing (it is vacuous)."""
     ax.axhline(float(value), color="0.45", lw=1.0, ls="-.",

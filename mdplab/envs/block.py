@@ -1,13 +1,13 @@
 """Instances with controllable coverability: block lock, rich-observation lock, mixing de Bruijn.
 
-Source: ../shared/specs/glow_coverability.md Sec. 7.1-7.3 (instances built for the
+Source: library instances (built for the
 coverability checks of P. Amortila, D. J. Foster, N. Jiang, A. Sekhari and T. Xie (2024),
 "Harnessing density ratios for online reinforcement learning", arXiv:2401.09681, and
 T. Xie, D. J. Foster, Y. Bai, N. Jiang and S. M. Kakade (2023), "The role of coverage in
 online reinforcement learning", arXiv:2210.04157). Block MDPs with rich observations follow
 S. S. Du, A. Krishnamurthy, N. Jiang, A. Agarwal, M. Dudik and J. Langford (2019),
 "Provably efficient RL with rich observations via latent state decoding", ICML,
-arXiv:1901.09018. The coverability facts quoted below are the spec's; they are checked by
+arXiv:1901.09018. The coverability facts quoted below are the library's; they are checked by
 the coverage tests, not here.
 """
 
@@ -47,7 +47,7 @@ def block_lock(
 ):
     """BlockLock(k, m, A, H): rich observations over a de Bruijn latent chain; C_cov = A k.
 
-    Source: ../shared/specs/glow_coverability.md Sec. 7.1.
+    Source: a library instance (see the module docstring).
 
     Latent z in {0..k-1} with k = A**b; deterministic latent dynamics z' = (A z + a) mod k
     from z_0 = 0. Observation x = m z + u with u uniform on {0..m-1}, drawn afresh each
@@ -55,8 +55,9 @@ def block_lock(
     P[h, x, a, x'] = 1/m if x' // m == (A (x // m) + a) mod k, else 0 (stationary);
     rho is uniform on block 0 (x in {0..m-1}). Reward: r[H-1, x, a] = r_star for
     x // m == z_star and a == a_star, 0 elsewhere (Bernoulli(r_star) when sampled:
-    ``reward_dist='bernoulli'``). Total reward per episode <= 1, so the GLOW spec's
-    reward_scale is 1.
+    ``reward_dist='bernoulli'``). Total reward per episode <= 1, so the reward_scale of
+    GLOW (Amortila, Foster & Krishnamurthy 2024, "Scalable Online Exploration via
+    Coverability") is 1.
 
     Parameters
     ----------
@@ -69,7 +70,7 @@ def block_lock(
     r_star : reward in [0, 1], default 1/2
 
     Optimal: J* = r_star when H - 1 >= b (every latent is reachable at layer H-1; reach
-    z_star there and play a_star). Coverability (spec, checked elsewhere): C_h = A min(A^h, k),
+    z_star there and play a_star). Coverability (checked by the coverage tests): C_h = A min(A^h, k),
     C_cov(all) = A k, independent of m.
     """
     k = check_positive_int(k, "k")
@@ -97,7 +98,7 @@ def block_lock(
 def rich_lock(H: int = 5, A: int = 2, m: int = 4, code=None, r_star: float = 0.5, seed=0):
     """Rich-observation combination lock Lock(code, m, A, r*): C_cov = 2A for any H and m.
 
-    Source: ../shared/specs/glow_coverability.md Sec. 7.2 (after the lock of
+    Source: a library instance (after the lock of
     A. Krishnamurthy, A. Agarwal and J. Langford (2016), "PAC reinforcement learning with
     rich observations", NeurIPS, arXiv:1602.02722).
 
@@ -149,7 +150,7 @@ def mixing_de_bruijn(
 ):
     """Mixing de Bruijn chain: (1-eta) e_{(A s + a) mod S} + eta/S; C_cov falls from S A to A.
 
-    Source: ../shared/specs/glow_coverability.md Sec. 7.3 (stated there for A = 2;
+    Source: a library instance (first stated for A = 2;
     here (A s + a) mod S for general A).
 
     Equal state count, continuously tunable coverability: with probability 1 - eta the
@@ -166,7 +167,7 @@ def mixing_de_bruijn(
     gamma : None -> FiniteHorizonMDP, float in [0, 1) -> DiscountedMDP
     target : optional rewarded state in {0..S-1}
 
-    Reference values (spec, S = 16, A = 2, H = 6): C_cov(all) = 32 at eta = 0, 23.3696 at
+    Reference values (S = 16, A = 2, H = 6): C_cov(all) = 32 at eta = 0, 23.3696 at
     0.1, 14.1875 at 0.25, 6.0 at 0.5, 2.9375 at 0.75, 2.2496 at 0.9, 2.0 at 1.0.
     """
     S = check_positive_int(S, "S")

@@ -1,5 +1,5 @@
 """Hard offline bandit instances: two-point families, expert-like data, many arms, and the
-contextual imitation-learning worst case (../shared/specs/pessimism.md Sec. 4.5).
+contextual imitation-learning worst case.
 
 These are the library's versions [lib] of the standard two-point constructions behind
 the offline bandit lower bounds of Rashidinejad, Zhu, Ma, Jiao & Russell (2021),
@@ -20,7 +20,7 @@ distribution comes from the same parameters, in either of two ways:
 * ``offline_bandit(name, **params)`` -> :class:`OfflineBandit` with ``model``, ``mu``,
   the exact single-policy concentrability ``c_star`` and the optimal arm(s).
 
-C* conventions (spec Sec. 1.2): bandit C* = 1/mu(a*); contextual
+C* conventions: bandit C* = 1/mu(a*); contextual
 C* = max_s rho(s) / mu(s, pi*(s)) with rho the *test* context law (the model's rho),
 0/0 = 0 and x/0 = inf.
 """
@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..planning.results import compact_repr
 from .._validation import check_positive_int
 from ..models.bandits import Bandit, ContextualBandit
 from .registry import check_choice, check_index, check_real, get_spec, register
@@ -101,7 +102,7 @@ def _mab_two_point_behaviour(C_star: float = 4.0, gap: float = 0.1, sign: int = 
 def mab_two_point(C_star: float = 4.0, gap: float = 0.1, sign: int = 1):
     """Two-arm two-point family: arm 0 rarely played, its mean 1/2 + sign * gap against 1/2.
 
-    Source: library version [lib] (spec pessimism.md Sec. 4.5) of the two-point
+    Source: library version [lib] of the two-point
     construction behind the offline MAB lower bound of Rashidinejad, Zhu, Ma, Jiao &
     Russell (2021), arXiv 2103.12021 (their instance not re-checked); the information
     limit is Tsybakov (2009), "Introduction to Nonparametric Estimation", Thm 2.2(iii).
@@ -139,7 +140,7 @@ def _mab_expert_like_behaviour(C_star: float = 1.5, gap: float = 0.1, best: int 
 def mab_expert_like(C_star: float = 1.5, gap: float = 0.1, best: int = 0):
     """Two arms, nearly expert data: the optimal arm is also the most played (C* < 2).
 
-    Source: library version [lib] (spec pessimism.md Sec. 4.5) of the C* in [1, 2) regime
+    Source: library version [lib] of the C* in [1, 2) regime
     of Rashidinejad, Zhu, Ma, Jiao & Russell (2021), arXiv 2103.12021, where the most
     played arm (behaviour cloning) errs with exponentially small probability while LCB's
     worst case decays polynomially.
@@ -175,7 +176,7 @@ def _mab_many_arms_behaviour(A: int = 1000, eta: float = 0.5, gap: float = 0.1):
 def mab_many_arms(A: int = 1000, eta: float = 0.5, gap: float = 0.1):
     """Many rarely played arms: greedy (empirical best arm) picks a lucky one.
 
-    Source: library instance [lib] (spec pessimism.md Sec. 4.5) illustrating why the
+    Source: library instance [lib] illustrating why the
     penalty of LCB (Rashidinejad, Zhu, Ma, Jiao & Russell (2021), arXiv 2103.12021) is
     needed: the empirical best of many rarely sampled arms overestimates its mean.
 
@@ -221,7 +222,7 @@ def _cb_two_point_behaviour(S: int = 10, C_star: float = 4.0, gap: float = 0.1, 
 def cb_two_point(S: int = 10, C_star: float = 4.0, gap: float = 0.1, sign=1):
     """S equiprobable contexts, each an independent copy of ``mab_two_point``.
 
-    Source: library version [lib] (spec pessimism.md Sec. 4.5) of the sqrt(S C*/N)
+    Source: library version [lib] of the sqrt(S C*/N)
     lower-bound family for offline contextual bandits of Rashidinejad, Zhu, Ma, Jiao &
     Russell (2021), arXiv 2103.12021 (their instance not re-checked); the information
     limit over sign vectors is Assouad's lemma, Tsybakov (2009), Thm 2.12.
@@ -249,7 +250,7 @@ def cb_expert_rho(S: int = 20, N: int = 100, rho: str = "worst") -> np.ndarray:
 
     ``"worst"``: rho_N, mass 1/(N+1) on each of the contexts 1..S-1 and the rest on
     context 0; p (1-p)^N is maximised at p = 1/(N+1), so this (nearly) maximises the
-    expert-data suboptimality sum_s rho(s) (1 - rho(s))^N gbar(s) (spec Sec. 4.3).
+    expert-data suboptimality sum_s rho(s) (1 - rho(s))^N gbar(s).
     ``"uniform"``: 1/S each. Requires N >= S - 2 for ``"worst"``.
     """
     S = check_positive_int(S, "S")
@@ -285,7 +286,7 @@ def _cb_expert_behaviour(S: int = 20, A: int = 3, N: int = 100, gap: float = 0.5
 def cb_expert(S: int = 20, A: int = 3, N: int = 100, gap: float = 0.5, rho: str = "worst"):
     """Pure expert data (C* = 1) on S contexts: the imitation-learning S/N worst case.
 
-    Source: library instance [lib] (spec pessimism.md Secs. 4.3 and 4.5) for the expert
+    Source: library instance [lib] for the expert
     end of the data spectrum of Rashidinejad, Zhu, Ma, Jiao & Russell (2021), arXiv
     2103.12021 (LCB attains a 1/N rate on expert data), with the context law that
     maximises the loss in contexts never seen (cf. Rajaraman, Yang, Jiao & Ramchandran
@@ -347,6 +348,8 @@ class OfflineBandit:
     optimal : (S,) int64 optimal arm per context (unique on these instances).
     c_star : float, max_s rho(s) / mu(s, pi*(s)) (bandit: 1 / mu(a*)).
     """
+
+    __repr__ = compact_repr
 
     name: str
     params: dict

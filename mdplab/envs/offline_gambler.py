@@ -4,8 +4,8 @@ Source: G. Li, L. Shi, Y. Chen, Y. Chi, Y. Wei (2022), *Settling the Sample Comp
 Model-Based Offline Reinforcement Learning*, arXiv 2204.05275, Sec. 4; the setup was checked
 against the authors' notebook (github.com/Laixishi/Model-based-VI-LCB,
 ``gambler-offline-model-based.ipynb``); the problem itself is Sutton & Barto (2018),
-*Reinforcement Learning: An Introduction*, 2nd ed., Example 4.3. Library spec:
-../shared/specs/pessimism.md Sec. 7.7.
+*Reinforcement Learning: An Introduction*, 2nd ed., Example 4.3; the experiment of Li et al.
+(2022, arXiv 2204.05275, Sec. 4, Fig. 2).
 """
 
 from __future__ import annotations
@@ -14,16 +14,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..planning.results import compact_repr
 from .._validation import as_rng, check_positive_int, readonly
 from ..models.finite_horizon import FiniteHorizonMDP
 from .registry import check_probability, register
 
 __all__ = ["GamblerInstance", "gambler", "gambler_instance", "gambler_samples"]
 
-#: The sample sizes of Fig. 2(b)-(c): N = floor(e^x), x = 4, 4.5, ..., 10 (spec Sec. 7.7).
+#: The sample sizes of Fig. 2(b)-(c): N = floor(e^x), x = 4, 4.5, ..., 10.
 FIG2_N = [int(np.floor(np.exp(x))) for x in np.arange(4.0, 10.01, 0.5)]
 #: VI-LCB mean gaps stored with the authors' notebook (offline_model_results_10seeds.npz,
-#: 10 seeds), at FIG2_N, as quoted in spec Sec. 7.7; and VI's stored mean gap at N = 54.
+#: 10 seeds), at FIG2_N, as printed in the authors' notebook; and VI's stored mean gap at N = 54.
 FIG2_STORED_VILCB = [0.029, 0.019, 0.014, 0.012, 0.0086, 0.0083, 0.0070, 0.0062, 0.0051,
                      0.0032, 0.0020, 0.0013, 0.0009]
 FIG2_STORED_VI_54 = 0.140
@@ -43,6 +44,8 @@ class GamblerInstance:
         model's mean reward is r(s, a) = P(s, a, .) . arrival.
     p_head, goal : the parameters.
     """
+
+    __repr__ = compact_repr
 
     mdp: FiniteHorizonMDP
     valid: np.ndarray
@@ -114,7 +117,7 @@ def gambler(p_head: float = 0.45, goal: int = 50, H: int = 100):
 
 
 def gambler_samples(instance: GamblerInstance, N: int, rng=None, *, mask_invalid: bool = False):
-    """D-gen data for the gambler: N coin flips at every (h, s, stake) (spec Sec. 7.7).
+    """D-gen data for the gambler: N coin flips at every (h, s, stake).
 
     The heads counts are ``rng.binomial(N, p_head, size=(H, m))``, one draw per triple
     (h, s, stake) over the m coin-flipping pairs ``instance.stake`` in row-major order, so no

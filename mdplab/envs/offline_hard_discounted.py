@@ -1,4 +1,4 @@
-"""The two-point hard family for discounted offline RL (spec pessimism.md Sec. 6.5).
+"""The two-point hard family for discounted offline RL.
 
 A library construction [lib] with the mechanism of the lower bound of Li, Shi, Chen, Chi &
 Wei (2022), "Settling the Sample Complexity of Model-Based Offline Reinforcement Learning",
@@ -54,6 +54,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
+from ..planning.results import compact_repr
 from .._validation import check_positive_int, readonly
 from ..models.discounted import DiscountedMDP
 from .registry import check_index, check_real, register
@@ -85,6 +86,8 @@ class HardDiscountedInstance:
     kl_per_sample : KL_1 = (m0/2) [kl(p||q) + kl(q||p)], the KL divergence of one sample
         (s, a, s') between the two hypotheses (symmetric).
     """
+
+    __repr__ = compact_repr
 
     mdp: DiscountedMDP
     theta: int
@@ -204,7 +207,7 @@ def hard_discounted(S: int = 10, gamma: float = 0.9, C: float = 2.0, epsilon: fl
                     theta: int = 0):
     """Two-point hard family of discounted offline RL: action theta at state 0 is 2 eps better.
 
-    Source: a library construction (spec pessimism.md Sec. 6.5) with the mechanism of the
+    Source: a library construction with the mechanism of the
     lower bound of G. Li, L. Shi, Y. Chen, Y. Chi and Y. Wei (2022), "Settling the Sample
     Complexity of Model-Based Offline Reinforcement Learning", arXiv:2204.05275, Theorem 2
     and Appendix C.2 (whose exact p, q and state-1 transitions were not recovered). See

@@ -3,10 +3,9 @@
 Source: G. Li, L. Shi, Y. Chen, Y. Chi, Y. Wei (2022), *Settling the Sample Complexity of
 Model-Based Offline Reinforcement Learning*, arXiv 2204.05275: Theorem 4 and Appendix C.3
 (the lower-bound mechanism), Sec. 3.4 (C*_clipped cannot be estimated from data). Library
-spec: ../shared/specs/pessimism.md Secs. 7.5-7.6.
 
 Both families are the library's own constructions with the paper's mechanism: the displayed
-MDPs of Appendix C.3 could not be read (spec Sec. 11 item 4), so the exact p, q, rewards and
+MDPs of Appendix C.3 could not be read, so the exact p, q, rewards and
 state-1 transitions of the paper are *unconfirmed*; every quantity used by a check here is
 computed exactly from the instance.
 """
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..planning.results import compact_repr
 from .._validation import as_int_array, check_positive_int, readonly
 from ..models.finite_horizon import FiniteHorizonMDP
 from .registry import check_probability, check_real, register
@@ -58,6 +58,8 @@ class HardEpisodicInstance:
     gap : the loss 2 eps / H of the wrong action at state 0 at any step h < H-1.
     m0, C, epsilon : the parameters.
     """
+
+    __repr__ = compact_repr
 
     mdp: FiniteHorizonMDP
     theta: np.ndarray
@@ -165,8 +167,7 @@ def hard_episodic(S: int = 4, H: int = 12, C: float = 2.0, epsilon: float = 0.5,
 
     Source: the mechanism of Li, Shi, Chen, Chi & Wei (2022), arXiv 2204.05275, Theorem 4 and
     Appendix C.3 (a crucial state 0 with data mass of order 1/(C S), rho = e_0, p >= 1 - 1/(4H)
-    and p - q of order eps/H^2 at each step); the parametrisation is the library's
-    (spec pessimism.md Sec. 7.5 [lib]); the paper's exact MDPs are unconfirmed.
+    and p - q of order eps/H^2 at each step); the parametrisation is the library's; the paper's exact MDPs are unconfirmed.
 
     States 0..S-1 (states >= 2 are unreachable absorbing dummies, so S counts states as in the
     paper), actions {0, 1}, rewards r_h(0, .) = 1 and 0 elsewhere. At step h, from state 0,
@@ -207,6 +208,8 @@ class ClippedExample:
         at step 0 (about 1/e), when the two cases cannot be told apart.
     """
 
+    __repr__ = compact_repr
+
     mdp: FiniteHorizonMDP
     behavior: np.ndarray
     optimal: np.ndarray
@@ -246,8 +249,7 @@ def clipped_concentrability_example(K: int = 10, p: float = 0.3):
 
     Source: Li, Shi, Chen, Chi & Wei (2022), arXiv 2204.05275, Sec. 3.4 (the values
     C*_clipped = K for p < 1/2 and 1 + 1/(K-1) for p > 1/2 and the probability
-    (1 - d^b_1(0,1))^K of about 1/e are the paper's; the MDP is rebuilt to give them,
-    spec pessimism.md Sec. 7.6 [◐]).
+    (1 - d^b_1(0,1))^K of about 1/e are the paper's; the MDP is rebuilt to give them).
 
     H = 2. Step 0 (the paper's step 1) starts in state 0 with actions {0, 1}: action 0 moves
     to state 1 with probability p, action 1 with probability 1/2. At step 1 the state is kept

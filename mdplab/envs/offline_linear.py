@@ -1,4 +1,4 @@
-"""Test beds of the PEVI claims (../shared/specs/pessimism.md Sec. 9): the linear simplex MDP
+"""Test beds of the PEVI claims: the linear simplex MDP
 and the distractor MDP in which greedy planning falls for spurious correlations."""
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ __all__ = ["distractor_behaviour", "distractor_mdp", "linear_simplex"]
 def linear_simplex(S: int = 30, A: int = 4, d: int = 4, H: int = 5, seed=0):
     """Exact linear MDP with simplex features: the default linear test bed of the PEVI claims.
 
-    Source: ../shared/specs/pessimism.md Sec. 9 ("Default instances"), built on the linear MDP
+    Source: a library instance for the PEVI claims (Jin, Yang & Wang 2021, arXiv 2012.15085), built on the linear MDP
     of Jin, Yang, Wang & Jordan (2020), arXiv:1907.05388. phi(s, a) in Delta_d (Dirichlet),
     P_h(.|s,a) = sum_i phi_i(s,a) nu_{h,i}(.) with nu_{h,i} in Delta_S, r_h = phi . theta_h with
     theta_h in [0, 1]^d, so ||phi||_2 <= 1 and the measures sum to one per latent. It is
-    :func:`mdplab.envs.random_linear` with the spec's sizes (S = 30, A = 4); start: state 0.
+    :func:`mdplab.envs.random_linear` with the library's sizes (S = 30, A = 4); start: state 0.
 
     Parameters
     ----------
@@ -36,7 +36,7 @@ def distractor_mdp(S: int = 2, H: int = 2, m: int = 10, good_reward: float = 0.5
                    distractor_reward: float = 0.3, seed=0):
     """Distractor MDP: m poorly covered actions with Bernoulli rewards tempt greedy planning.
 
-    Source: ../shared/specs/pessimism.md Sec. 9, claim 18 (after the spurious-correlation
+    Source: a library instance, claim jin2021.spurious_correlation (after the spurious-correlation
     discussion of Jin, Yang & Wang 2021, arXiv 2012.15085, Sec. 3). Every state has m + 1
     actions: the distractors 0..m-1 (mean reward ``distractor_reward``) and the good action m
     (mean ``good_reward``), all Bernoulli. The good action is last, so the lowest-index tie rule
@@ -69,7 +69,7 @@ def distractor_mdp(S: int = 2, H: int = 2, m: int = 10, good_reward: float = 0.5
 
 def distractor_behaviour(S: int = 2, H: int = 2, m: int = 10, good_mass: float = 0.8):
     """Behaviour policy of :func:`distractor_mdp`, shape (H, S, m+1): the good action (last)
-    with probability ``good_mass`` and each distractor with (1 - good_mass)/m (spec claim 18:
+    with probability ``good_mass`` and each distractor with (1 - good_mass)/m (claim jin2021.spurious_correlation:
     0.2/m)."""
     S, H, m = (check_positive_int(v, k) for v, k in ((S, "S"), (H, "H"), (m, "m")))
     if not 0 < good_mass < 1:

@@ -122,14 +122,14 @@ def random_tabular(
 ):
     """Random tabular MDP: Dirichlet(alpha) kernels per (h, s, a), sparse uniform rewards.
 
-    Source: ../shared/specs/glow_coverability.md Sec. 7.4 (the random instances used for
+    Source: library instances (the random instances used for
     the coverability inequality claims); a library construction, not a paper's.
 
     Random stream (rng = default_rng(seed)), in this order:
     P = rng.dirichlet(alpha * 1_S, size=(H, S, A)); rho = rng.dirichlet(1_S);
     r = rng.random((H, S, A)) * (rng.random((H, S, A)) < reward_density).
     The kernel is non-stationary (H, S, A, S); rewards lie in [0, 1] per step (the GLOW
-    spec runs its algorithms on reward_scale = 1/H times these).
+    GLOW experiments run on reward_scale = 1/H times these).
 
     Parameters
     ----------

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from ..planning.results import compact_repr
 from .._validation import check_positive_int
 from ..models.discounted import DiscountedMDP
 from ..models.finite_horizon import FiniteHorizonMDP
@@ -47,9 +48,11 @@ class EnvSpec:
     summary : one line (the first line of the builder's docstring).
     defaults : the keyword parameters and their default values, in signature order.
     tags : free-form labels, e.g. ``"random"``, ``"discountable"``, ``"sum_reward_le_one"``
-        (every episode's total mean reward is at most 1, so the GLOW spec's
-        reward_scale is 1; see ../shared/specs/glow_coverability.md Sec. 1).
+        (every episode's total mean reward is at most 1, so GLOW's (Amortila, Foster & Krishnamurthy 2024)
+        reward_scale is 1).
     """
+
+    __repr__ = compact_repr
 
     name: str
     builder: Callable[..., Any]

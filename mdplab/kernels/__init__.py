@@ -1,4 +1,4 @@
-"""numba kernels for the hot loops (DESIGN.md layer 2).
+"""numba kernels for the hot loops (layer 2 of mdplab).
 
 Each kernel is a plain function over arrays, compiled lazily on first call
 (``@njit(cache=True)``, no eager signatures, so ``import mdplab`` compiles nothing).

@@ -1,7 +1,7 @@
 """Pessimistic backward induction on an empirical episodic model (numba).
 
 One kernel serves every tabular episodic pessimistic algorithm of
-../shared/specs/pessimism.md: PEVI with a fixed penalty Gamma_h(s, a) (Jin, Yang & Wang
+PEVI with a fixed penalty Gamma_h(s, a) (Jin, Yang & Wang
 2021, arXiv 2012.15085, Algorithm 1) and VI-LCB with the Bernstein penalty that depends on
 the next-step value (Li, Shi, Chen, Chi & Wei 2022, arXiv 2204.05275, Algorithm 2, eq. (55)).
 For h = H-1, ..., 0 and every (s, a), with W = V[h+1] + arrival[h] (a reward received on

@@ -1,6 +1,6 @@
 """Discounted pessimistic value iteration on an empirical model (numba).
 
-Two kernels of ../shared/specs/pessimism.md Secs. 5-6, both on a discounted empirical model
+Two kernels of discounted offline RL, both on a discounted empirical model
 with S states and A actions:
 
 1. The pessimistic Bellman operator with the Bernstein penalty of Li, Shi, Chen, Chi & Wei
@@ -19,7 +19,7 @@ with S states and A actions:
    of applications and the last change.
 
 2. The sample-splitting VI-LCB of Rashidinejad, Zhu, Ma, Jiao & Russell (2021),
-   arXiv 2103.12021 (spec Sec. 5; its details are marked unconfirmed there): for
+   arXiv 2103.12021 (its details are unconfirmed against the paper's text): for
    t = 1..T, from fold t's counts m_t, empirical kernel P_t and mean rewards r_t,
 
        Q_t(s,a) = r_t(s,a) - c_pen / sqrt(m_t(s,a)) + gamma P_t(s,a,:) . V_{t-1}   (m_t > 0)

@@ -1,4 +1,5 @@
-"""Exact models: finite-horizon, discounted and linear MDPs, bandits (DESIGN.md layer 1)."""
+"""Exact models: finite-horizon, discounted and linear MDPs, bandits (layer 1 of mdplab:
+immutable, validated at construction; every size >= 1, probabilities and rewards checked)."""
 
 from .bandits import Bandit, ContextualBandit
 from .discounted import DiscountedMDP

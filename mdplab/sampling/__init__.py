@@ -1,4 +1,4 @@
-"""Data (DESIGN.md layer 4): generative model, rollouts and offline datasets.
+"""Data (layer 4 of mdplab): generative model, rollouts and offline datasets.
 
 * :class:`GenerativeModel` — next-state samples and counts at every (h,) s, a (D-gen);
 * :func:`rollout` -> :class:`Episodes` — K episodes of a policy (D-traj);

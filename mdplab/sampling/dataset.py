@@ -1,11 +1,11 @@
 """Offline datasets of transitions (h, s, a, r, s') and their counts.
 
-Data models of the pessimism spec §1.3: D-traj (episodes of a behaviour policy,
+Offline data models (Li, Shi, Chen, Chi & Wei 2022, arXiv 2204.05275, Sec. 1.4 and eqs. (17), (44)-(45)): D-traj (episodes of a behaviour policy,
 :meth:`OfflineDataset.from_episodes`) and D-iid (i.i.d. tuples with (s, a) ~ mu,
 :func:`sample_iid`; Li, Shi, Chen, Chi & Wei 2022, arXiv 2204.05275, eq. (17);
 Rashidinejad, Zhu, Ma, Jiao & Russell 2021, arXiv 2103.12021, for observed rewards).
 
-Counts are per step (spec §1.3): ``n[h, s, a]`` = number of transitions at (h, s, a),
+Counts are per step: ``n[h, s, a]`` = number of transitions at (h, s, a),
 ``nn[h, s, a, s']`` = number of those that moved to s'. The empirical kernel is
 ``P_hat = nn / n`` where n > 0 and the ZERO vector where n = 0; the empirical mean
 reward is the mean of the observed rewards where n > 0 and 0 where n = 0.
@@ -195,7 +195,7 @@ class OfflineDataset:
 
     @cached_property
     def P_hat(self) -> np.ndarray:
-        """Empirical kernel nn / n, the zero row where n = 0 (spec §1.3)."""
+        """Empirical kernel nn / n, the zero row where n = 0 (Li et al. 2022, Sec. 1.4)."""
         return readonly(empirical_kernel(self.nn)[0])
 
     @cached_property

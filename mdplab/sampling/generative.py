@@ -1,6 +1,6 @@
 """Generative model: N next-state samples at any (h,) s, a of an exact tabular MDP.
 
-This is the D-gen data model of the pessimism spec (§1.3): ``nn[h, s, a, s']``
+This is the D-gen (generative-model) data model (Li et al. 2022, arXiv 2204.05275): ``nn[h, s, a, s']``
 next-state counts with ``n[h, s, a] = N`` at every (h, s, a), as in the experiment
 of Li, Shi, Chen, Chi & Wei (2022), arXiv 2204.05275, §4.
 
@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..planning.results import compact_repr
 from .._validation import (
     as_int_array,
     as_rng,
@@ -55,6 +56,8 @@ class SamplingTable:
     indptr (R+1,) int64, indices (nnz,) int64 outcomes, cdf (nnz,) float64 running
     sums with each row's last entry exactly 1.0, guide (nnz,) int32 guide table.
     """
+
+    __repr__ = compact_repr
 
     indptr: np.ndarray
     indices: np.ndarray
@@ -147,6 +150,8 @@ class SparseCounts:
     shape (H, S, A, S) or (S, A, S): the dense shape of ``nn``.
     """
 
+    __repr__ = compact_repr
+
     indptr: np.ndarray
     indices: np.ndarray
     counts: np.ndarray
@@ -181,7 +186,7 @@ class SparseCounts:
 def empirical_kernel(nn):
     """Empirical kernel ``P_hat = nn / n`` with the zero vector where ``n = 0``.
 
-    Pessimism spec §1.3 (Li et al. 2022, arXiv 2204.05275, §1.4, "0/0 = 0"): for an
+    Li et al. 2022 (arXiv 2204.05275, Sec. 1.4, "0/0 = 0"): for an
     unvisited (h, s, a) the row of P_hat is 0, so P_hat V = 0 and its variance is 0.
     Such a P_hat is not a transition kernel, so this returns arrays, not a model
     (see :meth:`GenerativeModel.empirical_mdp` and

@@ -1,6 +1,6 @@
 """Offline bandit data (D-bandit): sampling datasets and counting them.
 
-Data model (../shared/specs/pessimism.md Sec. 1.3, after Rashidinejad, Zhu, Ma, Jiao &
+Data model (after Rashidinejad, Zhu, Ma, Jiao &
 Russell 2021, arXiv 2103.12021): N i.i.d. pairs (a_i, r_i) with a_i ~ mu in Delta(A) and
 r_i ~ Bernoulli(means[a_i]); contextual: N i.i.d. triples (s_i, a_i, r_i) with
 (s_i, a_i) ~ mu in Delta(S x A) and r_i ~ Bernoulli(means[s_i, a_i]).
@@ -131,7 +131,7 @@ def bandit_counts(actions, rewards=None, *, A: int) -> tuple[np.ndarray, np.ndar
 def contextual_counts(contexts, actions, rewards=None, *, S: int, A: int):
     """Counts of a contextual dataset: ``n`` (S, A) int64 and ``r_sum`` (S, A) float64.
 
-    Flattened index s * A + a, one ``np.bincount`` (spec Sec. 10).
+    Flattened index s * A + a, one ``np.bincount``.
     """
     S = check_positive_int(S, "S")
     A = check_positive_int(A, "A")

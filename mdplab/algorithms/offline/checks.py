@@ -12,7 +12,7 @@ not estimated:
   for VI-LCB with Gamma = b: Li, Shi, Chen, Chi & Wei 2022, arXiv 2204.05275, proof of
   Theorem 6, Steps 1-2).
 
-Numbering as given in ../shared/specs/pessimism.md Sec. 2 (JYW21 numbering marked
+Theorem and lemma numbers of JYW21 as recalled (marked
 unconfirmed there; see the docstrings of :mod:`mdplab.algorithms.offline.pessimistic_value_iteration`).
 
 All functions take the true :class:`~mdplab.FiniteHorizonMDP` and a

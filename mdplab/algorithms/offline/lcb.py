@@ -2,7 +2,7 @@
 
 Source: P. Rashidinejad, B. Zhu, C. Ma, J. Jiao, S. Russell (2021), "Bridging Offline
 Reinforcement Learning and Imitation Learning: A Tale of Pessimism", NeurIPS 2021,
-arXiv 2103.12021 [RZMJR21]; spec ../shared/specs/pessimism.md Sec. 4.
+arXiv 2103.12021 [RZMJR21].
 
 Algorithms (arrays in, small frozen dataclasses out)
 ----------------------------------------------------
@@ -18,7 +18,7 @@ Algorithms (arrays in, small frozen dataclasses out)
   (M, A) and :func:`cb_choices` on counts (M, S, A). The loop over datasets is a numba
   kernel (``_choose_rows``); ``_choose_rows_reference`` is its numpy reference.
 
-Conventions [lib] (spec Sec. 4.1). ``delta`` defaults to 1/N, N the dataset size.
+Conventions [lib]. ``delta`` defaults to 1/N, N the dataset size.
 ``unseen="neg_inf"`` (default): an arm with n = 0 is never chosen unless every arm of the
 context is unseen (then the tie rule picks among all arms); ``unseen="paper"``:
 r_hat = 0 and b = 1 when n = 0 (LCB index -1; EBA index 0). ``tie="lowest"`` (default):
@@ -31,7 +31,7 @@ bandits and MDPs under a single-policy ("weak") concentrability coefficient; it 
 a 1/N rate on nearly-expert data against the usual 1/sqrt(N); it is adaptively optimal
 for contextual bandits and almost adaptively optimal for MDPs; behaviour cloning attains
 1/N on expert data (Rajaraman et al. 2020). Unconfirmed (the body of the paper was not
-available in text form; spec Sec. 11 item 1): the exact penalty (the constant 2 and
+available in text form): the exact penalty (the constant 2 and
 the log argument log(2A/delta), resp. log(2SA/delta)); the unseen-arm convention
 (recalled: r_hat = 0, b = 1); whether b is clipped; the theorem numbers and the exact
 regime statements, in particular the contextual form sqrt(S(C*-1)/N) + S/N and the
@@ -49,6 +49,7 @@ import numpy as np
 from numba import njit
 from scipy import special, stats
 
+from ...planning.results import compact_repr
 from ..bounds import Bound, BoundArray, as_bound
 from ..._validation import (
     as_float_array,
@@ -155,7 +156,7 @@ def lcb_log_term(*, A: int, delta: float, S: int = 1) -> float:
 
     [RZMJR21] LCB for MAB (S = 1: log(2A/delta)) and per context for contextual bandits
     (log(2SA/delta)): Hoeffding's inequality for each (s, a) with probability delta/(SA),
-    union bound. Unconfirmed in the source: the log argument (spec Sec. 11 item 1).
+    union bound. Unconfirmed in the source: the log argument.
     """
     A = check_positive_int(A, "A")
     S = check_positive_int(S, "S")
@@ -340,6 +341,8 @@ class BanditDecision:
     rule : 'lcb', 'eba' or 'mpa'; params : delta, log_term, unseen, tie, N.
     """
 
+    __repr__ = compact_repr
+
     arm: int
     index: np.ndarray
     n: np.ndarray
@@ -359,6 +362,8 @@ class ContextualDecision:
     index, n, r_hat, bonus : (S, A), as in :class:`BanditDecision`.
     rule : 'lcb', 'eba' (greedy) or 'mpa' (behaviour cloning); params : as above.
     """
+
+    __repr__ = compact_repr
 
     policy: np.ndarray
     index: np.ndarray
@@ -563,7 +568,7 @@ def lcb_mab_rate_bound(N: float | np.ndarray, C_star: float, *, A: int = 2,
     """constant * min(1, sqrt(C* L / N)), L = log(2A/delta), delta = 1/N by default.
 
     [RZMJR21] LCB for MAB, upper bound on E_D[r(a*) - r(a_hat)] for every C* >= 1
-    (spec Sec. 4.2, "≲": the absolute constant is hidden in the paper, so it is the
+    ("≲": the absolute constant is hidden in the paper, so it is the
     argument ``constant``; theorem number and log argument unconfirmed). ``N`` may be an
     array (>= 1).
     """
@@ -586,7 +591,7 @@ def lcb_mab_hoeffding_bound(N: int, mu_star: float, *, A: int,
     fails with probability <= delta by Hoeffding and a union bound over the A arms,
     conditionally on the counts), r(a_hat) >= r_hat(a_hat) - b(a_hat) >= r_hat(a*) - b(a*)
     >= r(a*) - 2 b(a*); off it the loss is <= 1. This is the Hoeffding argument behind
-    the MAB theorem of [RZMJR21] (spec Sec. 4.3 and claim 6), computed exactly from the
+    the MAB theorem of [RZMJR21] (claim rashidinejad2021.mab_hoeffding_bound), computed exactly from the
     binomial law of N(a*), with b(n) = sqrt(log(2A/delta) / (2n)) and delta = 1/N by default.
     """
     N = _N(N)
@@ -604,7 +609,7 @@ def lcb_mab_hoeffding_bound(N: int, mu_star: float, *, A: int,
 def lcb_cb_rate_bound(N: float | np.ndarray, S: int, C_star: float, *, A: int = 2,
                       delta: float | None = None,
                       constant: float = 1.0) -> Bound | BoundArray:
-    """The recalled contextual LCB upper bound of [RZMJR21] (spec Sec. 4.2), with L =
+    """The recalled contextual LCB upper bound of [RZMJR21], with L =
     log(2SA/delta), delta = 1/N by default, and the hidden constant as ``constant``:
 
     * C* >= 2:       constant * min(1, sqrt(S C* L / N));
@@ -714,7 +719,7 @@ def expert_cb_suboptimality(rho, gap_unseen, N: int) -> float:
 
     With mu(s, a) = rho(s) 1{a = pi*(s)}, only pi*(s) is ever seen in context s, so LCB
     picks pi*(s) in every context seen at least once and the tie rule's arm elsewhere
-    (spec Sec. 4.3, claim 5; derived here, not a statement of [RZMJR21]). ``rho`` (S,),
+    (claim rashidinejad2021.expert_cb_identity; derived here, not a statement of [RZMJR21]). ``rho`` (S,),
     ``gap_unseen`` (S,) from :func:`unseen_context_gap`. Its worst case over rho is about
     (S - 1)/(e N) times the gap (``envs.cb_expert_rho``): the S/N imitation rate.
     """

@@ -1,9 +1,9 @@
 """Pessimistic value iteration (PEVI): the general form, the tabular presets and linear MDPs.
 
 Source: Ying Jin, Zhuoran Yang, Zhaoran Wang (2021), "Is Pessimism Provably Efficient for
-Offline RL?", ICML 2021, arXiv:2012.15085. Spec: ../shared/specs/pessimism.md Secs. 2-3.
+Offline RL?", ICML 2021, arXiv:2012.15085.
 
-What was confirmed against the paper, and what was not (spec Sec. 11, item 3)
+What was confirmed against the paper, and what was not
 ---------------------------------------------------------------------------
 - Confirmed (abstract and a reproducibility summary of the ICML version): the algorithm
   names "Algorithm 1 Pessimistic Value Iteration (PEVI): General MDP" and "Algorithm 2
@@ -13,8 +13,8 @@ What was confirmed against the paper, and what was not (spec Sec. 11, item 3)
 - Not confirmed: the corpus available to us holds only the opening of the arXiv text, so
   the parameters lambda = 1, beta = c d H sqrt(zeta), zeta = log(2 d H K / xi), the
   numbering (Lemma 3.1, Definition 4.1, Theorems 4.2 and 4.4, Corollary 4.5) and the
-  clipping rule min{., H - h + 1}^+ are as recalled in the spec (marked there as
-  unconfirmed). The constant c is not given numerically in the paper (spec Sec. 3.2), so
+  clipping rule min{., H - h + 1}^+ are as recalled by the library's authors (marked
+  unconfirmed). The constant c is not given numerically in the paper, so
   :func:`jyw_beta` takes it as an argument (default 1, a library choice checked by claim 10).
 
 Conventions: steps h = 0..H-1 (the paper's h + 1); Q is clipped to [0, H - h], the number
@@ -60,7 +60,7 @@ __all__ = [
     "tabular_penalty",
 ]
 
-#: the penalty presets of :func:`pevi_tabular` (spec Sec. 3.6; "none" is the greedy plug-in)
+#: the penalty presets of :func:`pevi_tabular` ("none" is the greedy plug-in)
 TABULAR_PENALTIES = ("l1", "hoeffding", "jyw", "none")
 
 
@@ -68,7 +68,7 @@ TABULAR_PENALTIES = ("l1", "hoeffding", "jyw", "none")
 def pevi(H: int, S: int, A: int, backup: Callable[[int, np.ndarray], np.ndarray],
          penalty: Callable[[int, np.ndarray], np.ndarray], *, clip: bool = True,
          name: str = "pevi", rho: np.ndarray | None = None) -> PessimisticResult:
-    """PEVI for a general MDP with finite S (JYW21 Algorithm 1; spec Sec. 2.3).
+    """PEVI for a general MDP with finite S (JYW21 Algorithm 1).
 
     For h = H-1, ..., 0::
 
@@ -135,7 +135,7 @@ def _returned(x: object, what: str, S: int, A: int) -> np.ndarray:
 # ------------------------------------------------------------------------ tabular
 def jyw_beta(d: int, H: int, K: int, xi: float, c: float = 1.0) -> float:
     """beta = c d H sqrt(zeta), zeta = log(2 d H K / xi) (JYW21 Theorem 4.4, as recalled in
-    the spec Sec. 3.2 -- unconfirmed). The paper's absolute constant c is not given; it is
+    the library -- unconfirmed against the paper's text). The paper's absolute constant c is not given; it is
     an argument here (default 1, a library choice; claim 10 measures the smallest c that
     works)."""
     d, H, K = check_sizes(d=d, H=H, K=K)
@@ -155,7 +155,7 @@ def tabular_penalty(n: np.ndarray, kind: str, *, xi: float = 0.1, K: int | None 
 
     With R_h = H - h the range of r + V_hat_{h+1} (0-indexed h), S, A, H from n's shape:
 
-    - ``"l1"`` (rigorous for i.i.d. trajectories; spec Sec. 3.6, a library preset):
+    - ``"l1"`` (rigorous for i.i.d. trajectories, a library preset):
       min{R_h, sqrt(L_r / (2n)) + (R_h - 1) sqrt(2 (S log 2 + L_P) / n)},
       L_r = log(4SAH/xi), L_P = log(2SAH/xi); the first term is dropped when rewards are
       known; ``adaptive=True`` adds log K to L_r and L_P (compliant data, random counts).
@@ -164,7 +164,7 @@ def tabular_penalty(n: np.ndarray, kind: str, *, xi: float = 0.1, K: int | None 
     - ``"hoeffding"``: min{R_h, R_h sqrt(L / (2n))}, L = log(2SAH/xi) -- a union bound over
       (h, s, a) for a *fixed* V; not rigorous for V_hat, which depends on the same data.
     - ``"jyw"``: beta / sqrt(n + lam), beta = jyw_beta(d=SA, H, K, xi, c): linear PEVI with
-      one-hot features (spec Sec. 3.6).
+      one-hot features.
     - ``"none"``: 0 (the greedy plug-in, for comparison).
 
     Where n = 0 the "l1" and "hoeffding" presets give R_h and "jyw" gives beta/sqrt(lam)
@@ -212,7 +212,7 @@ def tabular_penalty(n: np.ndarray, kind: str, *, xi: float = 0.1, K: int | None 
 def pevi_tabular(data: OfflineDataset, *, penalty: str = "l1", xi: float = 0.1,
                  r: np.ndarray | None = None, adaptive: bool = False, c: float = 1.0,
                  lam: float = 1.0, rho: np.ndarray | None = None) -> PessimisticResult:
-    """Tabular PEVI on K episodes (spec Sec. 3.6; JYW21 Algorithm 1 with a count penalty).
+    """Tabular PEVI on K episodes (JYW21 Algorithm 1 with a count penalty).
 
     Parameters
     ----------
@@ -226,7 +226,7 @@ def pevi_tabular(data: OfflineDataset, *, penalty: str = "l1", xi: float = 0.1,
     adaptive, c, lam : see :func:`tabular_penalty`.
 
     Backup: (B_hat_h V)(s,a) = r_hat + P_hat V, except for ``"jyw"``, whose ridge estimate
-    with one-hot features is n/(n + lam) (r_hat + P_hat V) (spec Sec. 3.6).
+    with one-hot features is n/(n + lam) (r_hat + P_hat V).
     """
     from ...sampling import OfflineDataset
 
@@ -266,7 +266,7 @@ def pevi_tabular(data: OfflineDataset, *, penalty: str = "l1", xi: float = 0.1,
 def pevi_linear(episodes: Episodes, phi: np.ndarray, *, beta: float | None = None,
                 c: float = 1.0, xi: float = 0.1, lam: float = 1.0,
                 rho: np.ndarray | None = None) -> PessimisticResult:
-    """PEVI for a linear MDP with finite S (JYW21 Algorithm 2; spec Sec. 3.2).
+    """PEVI for a linear MDP with finite S (JYW21 Algorithm 2).
 
     For h = H-1, ..., 0 with Phi = phi(s_h^k, a_h^k) (K, d), y = r_h^k + V_hat_{h+1}(s_{h+1}^k)::
 
@@ -276,7 +276,7 @@ def pevi_linear(episodes: Episodes, phi: np.ndarray, *, beta: float | None = Non
         Q_h     = min{phi . w_h - Gamma_h, H - h}^+
 
     Lam_h is factored by Cholesky and every ||phi||_{Lam^{-1}} comes from one triangular
-    solve (spec Sec. 10); Lam^{-1} is never formed.
+    solve; Lam^{-1} is never formed.
 
     Parameters
     ----------
@@ -373,7 +373,7 @@ _GRAM_LIMIT = 1e300
 
 def pevi_linear_rate(d: int, H: int, K: int, xi: float, c_prime: float = 1.0) -> Bound:
     """c' d^{3/2} H^2 sqrt(zeta / K), zeta = log(2dHK/xi): the well-explored-data rate of
-    JYW21 Corollary 4.5 (as recalled in the spec Sec. 3.4, unconfirmed). The constant c'
+    JYW21 Corollary 4.5 (as recalled, unconfirmed). The constant c'
     depends on the coverage constant and on c and is not given: it is an argument."""
     d, H, K = check_sizes(d=d, H=H, K=K)
     xi = _check_prob(xi, "xi")

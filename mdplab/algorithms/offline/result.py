@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -53,16 +54,28 @@ class PessimisticResult:
         return self.Q.shape[0]
 
     def __repr__(self) -> str:
-        H, S, A = self.Q.shape
-        v0 = self.V[0]
-        flag = ""
-        if self.tied is not None and self.reachable is not None:
-            n_hit = int((self.tied & self.reachable).sum())
-            flag = (f", degenerate={self.degenerate} (tied at {n_hit}/"
-                    f"{int(self.reachable.sum())} reachable (h, s))")
-        return (f"PessimisticResult({self.algorithm!r}, H={H}, S={S}, A={A}, "
-                f"V_hat[0] in [{float(np.min(v0)):.4g}, {float(np.max(v0)):.4g}], "
-                f"max penalty={float(np.max(self.penalty)):.4g}{flag})")
+        return headline_repr(self, ("algorithm", "Q", "degenerate"), {
+            "V_hat_0 max": lambda r: float(np.max(np.asarray(r.V)[0])),
+            "max penalty": lambda r: float(np.max(r.penalty)),
+            "tied reachable (h, s)": lambda r: int(np.sum(r.tied & r.reachable)),
+        })
+
+
+def headline_repr(obj: Any, names: tuple[str, ...],
+                  headline: dict[str, Callable[[Any], object]]) -> str:
+    """ClassName(field=<short>, ..., headline=value, ...): the named fields in the short form
+    of :func:`mdplab.planning.results.compact_repr` and a few headline numbers (each skipped
+    if it cannot be computed, e.g. for a field left None)."""
+    from ...planning.results import _short
+
+    parts = [f"{n}={_short(getattr(obj, n))}" for n in names]
+    for label, fn in headline.items():
+        try:
+            val = fn(obj)
+        except Exception:  # noqa: BLE001 - a repr never raises
+            continue
+        parts.append(f"{label}={val:.4g}" if isinstance(val, float) else f"{label}={val}")
+    return f"{type(obj).__name__}({', '.join(parts)})"
 
 
 #: the knob that makes each algorithm family informative at small data (for the warning)

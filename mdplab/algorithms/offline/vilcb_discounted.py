@@ -9,15 +9,14 @@ Sources
 [LSCCW22] G. Li, L. Shi, Y. Chen, Y. Chi, Y. Wei (2022). Settling the Sample Complexity of
     Model-Based Offline Reinforcement Learning. Ann. Statist. 52(1), 2024.
     arXiv:2204.05275 (equation numbers of the revised arXiv version).
-Spec: ../shared/specs/pessimism.md Secs. 1.3, 5, 6 and 9 (claims 3, 4, 8, 11, 13).
 
-Data model D-iid (spec Sec. 1.3): N i.i.d. tuples (s_i, a_i, s'_i) with (s_i, a_i) ~ d^b and
+Data model D-iid: N i.i.d. tuples (s_i, a_i, s'_i) with (s_i, a_i) ~ d^b and
 s'_i ~ P(.|s_i, a_i) ([LSCCW22] eq. (17)); draw them with :func:`mdplab.sampling.sample_iid`.
 The Bernstein algorithm needs only the counts n[s, a], nn[s, a, s'] (an
 :class:`~mdplab.sampling.OfflineDataset` or a pair ``(n, nn)``) and the known reward
 r (S, A) in [0, 1] ([LSCCW22] assumes known deterministic rewards).
 
-What was checked in the papers (spec Sec. 11, items 2 and 4)
+What was checked in the papers
 ------------------------------------------------------------
 - [LSCCW22] eq. (28), confirmed from a LaTeX transcription of the published paper (the
   PDF-to-text copy of the arXiv version we could read has the prose but not the displayed
@@ -26,10 +25,10 @@ What was checked in the papers (spec Sec. 11, items 2 and 4)
   b(s,a;V) = min{ max{ sqrt(c_b log(N/((1-gamma)delta)) Var_{P_hat_{s,a}}(V) / N(s,a)),
                        2 c_b log(N/((1-gamma)delta)) / ((1-gamma) N(s,a)) }, 1/(1-gamma) }
              + 5/N.
-  So the spec's max/min nesting and the +5/N term are right, and so is the log argument.
+  So the library's max/min nesting and the +5/N term are right, and so is the log argument.
 - [LSCCW22] eq. (25) (same transcription): where N(s,a) = 0 the paper sets
   P_hat(.|s,a) = 1/S (uniform), not the zero row that
-  :attr:`mdplab.sampling.OfflineDataset.P_hat` uses (spec Sec. 1.3 "0/0 = 0"). This changes
+  :attr:`mdplab.sampling.OfflineDataset.P_hat` uses ("0/0 = 0", [LSCCW22] Sec. 1.4). This changes
   nothing here: there b = 1/(1-gamma) + 5/N, and with r <= 1 and 0 <= V <= 1/(1-gamma)
   both rows give r + gamma P_hat V - b < 0, so Q_hat(s,a) = 0 either way, and both satisfy
   |(P_hat - P) V| <= 1/(1-gamma) < b. The library keeps the zero row.
@@ -49,11 +48,11 @@ What was checked in the papers (spec Sec. 11, items 2 and 4)
   inferred from the penalty; the proof's eq. (68) uses log(N S / ((1-gamma) delta)), both
   are offered by :func:`li2022_sample_size`); the failure probability 1/8 of Theorem 2
   (inferred from "with probability at least 7/8" in the proof).
-- [RZMJR21] (spec Sec. 11 item 2): NOT confirmed. Only the abstract and introduction of the
+- [RZMJR21]: NOT confirmed. Only the abstract and introduction of the
   arXiv text were available to us. The constant c_L (recalled as 2000), the log argument
   log(2 (T+1) S A / delta), T = ceil(log N / (1-gamma)), the role of fold 0 and the value
-  -V_max for unseen pairs are as recalled in the spec and are arguments or documented
-  choices here. Fold 0 is left unused (spec: "the library keeps it unused by default");
+  -V_max for unseen pairs are as recalled by the library's authors and are arguments or documented
+  choices here. Fold 0 is left unused by default;
   we could not check whether the paper uses it (e.g. for an initial estimate).
 """
 
@@ -173,14 +172,13 @@ def _c_b(c_b) -> float:
 
 
 def _discounted_repr(res: Any, extra: str) -> str:
-    S, A = res.Q.shape
-    V = np.asarray(res.V)
-    flag = ""
-    if res.tied is not None and res.reachable is not None:
-        flag = (f", degenerate={res.degenerate} (tied at {int((res.tied & res.reachable).sum())}"
-                f"/{int(res.reachable.sum())} reachable s)")
-    return (f"{type(res).__name__}(S={S}, A={A}, gamma={res.params.get('gamma')}, "
-            f"V_hat in [{float(V.min()):.4g}, {float(V.max()):.4g}], {extra}{flag})")
+    from .result import headline_repr
+
+    return headline_repr(res, ("algorithm", "Q", "degenerate"), {
+        "V_hat max": lambda r: float(np.max(r.V)),
+        "tied reachable s": lambda r: int(np.sum(r.tied & r.reachable)),
+        extra: lambda r: "",
+    }).replace(f", {extra}=", f", {extra}")
 
 
 def _flag_discounted(res: Any, succ: np.ndarray, rho: np.ndarray | None, knob: str,
@@ -379,7 +377,7 @@ def discounted_event(mdp: DiscountedMDP, result: BernsteinVILCBResult,
                      slack: float = 0.0) -> dict:
     """Whether |(P_hat_{s,a} - P_{s,a}) V_hat| <= b(s, a; V_hat) + slack for all (s, a),
     computed exactly with the true kernel (the event of the proof of Theorem 1 of [LSCCW22],
-    Step 3; spec claim 3).
+    Step 3; claim li2022_discounted.event_implications).
 
     Returns ``{"holds", "worst_excess": max(|(P_hat - P) V_hat| - b), "where": (s, a)}``.
     """
@@ -443,7 +441,7 @@ def discounted_suboptimality(mdp: DiscountedMDP, policy) -> float:
 
 # ====================================================================== [RZMJR21] splitting
 def rzmjr21_iterations(N: int, gamma: float) -> int:
-    """T = ceil(log(N) / (1 - gamma)), at least 1 ([RZMJR21] VI-LCB, as recalled in the spec
+    """T = ceil(log(N) / (1 - gamma)), at least 1 ([RZMJR21] VI-LCB, as recalled
     Sec. 5 -- unconfirmed)."""
     N = check_positive_int(N, "N")
     return max(1, math.ceil(math.log(N) / (1.0 - check_gamma(gamma))))
@@ -487,7 +485,7 @@ def vi_lcb_split_from_folds(nn_folds: np.ndarray, gamma: float, *, N: int,
                             r: np.ndarray | None = None, r_folds: np.ndarray | None = None,
                             delta: float = 0.05, c_L: float = 2000.0,
                             rho: np.ndarray | None = None) -> SplitVILCBResult:
-    """The iteration of the splitting VI-LCB given the per-fold counts ([RZMJR21], spec Sec. 5).
+    """The iteration of the splitting VI-LCB given the per-fold counts ([RZMJR21]).
 
     For t = 1..T (T = nn_folds.shape[0] - 1; fold 0 is not used, see the module docstring):
     Q_t = r_t - b_t + gamma P_t V_{t-1} with b_t = V_max sqrt(L / m_t(s,a)),
@@ -585,12 +583,12 @@ def vi_lcb_split(data: OfflineDataset, gamma: float, *, delta: float = 0.05,
                  rng: int | np.random.Generator | np.random.SeedSequence | None = 0,
                  r: np.ndarray | None = None,
                  rho: np.ndarray | None = None) -> SplitVILCBResult:
-    """VI-LCB with sample splitting and a Hoeffding penalty ([RZMJR21]; spec Sec. 5, recalled).
+    """VI-LCB with sample splitting and a Hoeffding penalty ([RZMJR21], recalled).
 
     :func:`split_fold_counts` (T = ceil(log N / (1-gamma)) and T+1 folds of
     m = floor(N/(T+1)) tuples), then :func:`vi_lcb_split_from_folds` with fold t's counts
     m_t, kernel P_t and mean observed rewards r_t (or the known ``r``). Data waste for the
-    record (spec): gamma = 0.99 and N = 10^5 give T = 1152 and m = 86.
+    record: gamma = 0.99 and N = 10^5 give T = 1152 and m = 86.
 
     Parameters
     ----------
@@ -686,7 +684,7 @@ def discounted_two_point_lower_bound(N: int, kl_per_sample: float) -> float:
     samples of one of two laws whose per-sample KL divergence is KL_1 (Tsybakov 2009,
     "Introduction to Nonparametric Estimation", Thm 2.2(iii), with KL additive over
     independent samples). On :func:`mdplab.envs.hard_discounted` a wrong action at state 0
-    costs 2 eps, so this lower-bounds P(SubOpt >= 2 eps) (spec claim 13)."""
+    costs 2 eps, so this lower-bounds P(SubOpt >= 2 eps) (claim li2022_discounted.two_point_lower_bound)."""
     N = check_positive_int(N, "N", minimum=0)
     kl = _check_real(kl_per_sample, "kl_per_sample", 0.0)
     x = N * kl

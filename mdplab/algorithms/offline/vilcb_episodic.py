@@ -4,10 +4,9 @@ Source: G. Li, L. Shi, Y. Chen, Y. Chi, Y. Wei (2022). *Settling the Sample Comp
 Model-Based Offline Reinforcement Learning.* arXiv 2204.05275; Ann. Statist. 52(1), 2024.
 Sec. 3: Algorithm 2 (VI-LCB on a set of transitions D_0), Algorithm 3 (two-fold
 subsampling, then Algorithm 2), Theorem 3 / Remark 4 (upper bound), Theorem 4 / Remark 5
-(lower bound), Theorem 6 (independent transitions), eq. (65) (instance-dependent form).
-Library spec: ../shared/specs/pessimism.md Sec. 7. Steps are 0-indexed (h = 0..H-1).
+(lower bound), Theorem 6 (independent transitions), eq. (65) (instance-dependent form). Steps are 0-indexed (h = 0..H-1).
 
-What was confirmed, and how (spec Sec. 11 item 4)
+What was confirmed, and how
 -------------------------------------------------
 The paper's full text was not in the search tool's stores (only its abstract, which
 confirms the H^4 S C*_clipped / eps^2 rate and "pessimistic variants of value iteration
@@ -17,14 +16,14 @@ with Bernstein-style penalties"). What could be checked:
   "subVILCB"/"VILCB" implementation found with the code search; its repository was not
   named by the index) writes b_h(s,a) = min{ sqrt(c_b log(NH/delta) Var_{P_hat}(V_{h+1}) /
   N_h(s,a)) + c_b H log(NH/delta) / N_h(s,a), H } and b = H when N_h(s,a) = 0, i.e. the
-  form of spec Sec. 7.2. *Partly confirmed* (a transcription, not the paper).
+  form used here. *Partly confirmed* (a transcription, not the paper).
 * Trim count (56): the same transcription writes N_trim_h(s) = max{ N_aux_h(s) -
-  10 sqrt(N_aux_h(s) log(HS/delta)), 0 }, the spec's rebuilt form. *Partly confirmed.*
+  10 sqrt(N_aux_h(s) log(HS/delta)), 0 }, the form used here. *Partly confirmed.*
 * (57a-b) (the displayed bounds of Lemma 3): *unconfirmed*; only the event of (57a),
   N_trim_h(s) <= N_main_h(s) for all (s, h) with probability >= 1 - 8 delta, is used here
   (claim li2022_episodic.subsampling_lemma); (57b) is reported, never asserted.
 * Appendix C.3 (the lower-bound MDPs): *unconfirmed*; :func:`mdplab.envs.hard_episodic`
-  is the library's own per-step family (spec Sec. 7.5 [lib]).
+  is the library's own per-step family.
 * The experiment (Sec. 4, Fig. 2): confirmed against the authors' notebook
   (github.com/Laixishi/Model-based-VI-LCB, gambler-offline-model-based.ipynb): the bonus
   ``min(H - h, c_b H / n + sqrt(c_b Var / n))`` with ``c_b = 0.05`` and the variance of
@@ -34,7 +33,7 @@ with Bernstein-style penalties"). What could be checked:
   exact evaluation of the returned policy, the optimal values it prints (V*_1 = 0.01057309,
   0.45, 0.96455773 at capitals 1, 25, 49; reproduced in tests/test_vilcb_episodic.py) and
   the fitted slope -0.50173631 it prints. Not read (the notebook is mostly embedded images):
-  the cell that averages the gap over the 51 capitals (rho uniform, as in spec Sec. 7.7).
+  the cell that averages the gap over the 51 capitals (rho uniform here).
   See :func:`gambler_run`.
 """
 
@@ -47,6 +46,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...planning.results import compact_repr
 from ..._validation import (
     as_count_array,
     as_float_array,
@@ -95,7 +95,7 @@ THEOREM6_CONSTANT = 3872.0
 
 # ------------------------------------------------------------------ logs (one line each)
 def bernstein_log(N: int, H: int, delta: float) -> float:
-    """L = log(N H / delta), the log factor of the penalty (55) (spec Sec. 7.2; N = number of
+    """L = log(N H / delta), the log factor of the penalty (55) (N = number of
     transitions in D_0, N <= KH). N = 0 is read as N = 1."""
     N = check_positive_int(N, "N", minimum=0)
     (H,) = check_sizes(H=H)
@@ -370,6 +370,8 @@ class TrimResult:
     delta : the delta used in (56).
     """
 
+    __repr__ = compact_repr
+
     data: OfflineDataset
     n_main: np.ndarray
     n_aux: np.ndarray
@@ -487,7 +489,7 @@ def theorem3_min_episodes(H: int, S: int, C_clipped: float, epsilon: float, delt
     """Smallest K with K >= c_k H^3 S C*_clipped log(KH/delta) / eps^2 (Theorem 3).
 
     Li et al. (2022, arXiv 2204.05275), Theorem 3 (hypotheses checked; the displayed
-    condition is rebuilt, spec Sec. 7.4 [◐]); Remark 4: c_b >= 16 and c_k = 12800 c_b
+    condition is rebuilt); Remark 4: c_b >= 16 and c_k = 12800 c_b
     suffice (the default, 204800). Then V*(rho) - V^pi_hat(rho) <= eps with probability
     >= 1 - 12 delta, for eps in (0, H]. Found by iterating K <- ceil(c_k H^3 S C log(KH/delta)
     / eps^2) from K = 1 (the map is increasing and concave in log K, so this converges to
@@ -528,7 +530,7 @@ def theorem3_epsilon(K: int, H: int, S: int, C_clipped: float, delta: float,
 def theorem6_condition(K: int, H: int, S: int, C_clipped: float, N: int, delta: float,
                        *, constant: float = THEOREM6_CONSTANT) -> bool:
     """Whether K >= 3872 H S C*_clipped log(NH/delta) (Li et al. 2022, Theorem 6 [hypotheses
-    checked, spec Sec. 7.4]); with c_b >= 16 the bound then holds with prob. >= 1 - 4 delta
+    checked]); with c_b >= 16 the bound then holds with prob. >= 1 - 4 delta
     for independent transitions whose counts satisfy (57b)."""
     K, N = check_positive_int(K, "K"), check_positive_int(N, "N")
     H, S = check_positive_int(H, "H"), check_positive_int(S, "S")
@@ -568,7 +570,7 @@ def instance_dependent_bound(mdp, d_b, K: int, *, c_leading: float = 1.0,
                           / (K d^b_h(s, pi*_h(s))) )
 
     (the existence of such a bound for K >= 100 c_b H S C* log(NH/delta) is confirmed; its
-    constants and log factor are not, spec Sec. 7.4 [◐], so both are arguments). It matches
+    constants and log factor are not, so both are arguments). It matches
     the instance lower bound of Yin & Wang (2021, arXiv 2110.08695, Thm 4.3). ``d_b`` is the
     behaviour occupancy (H, S, A); terms with d*_h(s) = 0 are dropped, and a positive d* over
     d^b = 0 gives +inf.
@@ -629,6 +631,8 @@ class GamblerRun:
     params : what was run (N, algorithm, c_b, faithful_notebook, ...).
     """
 
+    __repr__ = compact_repr
+
     policy: np.ndarray
     V_hat: np.ndarray
     V_pi: np.ndarray
@@ -669,7 +673,7 @@ def gambler_run(N: int, *, algorithm: str = "vi-lcb", c_b: float = 0.05,
 
     ``faithful_notebook=False`` (default, clean): one dataset, one Q_hat, the valid-action
     mask (ties to the lowest valid stake). ``faithful_notebook=True`` reproduces quirks 1-4
-    of spec Sec. 7.7 as follows:
+    of the authors' notebook as follows:
 
     1. the policy is the argmax of an independently resampled Q_hat: a second dataset is
        drawn and Q_h recomputed from it with the first pass's V_hat_{h+1} (reproduced);

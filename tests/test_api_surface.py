@@ -77,6 +77,8 @@ def test_all_lists_every_public_definition(package):
         if ispkg or name.startswith("_") or package == "mdplab":
             continue  # subpackages are checked on their own; the top level is checked below
         module = importlib.import_module(f"{package}.{name}")
+        if hasattr(module, "run_cell"):
+            continue  # an experiment module: its hooks are the runner's, not package API
         missing += [f"{package}.{name}.{d}" for d in _public_defs(module) if d not in exported]
     assert not missing, f"public but not in {package}.__all__: {missing}"
 

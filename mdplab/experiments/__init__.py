@@ -6,8 +6,10 @@ Layer 8 of mdplab. :func:`run_experiment` runs an experiment module (template:
 :class:`Param` declares an experiment's tunable constants (``mdplab run NAME --set k=v``).
 """
 
-from .params import Param, Values, resolve_params
-from .provenance import fingerprint
+from . import demo
+from .figures import save_figure
+from .params import Param, Values, describe_params, output_suffix, overrides_of, resolve_params
+from .provenance import code_sources, fingerprint, git_state, run_metadata, write_json_atomic
 from .runner import (
     RunSummary,
     SweepInterrupted,
@@ -18,7 +20,11 @@ from .runner import (
     write_csv,
 )
 from .store import CellStore, CorruptStoreError, config_hash
+from .tables import RESERVED, normalise_config, normalise_result, write_long_csv
 
-__all__ = ["CellStore", "CorruptStoreError", "Param", "RunSummary", "SweepInterrupted",
-           "Values", "cell_seed", "config_hash", "experiment_params", "fingerprint", "rerun",
-           "resolve_params", "run_experiment", "write_csv"]
+__all__ = ["RESERVED", "CellStore", "CorruptStoreError", "Param", "RunSummary",
+           "SweepInterrupted", "Values", "cell_seed", "code_sources", "config_hash", "demo",
+           "describe_params", "experiment_params", "fingerprint", "git_state",
+           "normalise_config", "normalise_result", "output_suffix", "overrides_of", "rerun",
+           "resolve_params", "run_experiment", "run_metadata", "save_figure", "write_csv",
+           "write_json_atomic", "write_long_csv"]

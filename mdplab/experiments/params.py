@@ -52,6 +52,13 @@ class Param:
     high: float | None = None
     choices: tuple | None = None
 
+    def __repr__(self) -> str:
+        bounds = "".join(f", {k}={v!r}" for k, v in (("low", self.low), ("high", self.high))
+                         if v is not None)
+        choices = "" if self.choices is None else f", {len(self.choices)} choices"
+        text = self.help if len(self.help) <= 60 else self.help[:57] + "..."
+        return f"Param({self.type.__name__}, {self.default!r}, {text!r}{bounds}{choices})"
+
     def __post_init__(self) -> None:
         if self.type not in _TYPES:
             raise TypeError(f"Param type is {self.type!r}; must be one of int, float, bool, str")

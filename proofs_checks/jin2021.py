@@ -113,24 +113,26 @@ def _check_decomposition(budget, rng, impl):
 
 
 # ------------------------------------------------------------------ implications on E (tier A)
-def _implication_violations(mdp, res, tol) -> tuple[bool, int]:
-    """(E holds, number of violated implications (a), (b), (c) on E)."""
+def _implication_violations(mdp, res, tol) -> tuple[bool, int, bool]:
+    """(E holds, number of violated implications (a), (b), (c) on E, whether the
+    data-dependent bound at rho is vacuous, i.e. >= H)."""
     if not event_E(mdp, res)["holds"]:
-        return False, 0
+        return False, 0, False
     iota = model_evaluation_error(mdp, res)
     bad = 0
     bad += bool(np.any(iota < -tol) or np.any(iota > 2 * res.penalty + tol))       # (a)
     bad += bool(np.any(res.V[:-1] > evaluate_policy(mdp, res.policy).V[:-1] + tol))  # (b)
     bound = data_dependent_bound(mdp, res.penalty)
     bad += bool(np.any(suboptimality(mdp, res.policy) > bound + tol))               # (c)
-    return True, bad
+    return True, bad, bool(float(np.asarray(bound) @ mdp.rho) >= mdp.H)
 
 
 def _check_implications(budget, rng, impl):
-    violations, on_E, total = 0, 0, 0
+    violations, on_E, total, n_vacuous = 0, 0, 0, 0
     by_alg: dict[str, list[int]] = {}
     for name, mdp, res in _datasets(budget, rng, impl):
-        holds, bad = _implication_violations(mdp, res, _tol(mdp.H))
+        holds, bad, vacuous = _implication_violations(mdp, res, _tol(mdp.H))
+        n_vacuous += vacuous
         violations += bad
         on_E += holds
         total += 1
@@ -139,6 +141,7 @@ def _check_implications(budget, rng, impl):
         by_alg[name][1] += 1
     return {"statistic": violations, "bound": 0, "passed": violations == 0 and on_E > 0,
             "details": {"datasets": total, "E_held": on_E,
+                        "vacuous_fraction": n_vacuous / max(on_E, 1),
                         "E_fraction_by_algorithm": {k: v[0] / v[1] for k, v in by_alg.items()}}}
 
 

@@ -138,3 +138,16 @@ def test_vacuous_flag_and_compact_repr():
         "statistic": 0.0, "bound": Bound(3.0), "passed": True}, {})
     ev = claim.run()
     assert ev.trivial_bound == 2.0 and ev.vacuous
+
+
+def test_report_shows_how_often_a_theorem_bound_was_vacuous(tmp_path):
+    from mdplab.claims import table_rows, write_reports
+
+    claim = Claim("x.w", "x", "s", "src", lambda b, r, i: {
+        "statistic": 0.0, "bound": 1.0, "passed": True,
+        "details": {"vacuous_fraction": 0.25}}, {})
+    ev = claim.run()
+    (row,) = table_rows([claim], [ev])
+    assert "vacuous in 25% of runs" in row["bound"]
+    md, _ = write_reports([claim], [ev], tmp_path)
+    assert "vacuous in 25% of runs" in md.read_text()

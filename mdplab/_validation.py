@@ -317,3 +317,7 @@ def check_finite_result(arr: np.ndarray, name: str, hint: str) -> None:
     if bad.any():
         idx = tuple(np.argwhere(bad)[0])
         raise ValueError(f"{name}{_fmt_index(idx)} is {arr[idx]}; {hint}")
+
+
+#: what an ``rng`` (or ``seed``) argument accepts: see :func:`as_rng`
+RngLike = int | np.integer | np.random.Generator | np.random.SeedSequence | None

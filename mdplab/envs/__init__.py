@@ -11,47 +11,66 @@ Every instance is also a plain function here (``envs.riverswim(...)``). Conventi
 instance's docstring gives its source, parameters and what is optimal.
 """
 
+# ruff: noqa: F405 (the names come from the submodules' __all__ by star imports)
 from .bandits import bernoulli_bandit, contextual_bandit, gap_bandit
 from .block import block_lock, mixing_de_bruijn, rich_lock
 from .classic import chain, combination_lock, gridworld, riverswim
+from .hard_bandits import *  # noqa: E402,F403
 
 # Offline-RL instances (Rashidinejad et al. 2021, arXiv:2103.12021; Jin et al. 2021,
 # arXiv:2012.15085; Li et al. 2022, arXiv:2204.05275): each module lists them in __all__.
 from .offline_gambler import *  # noqa: E402,F403
-from .hard_bandits import *  # noqa: E402,F403
 from .offline_hard_discounted import *  # noqa: E402,F403
 from .offline_hard_episodic import *  # noqa: E402,F403
 from .offline_linear import *  # noqa: E402,F403
 from .random_mdps import garnet, random_linear, random_tabular, tabular_as_linear
 from .registry import EnvSpec, describe, get_spec, list_envs, make, register
 
-from . import hard_bandits, offline_gambler, offline_hard_discounted, offline_hard_episodic
-from . import offline_linear as _offline_linear
-
-__all__ = sorted({
+__all__ = [
+    "ClippedExample",
     "EnvSpec",
+    "GamblerInstance",
+    "HardDiscountedInstance",
+    "HardEpisodicInstance",
+    "OfflineBandit",
+    "bandit_behaviour",
     "bernoulli_bandit",
+    "bernoulli_kl",
     "block_lock",
+    "cb_expert",
+    "cb_expert_rho",
+    "cb_two_point",
     "chain",
+    "clipped_concentrability_example",
+    "clipped_concentrability_instance",
     "combination_lock",
     "contextual_bandit",
     "describe",
+    "distractor_behaviour",
+    "distractor_mdp",
+    "gambler",
+    "gambler_instance",
+    "gambler_samples",
     "gap_bandit",
     "garnet",
     "get_spec",
     "gridworld",
+    "hard_discounted",
+    "hard_discounted_instance",
+    "hard_episodic",
+    "hard_episodic_instance",
+    "linear_simplex",
     "list_envs",
+    "mab_expert_like",
+    "mab_many_arms",
+    "mab_two_point",
     "make",
     "mixing_de_bruijn",
+    "offline_bandit",
     "random_linear",
     "random_tabular",
     "register",
     "rich_lock",
     "riverswim",
     "tabular_as_linear",
-    *offline_gambler.__all__,
-    *hard_bandits.__all__,
-    *offline_hard_discounted.__all__,
-    *offline_hard_episodic.__all__,
-    *_offline_linear.__all__,
-})
+]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from .._validation import as_float_array, as_rng, check_positive_int, check_range
+from .._validation import RngLike, as_float_array, as_rng, check_positive_int, check_range
 from ..models.bandits import Bandit, ContextualBandit
 from .registry import check_index, check_probability, register
 
 
 @register(tags=("random", "sum_reward_le_one"))
-def bernoulli_bandit(means=None, A: int = 5, seed=0):
+def bernoulli_bandit(means: ArrayLike | None = None, A: int = 5, seed: RngLike = 0) -> Bandit:
     """Bernoulli multi-armed bandit with given means, or A means drawn uniformly on [0, 1].
 
     Source: the stochastic multi-armed bandit (H. Robbins (1952), "Some aspects of the sequential
@@ -38,7 +39,7 @@ def bernoulli_bandit(means=None, A: int = 5, seed=0):
 
 
 @register(tags=("sum_reward_le_one",))
-def gap_bandit(A: int = 5, gap: float = 0.1, base: float = 0.5, best: int = 0):
+def gap_bandit(A: int = 5, gap: float = 0.1, base: float = 0.5, best: int = 0) -> Bandit:
     """Lower-bound Bernoulli bandit: every arm at ``base`` except arm ``best`` at base + gap.
 
     Source: the instance behind the minimax and sample-complexity lower bounds for bandits:
@@ -67,7 +68,8 @@ def gap_bandit(A: int = 5, gap: float = 0.1, base: float = 0.5, best: int = 0):
 
 
 @register(tags=("random", "sum_reward_le_one"))
-def contextual_bandit(S: int = 4, A: int = 3, seed=0, rho=None):
+def contextual_bandit(S: int = 4, A: int = 3, seed: RngLike = 0,
+                      rho: ArrayLike | None = None) -> ContextualBandit:
     """Contextual Bernoulli bandit: S contexts (uniform by default), means uniform on [0, 1].
 
     Source: the tabular contextual bandit (an H = 1 MDP; e.g. Lattimore and Szepesvari (2020),

@@ -14,8 +14,9 @@ the coverage tests, not here.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from .._validation import check_positive_int
+from .._validation import RngLike, check_positive_int
 from ..models.finite_horizon import FiniteHorizonMDP
 from .classic import _lock_code
 from .registry import check_index, check_probability, finite_or_discounted, register
@@ -41,10 +42,10 @@ def block_lock(
     m: int = 4,
     A: int = 2,
     H: int = 5,
-    z_star=None,
-    a_star=None,
+    z_star: int | None = None,
+    a_star: int | None = None,
     r_star: float = 0.5,
-):
+) -> FiniteHorizonMDP:
     """BlockLock(k, m, A, H): rich observations over a de Bruijn latent chain; C_cov = A k.
 
     Source: a library instance (see the module docstring).
@@ -70,7 +71,8 @@ def block_lock(
     r_star : reward in [0, 1], default 1/2
 
     Optimal: J* = r_star when H - 1 >= b (every latent is reachable at layer H-1; reach
-    z_star there and play a_star). Coverability (checked by the coverage tests): C_h = A min(A^h, k),
+    z_star there and play a_star). Coverability (checked by the coverage tests): C_h = A min(A^h,
+    k),
     C_cov(all) = A k, independent of m.
     """
     k = check_positive_int(k, "k")
@@ -95,7 +97,8 @@ def block_lock(
 
 
 @register(tags=("random", "sum_reward_le_one"))
-def rich_lock(H: int = 5, A: int = 2, m: int = 4, code=None, r_star: float = 0.5, seed=0):
+def rich_lock(H: int = 5, A: int = 2, m: int = 4, code: ArrayLike | None = None,
+              r_star: float = 0.5, seed: RngLike = 0) -> FiniteHorizonMDP:
     """Rich-observation combination lock Lock(code, m, A, r*): C_cov = 2A for any H and m.
 
     Source: a library instance (after the lock of
@@ -146,8 +149,8 @@ def mixing_de_bruijn(
     H: int = 6,
     eta: float = 0.0,
     gamma: float | None = None,
-    target=None,
-):
+    target: int | None = None,
+) -> FiniteHorizonMDP:
     """Mixing de Bruijn chain: (1-eta) e_{(A s + a) mod S} + eta/S; C_cov falls from S A to A.
 
     Source: a library instance (first stated for A = 2;

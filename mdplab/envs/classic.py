@@ -7,8 +7,10 @@ in tests/test_envs.py with the exact planners).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from .._validation import as_int_array, as_rng, check_int_range, check_positive_int
+from .._validation import RngLike, as_int_array, as_rng, check_int_range, check_positive_int
+from ..models.discounted import DiscountedMDP
 from ..models.finite_horizon import FiniteHorizonMDP
 from .registry import (
     check_choice,
@@ -47,8 +49,8 @@ def riverswim(
     gamma: float | None = None,
     variant: str = "strehl_littman",
     normalize: bool = True,
-    rho=None,
-):
+    rho: ArrayLike | None = None,
+) -> FiniteHorizonMDP | DiscountedMDP:
     """RiverSwim (Strehl & Littman 2008): a chain where the far end pays but swimming there is hard.
 
     Source: A. L. Strehl and M. L. Littman (2008), "An analysis of model-based Interval
@@ -142,7 +144,8 @@ def riverswim(
 
 
 @register(tags=("discountable",))
-def chain(n_states: int = 10, H: int = 20, gamma: float | None = None, slip: float = 0.0):
+def chain(n_states: int = 10, H: int = 20, gamma: float | None = None,
+          slip: float = 0.0) -> FiniteHorizonMDP | DiscountedMDP:
     """Chain: walk right along n states; only the far end pays (1 per step spent there).
 
     Source: a standard hard-exploration chain (cf. the n-chain of M. Strens (2000), "A Bayesian
@@ -181,7 +184,8 @@ def chain(n_states: int = 10, H: int = 20, gamma: float | None = None, slip: flo
 
 
 @register(tags=("random", "sum_reward_le_one"))
-def combination_lock(H: int = 5, A: int = 2, code=None, seed=0):
+def combination_lock(H: int = 5, A: int = 2, code: ArrayLike | None = None,
+                     seed: RngLike = 0) -> FiniteHorizonMDP | DiscountedMDP:
     """Combination lock: H steps, one right action per step; any wrong one is fatal.
 
     Source: the standard exploration lower-bound construction (e.g. S. Kakade (2003), "On the
@@ -248,11 +252,11 @@ def gridworld(
     slip: float = 0.0,
     H: int = 20,
     gamma: float | None = None,
-    start=(0, 0),
-    goal=None,
+    start: tuple[int, int] = (0, 0),
+    goal: tuple[int, int] | None = None,
     absorbing_goal: bool = True,
-    walls=(),
-):
+    walls: tuple[tuple[int, int], ...] = (),
+) -> FiniteHorizonMDP | DiscountedMDP:
     """Gridworld: rows x cols cells, 4 moves that slip, reward 1 per step at the goal.
 
     Source: a textbook gridworld (cf. R. S. Sutton and A. G. Barto (2018), "Reinforcement

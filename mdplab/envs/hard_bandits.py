@@ -30,12 +30,13 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from ..planning.results import compact_repr
 from .._validation import check_positive_int
 from ..models.bandits import Bandit, ContextualBandit
+from ..planning.results import compact_repr
 from .registry import check_choice, check_index, check_real, get_spec, register
 
 __all__ = [
@@ -99,7 +100,7 @@ def _mab_two_point_behaviour(C_star: float = 4.0, gap: float = 0.1, sign: int = 
 
 @register(tags=("offline", "bandit", "sum_reward_le_one"))
 @_with_behaviour(_mab_two_point_behaviour)
-def mab_two_point(C_star: float = 4.0, gap: float = 0.1, sign: int = 1):
+def mab_two_point(C_star: float = 4.0, gap: float = 0.1, sign: int = 1) -> Bandit:
     """Two-arm two-point family: arm 0 rarely played, its mean 1/2 + sign * gap against 1/2.
 
     Source: library version [lib] of the two-point
@@ -137,7 +138,7 @@ def _mab_expert_like_behaviour(C_star: float = 1.5, gap: float = 0.1, best: int 
 
 @register(tags=("offline", "bandit", "sum_reward_le_one"))
 @_with_behaviour(_mab_expert_like_behaviour)
-def mab_expert_like(C_star: float = 1.5, gap: float = 0.1, best: int = 0):
+def mab_expert_like(C_star: float = 1.5, gap: float = 0.1, best: int = 0) -> Bandit:
     """Two arms, nearly expert data: the optimal arm is also the most played (C* < 2).
 
     Source: library version [lib] of the C* in [1, 2) regime
@@ -173,7 +174,7 @@ def _mab_many_arms_behaviour(A: int = 1000, eta: float = 0.5, gap: float = 0.1):
 
 @register(tags=("offline", "bandit", "sum_reward_le_one"))
 @_with_behaviour(_mab_many_arms_behaviour)
-def mab_many_arms(A: int = 1000, eta: float = 0.5, gap: float = 0.1):
+def mab_many_arms(A: int = 1000, eta: float = 0.5, gap: float = 0.1) -> Bandit:
     """Many rarely played arms: greedy (empirical best arm) picks a lucky one.
 
     Source: library instance [lib] illustrating why the
@@ -219,7 +220,8 @@ def _cb_two_point_behaviour(S: int = 10, C_star: float = 4.0, gap: float = 0.1, 
 
 @register(tags=("offline", "contextual", "sum_reward_le_one"))
 @_with_behaviour(_cb_two_point_behaviour)
-def cb_two_point(S: int = 10, C_star: float = 4.0, gap: float = 0.1, sign=1):
+def cb_two_point(S: int = 10, C_star: float = 4.0, gap: float = 0.1,
+                 sign: int = 1) -> ContextualBandit:
     """S equiprobable contexts, each an independent copy of ``mab_two_point``.
 
     Source: library version [lib] of the sqrt(S C*/N)
@@ -283,7 +285,8 @@ def _cb_expert_behaviour(S: int = 20, A: int = 3, N: int = 100, gap: float = 0.5
 
 @register(tags=("offline", "contextual", "sum_reward_le_one"))
 @_with_behaviour(_cb_expert_behaviour)
-def cb_expert(S: int = 20, A: int = 3, N: int = 100, gap: float = 0.5, rho: str = "worst"):
+def cb_expert(S: int = 20, A: int = 3, N: int = 100, gap: float = 0.5,
+              rho: str = "worst") -> ContextualBandit:
     """Pure expert data (C* = 1) on S contexts: the imitation-learning S/N worst case.
 
     Source: library instance [lib] for the expert
@@ -316,7 +319,7 @@ def _spec_defaults(name: str) -> dict:
     return dict(get_spec(name).defaults)
 
 
-def bandit_behaviour(name: str, **params) -> np.ndarray:
+def bandit_behaviour(name: str, **params: Any) -> np.ndarray:
     """The behaviour distribution mu of the offline instance ``name`` with ``params``.
 
     Shape (A,) for a multi-armed bandit, (S, A) for a contextual bandit (joint law of
@@ -367,7 +370,7 @@ class OfflineBandit:
         return self.mu if self.mu.ndim == 2 else self.mu[None, :]
 
 
-def offline_bandit(name: str, **params) -> OfflineBandit:
+def offline_bandit(name: str, **params: Any) -> OfflineBandit:
     """Build the model and the behaviour distribution of ``name`` from the same params."""
     mu = bandit_behaviour(name, **params)
     full = _spec_defaults(name)

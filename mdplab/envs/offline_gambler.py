@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..planning.results import compact_repr
-from .._validation import as_rng, check_positive_int, readonly
+from .._validation import RngLike, as_rng, check_positive_int, readonly
+from ..models.discounted import DiscountedMDP
 from ..models.finite_horizon import FiniteHorizonMDP
+from ..planning.results import compact_repr
 from .registry import check_probability, register
 
 __all__ = ["GamblerInstance", "gambler", "gambler_instance", "gambler_samples"]
@@ -86,7 +87,7 @@ def gambler_instance(p_head: float = 0.45, goal: int = 50, H: int = 100) -> Gamb
 
 
 @register(tags=("sum_reward_le_one",))
-def gambler(p_head: float = 0.45, goal: int = 50, H: int = 100):
+def gambler(p_head: float = 0.45, goal: int = 50, H: int = 100) -> FiniteHorizonMDP | DiscountedMDP:
     """The gambler's problem (finite horizon): stake on coin flips to reach a goal capital.
 
     Source: Li, Shi, Chen, Chi & Wei (2022), arXiv 2204.05275, Sec. 4 (Fig. 2), checked
@@ -116,7 +117,8 @@ def gambler(p_head: float = 0.45, goal: int = 50, H: int = 100):
     return gambler_instance(p_head=p_head, goal=goal, H=H).mdp
 
 
-def gambler_samples(instance: GamblerInstance, N: int, rng=None, *, mask_invalid: bool = False):
+def gambler_samples(instance: GamblerInstance, N: int, rng: RngLike | None = None, *,
+                    mask_invalid: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """D-gen data for the gambler: N coin flips at every (h, s, stake).
 
     The heads counts are ``rng.binomial(N, p_head, size=(H, m))``, one draw per triple

@@ -54,9 +54,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
-from ..planning.results import compact_repr
 from .._validation import check_positive_int, readonly
 from ..models.discounted import DiscountedMDP
+from ..planning.results import compact_repr
 from .registry import check_index, check_real, register
 
 __all__ = [
@@ -204,7 +204,7 @@ def hard_discounted_instance(S: int = 10, gamma: float = 0.9, C: float = 2.0,
 
 @register(tags=("lower_bound", "offline"))
 def hard_discounted(S: int = 10, gamma: float = 0.9, C: float = 2.0, epsilon: float = 0.5,
-                    theta: int = 0):
+                    theta: int = 0) -> DiscountedMDP:
     """Two-point hard family of discounted offline RL: action theta at state 0 is 2 eps better.
 
     Source: a library construction with the mechanism of the

@@ -16,10 +16,11 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from ..planning.results import compact_repr
 from .._validation import as_int_array, check_positive_int, readonly
 from ..models.finite_horizon import FiniteHorizonMDP
+from ..planning.results import compact_repr
 from .registry import check_probability, check_real, register
 
 __all__ = [
@@ -102,7 +103,7 @@ class HardEpisodicInstance:
 
 
 def hard_episodic_instance(S: int = 4, H: int = 12, C: float = 2.0, epsilon: float = 0.5,
-                           theta=None) -> HardEpisodicInstance:
+                           theta: ArrayLike | None = None) -> HardEpisodicInstance:
     """Build M_theta of :func:`hard_episodic` with its data distribution (see there)."""
     S = check_positive_int(S, "S", minimum=2)
     H = check_positive_int(H, "H", minimum=2)
@@ -162,12 +163,14 @@ def hard_episodic_instance(S: int = 4, H: int = 12, C: float = 2.0, epsilon: flo
 
 
 @register()
-def hard_episodic(S: int = 4, H: int = 12, C: float = 2.0, epsilon: float = 0.5, theta=None):
+def hard_episodic(S: int = 4, H: int = 12, C: float = 2.0, epsilon: float = 0.5,
+                  theta: ArrayLike | None = None) -> FiniteHorizonMDP:
     """Per-step two-point family for the episodic offline lower bound (C*_clipped = C exactly).
 
     Source: the mechanism of Li, Shi, Chen, Chi & Wei (2022), arXiv 2204.05275, Theorem 4 and
     Appendix C.3 (a crucial state 0 with data mass of order 1/(C S), rho = e_0, p >= 1 - 1/(4H)
-    and p - q of order eps/H^2 at each step); the parametrisation is the library's; the paper's exact MDPs are unconfirmed.
+    and p - q of order eps/H^2 at each step); the parametrisation is the library's; the paper's
+    exact MDPs are unconfirmed.
 
     States 0..S-1 (states >= 2 are unreachable absorbing dummies, so S counts states as in the
     paper), actions {0, 1}, rewards r_h(0, .) = 1 and 0 elsewhere. At step h, from state 0,
@@ -244,7 +247,7 @@ def clipped_concentrability_instance(K: int = 10, p: float = 0.3) -> ClippedExam
 
 
 @register()
-def clipped_concentrability_example(K: int = 10, p: float = 0.3):
+def clipped_concentrability_example(K: int = 10, p: float = 0.3) -> FiniteHorizonMDP:
     """Two-step example where C*_clipped is K or about 1 but the data cannot tell which.
 
     Source: Li, Shi, Chen, Chi & Wei (2022), arXiv 2204.05275, Sec. 3.4 (the values

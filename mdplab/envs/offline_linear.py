@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import as_rng, check_positive_int, check_real
+from .._validation import RngLike, as_rng, check_positive_int, check_real
 from ..models.finite_horizon import FiniteHorizonMDP
+from ..models.linear import LinearMDP
 from .random_mdps import random_linear
 from .registry import register
 
@@ -14,10 +15,11 @@ __all__ = ["distractor_behaviour", "distractor_mdp", "linear_simplex"]
 
 
 @register(tags=("random", "linear"))
-def linear_simplex(S: int = 30, A: int = 4, d: int = 4, H: int = 5, seed=0):
+def linear_simplex(S: int = 30, A: int = 4, d: int = 4, H: int = 5, seed: RngLike = 0) -> LinearMDP:
     """Exact linear MDP with simplex features: the default linear test bed of the PEVI claims.
 
-    Source: a library instance for the PEVI claims (Jin, Yang & Wang 2021, arXiv 2012.15085), built on the linear MDP
+    Source: a library instance for the PEVI claims (Jin, Yang & Wang 2021, arXiv 2012.15085),
+                   built on the linear MDP
     of Jin, Yang, Wang & Jordan (2020), arXiv:1907.05388. phi(s, a) in Delta_d (Dirichlet),
     P_h(.|s,a) = sum_i phi_i(s,a) nu_{h,i}(.) with nu_{h,i} in Delta_S, r_h = phi . theta_h with
     theta_h in [0, 1]^d, so ||phi||_2 <= 1 and the measures sum to one per latent. It is
@@ -33,7 +35,7 @@ def linear_simplex(S: int = 30, A: int = 4, d: int = 4, H: int = 5, seed=0):
 
 @register(tags=("random",))
 def distractor_mdp(S: int = 2, H: int = 2, m: int = 10, good_reward: float = 0.5,
-                   distractor_reward: float = 0.3, seed=0):
+                   distractor_reward: float = 0.3, seed: RngLike = 0) -> FiniteHorizonMDP:
     """Distractor MDP: m poorly covered actions with Bernoulli rewards tempt greedy planning.
 
     Source: a library instance, claim jin2021.spurious_correlation (after the spurious-correlation
@@ -67,9 +69,10 @@ def distractor_mdp(S: int = 2, H: int = 2, m: int = 10, good_reward: float = 0.5
     return FiniteHorizonMDP(P, r, H=H, rho=np.full(S, 1.0 / S), reward_dist="bernoulli")
 
 
-def distractor_behaviour(S: int = 2, H: int = 2, m: int = 10, good_mass: float = 0.8):
+def distractor_behaviour(S: int = 2, H: int = 2, m: int = 10, good_mass: float = 0.8) -> np.ndarray:
     """Behaviour policy of :func:`distractor_mdp`, shape (H, S, m+1): the good action (last)
-    with probability ``good_mass`` and each distractor with (1 - good_mass)/m (claim jin2021.spurious_correlation:
+    with probability ``good_mass`` and each distractor with (1 - good_mass)/m (claim
+    jin2021.spurious_correlation:
     0.2/m)."""
     S, H, m = (check_positive_int(v, k) for v, k in ((S, "S"), (H, "H"), (m, "m")))
     if not 0 < good_mass < 1:

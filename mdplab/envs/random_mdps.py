@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import as_rng, check_positive_int
+from .._validation import RngLike, as_rng, check_positive_int
 from ..models.discounted import DiscountedMDP
 from ..models.finite_horizon import FiniteHorizonMDP
 from ..models.linear import LinearMDP
@@ -45,9 +45,9 @@ def garnet(
     b: int = 3,
     H: int = 10,
     gamma: float | None = None,
-    seed=0,
+    seed: RngLike = 0,
     sparse: bool = False,
-):
+) -> FiniteHorizonMDP | DiscountedMDP:
     """Garnet(S, A, b): every (s, a) has b random successors with random probabilities.
 
     Source: T. W. Archibald, K. I. M. McKinnon and L. C. Thomas (1995), "On the generation
@@ -116,10 +116,10 @@ def random_tabular(
     S: int = 5,
     A: int = 2,
     H: int = 5,
-    seed=0,
+    seed: RngLike = 0,
     alpha: float = 0.3,
     reward_density: float = 0.3,
-):
+) -> FiniteHorizonMDP | DiscountedMDP:
     """Random tabular MDP: Dirichlet(alpha) kernels per (h, s, a), sparse uniform rewards.
 
     Source: library instances (the random instances used for
@@ -160,10 +160,10 @@ def random_linear(
     A: int = 3,
     d: int = 4,
     H: int = 5,
-    seed=0,
+    seed: RngLike = 0,
     feature_concentration: float = 1.0,
     measure_concentration: float = 1.0,
-):
+) -> LinearMDP:
     """Random linear MDP with simplex features: phi(s, a) in Delta_d, mu_h rows in Delta_S.
 
     Source: the linear MDP of C. Jin, Z. Yang, Z. Wang and M. I. Jordan (2020), "Provably efficient
@@ -204,7 +204,8 @@ def random_linear(
 
 
 @register(tags=("random",))
-def tabular_as_linear(mdp=None, S: int = 4, A: int = 2, H: int = 5, seed=0):
+def tabular_as_linear(mdp: FiniteHorizonMDP | None = None, S: int = 4, A: int = 2, H: int = 5,
+                      seed: RngLike = 0) -> LinearMDP:
     """A tabular MDP written as a linear MDP with one-hot features (d = S * A).
 
     Source: C. Jin, Z. Yang, Z. Wang and M. I. Jordan (2020), arXiv:1907.05388, Example 2.1

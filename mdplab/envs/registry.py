@@ -31,10 +31,12 @@ from typing import Any
 
 import numpy as np
 
-from ..planning.results import compact_repr
 from .._validation import check_positive_int
 from ..models.discounted import DiscountedMDP
 from ..models.finite_horizon import FiniteHorizonMDP
+from ..planning.results import compact_repr
+
+__all__ = ["EnvSpec", "describe", "get_spec", "list_envs", "make", "register"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ class EnvSpec:
     summary : one line (the first line of the builder's docstring).
     defaults : the keyword parameters and their default values, in signature order.
     tags : free-form labels, e.g. ``"random"``, ``"discountable"``, ``"sum_reward_le_one"``
-        (every episode's total mean reward is at most 1, so GLOW's (Amortila, Foster & Krishnamurthy 2024)
+        (every episode's total mean reward is at most 1, so GLOW's (Amortila, Foster &
+        Krishnamurthy 2024)
         reward_scale is 1).
     """
 
@@ -73,7 +76,8 @@ class EnvSpec:
 _REGISTRY: dict[str, EnvSpec] = {}
 
 
-def register(name: str | None = None, *, tags: tuple[str, ...] = ()):
+def register(name: str | None = None, *, tags: tuple[str, ...] = ()) -> Callable[[Callable[...,
+             Any]], Callable[..., Any]]:
     """Decorator: add an instance builder to the registry under ``name``.
 
     The builder must take keyword parameters only-with-defaults (every parameter
@@ -116,7 +120,7 @@ def _spec(name: str) -> EnvSpec:
         ) from None
 
 
-def make(name: str, **params):
+def make(name: str, **params: Any) -> Any:
     """Build the registered instance ``name`` with the given keyword parameters.
 
     Raises

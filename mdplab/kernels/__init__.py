@@ -11,15 +11,32 @@ from .bellman import (
     backward_induction_dense,
     bellman_backup_csr,
     bellman_backup_dense,
+    dense_rows,
     greedy_actions,
+    kernel_arrays_dense,
     policy_backup_csr,
     policy_backup_dense,
     policy_backward_csr,
     policy_backward_dense,
+    solve_dense,
 )
+from .pessimism import bernstein_induction_csr, csr_counts, pessimistic_induction
+from .pessimism_discounted import pe_iterate, pe_operator, pe_penalty, split_iterate
+from .subsampling import select_without_replacement
 
 __all__ = [
     "backward_induction_csr",
+    "bernstein_induction_csr",
+    "csr_counts",
+    "dense_rows",
+    "kernel_arrays_dense",
+    "pe_iterate",
+    "pe_operator",
+    "pe_penalty",
+    "pessimistic_induction",
+    "select_without_replacement",
+    "solve_dense",
+    "split_iterate",
     "backward_induction_dense",
     "bellman_backup_csr",
     "bellman_backup_dense",

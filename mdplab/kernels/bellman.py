@@ -444,7 +444,7 @@ def backward_induction_dense(P: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, 
     return Q, V
 
 
-def kernel_arrays_dense(P: np.ndarray, r: np.ndarray):
+def kernel_arrays_dense(P: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, bool, np.ndarray]:
     """The arrays the dense finite-horizon kernels read: (rows of P, stationary, r (H,S,A)).
 
     Planners compute them once per (immutable) model and pass them to :func:`solve_dense`.
@@ -453,7 +453,8 @@ def kernel_arrays_dense(P: np.ndarray, r: np.ndarray):
     return P2, stationary, _fh_rewards(r, H, S, A)
 
 
-def solve_dense(P2: np.ndarray, stationary: bool, r: np.ndarray):
+def solve_dense(P2: np.ndarray, stationary: bool, r: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                np.ndarray]:
     """Q* (H,S,A), V* (H+1,S) and the greedy policy (H,S) (ties to the lowest action) from
     the output of :func:`kernel_arrays_dense`, in one compiled call.
 

@@ -27,6 +27,8 @@ import math
 import numpy as np
 from numba import njit
 
+__all__ = ["bernstein_induction_csr", "csr_counts", "pessimistic_induction"]
+
 MODE_FIXED = 0
 MODE_BERNSTEIN = 1
 
@@ -80,9 +82,12 @@ def _pessimistic_induction(P_hat, r, arrival, n, fixed_penalty, mode, c_var, c_l
             pi[h, s] = arg
 
 
-def pessimistic_induction(P_hat, r, *, n=None, fixed_penalty=None, c_var=0.0, c_lin=0.0,
-                          cap=None, clip_upper=True, arrival=None, valid=None,
-                          return_backup=False):
+def pessimistic_induction(P_hat: np.ndarray, r: np.ndarray, *, n: np.ndarray | None = None,
+                          fixed_penalty: np.ndarray | None = None, c_var: float = 0.0,
+                          c_lin: float = 0.0,
+                          cap: np.ndarray | float | None = None, clip_upper: bool = True,
+                          arrival: np.ndarray | None = None, valid: np.ndarray | None = None,
+                          return_backup: bool = False) -> tuple[np.ndarray, ...]:
     """Run the kernel; arguments as in the module docstring. No validation beyond shapes:
     callers (the algorithms) validate their inputs.
 
@@ -154,7 +159,8 @@ def _csr_counts(rows, s_next, n_rows, S, indptr, idx, cnt, n):
     return k
 
 
-def csr_counts(h, s, a, s_next, H: int, S: int, A: int):
+def csr_counts(h: np.ndarray, s: np.ndarray, a: np.ndarray, s_next: np.ndarray, H: int, S: int,
+               A: int) -> tuple[np.ndarray, ...]:
     """Counts of N transitions as a CSR matrix over rows (h, s, a), in O(N + H S A).
 
     Returns ``indptr`` (H*S*A + 1,), ``next_states`` (nnz,), ``counts`` (nnz,) (the
@@ -211,8 +217,9 @@ def _bernstein_induction_csr(indptr, idx, cnt, n, r, c_var, c_lin, cap, H, S, A,
             pi[h, s] = arg
 
 
-def bernstein_induction_csr(indptr, next_states, counts, n, r, *, c_var: float, c_lin: float,
-                            cap=None):
+def bernstein_induction_csr(indptr: np.ndarray, next_states: np.ndarray, counts: np.ndarray,
+                            n: np.ndarray, r: np.ndarray, *, c_var: float, c_lin: float,
+                            cap: np.ndarray | float | None = None) -> tuple[np.ndarray, ...]:
     """Bernstein-penalised backward induction from CSR counts (:func:`csr_counts`), in
     O(nnz + H S A): the data-sized form of the kernel's mode 1 with ``clip_upper=False``
     (Li et al. 2022, arXiv 2204.05275, Algorithm 2 with penalty (55)); same results as

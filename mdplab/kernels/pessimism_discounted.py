@@ -40,6 +40,7 @@ shapes: the algorithms in :mod:`mdplab.algorithms.offline.vilcb_discounted` vali
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from numba import njit
@@ -171,14 +172,17 @@ def _arrays(P_hat, r, n):
     return P_hat, r, n
 
 
-def pe_penalty(P_hat, n, V, *, gamma: float, c_log: float, add: float) -> np.ndarray:
+def pe_penalty(P_hat: np.ndarray, n: np.ndarray, V: np.ndarray, *, gamma: float, c_log: float,
+               add: float) -> np.ndarray:
     """b(s, a; V) of eq. (28) for every (s, a); shape (S, A). See the module docstring."""
     Q, b, _ = pe_operator(np.zeros(np.shape(n)), P_hat, 0.0, n, gamma=gamma, c_log=c_log,
                           add=add, V=V)
     return b
 
 
-def pe_operator(Q, P_hat, r, n, *, gamma: float, c_log: float, add: float, V=None):
+def pe_operator(Q: np.ndarray, P_hat: np.ndarray, r: np.ndarray, n: np.ndarray, *, gamma: float,
+                c_log: float, add: float, V: np.ndarray | None = None) -> tuple[np.ndarray,
+                np.ndarray, np.ndarray]:
     """T_pe(Q) (eq. (27)) with V = max_a Q (or the given ``V``).
 
     Returns (T_pe(Q) (S, A), b(.; V) (S, A), P_hat V (S, A)).
@@ -194,8 +198,10 @@ def pe_operator(Q, P_hat, r, n, *, gamma: float, c_log: float, add: float, V=Non
     return Qo, bo, mo
 
 
-def pe_iterate(P_hat, r, n, *, gamma: float, c_log: float, add: float, tau_max: int,
-               tol: float = -1.0, Q0=None, record: bool = False):
+def pe_iterate(P_hat: np.ndarray, r: np.ndarray, n: np.ndarray, *, gamma: float, c_log: float,
+               add: float, tau_max: int,
+               tol: float = -1.0, Q0: np.ndarray | None = None, record: bool = False) -> tuple[Any,
+               ...]:
     """Algorithm 1's loop: Q_tau = T_pe(Q_{tau-1}) for tau = 1..tau_max from Q0 (default 0).
 
     Stops early when ||Q_tau - Q_{tau-1}||_inf <= tol (tol < 0: never).
@@ -213,7 +219,8 @@ def pe_iterate(P_hat, r, n, *, gamma: float, c_log: float, add: float, tau_max: 
     return Q, V, int(it), float(change), (hist[: it + 1].copy() if record else None)
 
 
-def split_iterate(nn_folds, r_folds, *, gamma: float, c_pen: float, v_max: float):
+def split_iterate(nn_folds: np.ndarray, r_folds: np.ndarray, *, gamma: float, c_pen: float,
+                  v_max: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The monotone Hoeffding iteration of the splitting VI-LCB (module docstring, part 2).
 
     ``nn_folds`` (T+1, S, A, S) next-state counts of folds 0..T (fold 0 is not read),

@@ -24,6 +24,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+__all__ = ["select_without_replacement"]
+
 
 @njit(cache=True)
 def _select(bucket, n_buckets, keep, u, order, starts, out_mask):
@@ -55,7 +57,8 @@ def _select(bucket, n_buckets, keep, u, order, starts, out_mask):
             out_mask[order[start + i]] = True
 
 
-def select_without_replacement(bucket, n_buckets, keep, u):
+def select_without_replacement(bucket: np.ndarray, n_buckets: int, keep: np.ndarray,
+                               u: np.ndarray) -> np.ndarray:
     """Indices (sorted, int64) of the transitions kept; see the module docstring.
 
     Parameters

@@ -7,9 +7,16 @@ import numbers
 import numpy as np
 
 from .._validation import aligned_copy, as_float_array, check_range, check_shape, readonly
-from .finite_horizon import validate_reward_range, validate_rho, validate_transitions
+from .finite_horizon import (
+    FiniteHorizonMDP,
+    validate_reward_range,
+    validate_rho,
+    validate_transitions,
+)
 from .rewards import RewardDistribution, as_reward_distribution
 from .sparse import SparseTransitions
+
+__all__ = ["DiscountedMDP"]
 
 
 def check_gamma(gamma: object) -> float:

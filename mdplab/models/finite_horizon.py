@@ -8,14 +8,16 @@ from .._validation import (
     aligned_copy,
     as_float_array,
     check_positive_int,
-    check_real,
     check_probability_rows,
     check_range,
+    check_real,
     check_shape,
     readonly,
 )
 from .rewards import RewardDistribution, as_reward_distribution
 from .sparse import SparseTransitions
+
+__all__ = ["FiniteHorizonMDP"]
 
 
 def validate_rho(rho: object, S: int) -> np.ndarray:
@@ -76,7 +78,7 @@ def validate_transitions(P: object, name: str = "P"
     except ImportError:  # pragma: no cover - scipy is a dependency
         pass
     P = as_float_array(P, name, ndim=(3, 4))
-    sizes = dict(zip(("H", "S", "A") if P.ndim == 4 else ("S", "A"), P.shape))
+    sizes = dict(zip(("H", "S", "A") if P.ndim == 4 else ("S", "A"), P.shape, strict=False))
     for key, val in sizes.items():
         if val < 1:
             raise ValueError(f"{name} has shape {P.shape}, so {key} = {val}; must be >= 1 "

@@ -18,6 +18,8 @@ from .._validation import (
     check_probability_rows,
 )
 
+__all__ = ["deterministic_to_stochastic", "greedy", "validate_policy"]
+
 
 def _is_integer_like(policy: object) -> bool:
     try:

@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from .._validation import RngLike
+
+__all__ = ["Bernoulli", "Beta", "Deterministic", "RewardDistribution"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ class Bernoulli(RewardDistribution):
     name: str = "bernoulli"
     support: tuple[float, float] | None = (0.0, 1.0)
 
-    def sample(self, mean, rng):
+    def sample(self, mean: ArrayLike, rng: RngLike) -> np.ndarray:
         mean = np.asarray(mean, dtype=np.float64)
         return (rng.random(mean.shape) < mean).astype(np.float64)
 
@@ -66,7 +71,7 @@ class Beta(RewardDistribution):
         object.__setattr__(self, "concentration",
                            check_real(self.concentration, "concentration", 0.0, open_low=True))
 
-    def sample(self, mean, rng):
+    def sample(self, mean: ArrayLike, rng: RngLike) -> np.ndarray:
         mean = np.asarray(mean, dtype=np.float64)
         inner = (mean > 0) & (mean < 1)
         out = mean.copy()

@@ -9,6 +9,7 @@ numba kernels can loop over it directly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -94,6 +95,9 @@ class SparseTransitions:
         object.__setattr__(self, "data", readonly(data))
         object.__setattr__(self, "shape", shape)
 
+    def __repr__(self) -> str:
+        return f"SparseTransitions(shape={self.shape}, nnz={self.nnz})"
+
     @property
     def n_states(self) -> int:
         return self.shape[-1]
@@ -128,7 +132,7 @@ class SparseTransitions:
         np.add.at(out, (rows, self.indices), self.data)
         return out.reshape(self.shape)
 
-    def to_scipy(self):
+    def to_scipy(self) -> Any:
         """The (rows, S) scipy.sparse.csr_matrix."""
         import scipy.sparse as sp
 

@@ -1,6 +1,7 @@
 """Offline datasets of transitions (h, s, a, r, s') and their counts.
 
-Offline data models (Li, Shi, Chen, Chi & Wei 2022, arXiv 2204.05275, Sec. 1.4 and eqs. (17), (44)-(45)): D-traj (episodes of a behaviour policy,
+Offline data models (Li, Shi, Chen, Chi & Wei 2022, arXiv 2204.05275, Sec. 1.4 and eqs. (17),
+(44)-(45)): D-traj (episodes of a behaviour policy,
 :meth:`OfflineDataset.from_episodes`) and D-iid (i.i.d. tuples with (s, a) ~ mu,
 :func:`sample_iid`; Li, Shi, Chen, Chi & Wei 2022, arXiv 2204.05275, eq. (17);
 Rashidinejad, Zhu, Ma, Jiao & Russell 2021, arXiv 2103.12021, for observed rewards).
@@ -18,10 +19,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._validation import (
     PROB_NEG_TOL,
     PROB_SUM_TOL,
+    RngLike,
     as_float_array,
     as_int_array,
     as_rng,
@@ -205,8 +208,9 @@ class OfflineDataset:
 
     # ------------------------------------------------------------------ models
     def empirical_mdp(
-        self, unvisited: str = "self_loop", *, r=None, rho=None, gamma: float | None = None
-    ):
+        self, unvisited: str = "self_loop", *, r: ArrayLike | None = None,
+                      rho: ArrayLike | None = None, gamma: float | None = None
+    ) -> FiniteHorizonMDP | DiscountedMDP:
         """A model built from the data: P_hat and the empirical mean rewards.
 
         Parameters
@@ -266,7 +270,7 @@ class OfflineDataset:
         return FiniteHorizonMDP(P, rewards, rho=rho, reward_range=rng_range)
 
     # ------------------------------------------------------------------ subsets
-    def subset(self, idx) -> OfflineDataset:
+    def subset(self, idx: ArrayLike) -> OfflineDataset:
         """The dataset of transitions ``idx`` (int indices or a boolean mask of length N)."""
         idx = np.asarray(idx)
         if idx.dtype == bool:
@@ -282,7 +286,8 @@ class OfflineDataset:
             reward_range=self.reward_range,
         )
 
-    def split(self, k: int, rng=None, by: str | None = None) -> tuple[OfflineDataset, ...]:
+    def split(self, k: int, rng: RngLike | None = None,
+              by: str | None = None) -> tuple[OfflineDataset, ...]:
         """Split into ``k`` disjoint parts whose union is the dataset (a partition).
 
         ``by='episode'`` (the default when episode ids exist) shuffles the episodes with
@@ -341,7 +346,8 @@ def _validate_mu(mu, pair_shape: tuple[int, ...]) -> np.ndarray:
     return np.ascontiguousarray(flat)
 
 
-def sample_iid(mdp, mu, N: int, rng=None) -> OfflineDataset:
+def sample_iid(mdp: FiniteHorizonMDP | DiscountedMDP | GenerativeModel, mu: ArrayLike, N: int,
+               rng: RngLike | None = None) -> OfflineDataset:
     """i.i.d. transitions with (s, a) ~ mu, s' ~ P(.|(h,) s, a), r ~ reward_dist (D-iid).
 
     Parameters

@@ -1,6 +1,7 @@
 """Generative model: N next-state samples at any (h,) s, a of an exact tabular MDP.
 
-This is the D-gen (generative-model) data model (Li et al. 2022, arXiv 2204.05275): ``nn[h, s, a, s']``
+This is the D-gen (generative-model) data model (Li et al. 2022, arXiv 2204.05275): ``nn[h, s, a,
+s']``
 next-state counts with ``n[h, s, a] = N`` at every (h, s, a), as in the experiment
 of Li, Shi, Chen, Chi & Wei (2022), arXiv 2204.05275, §4.
 
@@ -28,11 +29,13 @@ down to -1e-12 are accepted by the models) are never sampled.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from ..planning.results import compact_repr
 from .._validation import (
+    RngLike,
     as_int_array,
     as_rng,
     check_int_range,
@@ -43,6 +46,9 @@ from ..kernels.sampling import build_cdf_guide, count_entries, sample_rows
 from ..models.discounted import DiscountedMDP
 from ..models.finite_horizon import FiniteHorizonMDP
 from ..models.sparse import SparseTransitions
+from ..planning.results import compact_repr
+
+__all__ = ["GenerativeModel", "SamplingTable", "SparseCounts", "empirical_kernel"]
 
 #: Uniforms drawn per call to a counting kernel (8 MiB of float64).
 CHUNK = 1 << 20
@@ -173,7 +179,7 @@ class SparseCounts:
         flat = np.bincount(row_of * S + self.indices, weights=self.counts, minlength=rows * S)
         return flat.astype(np.int64).reshape(self.shape)
 
-    def to_scipy(self):
+    def to_scipy(self) -> Any:
         """scipy.sparse.csr_matrix of shape (prod(shape[:-1]), S)."""
         import scipy.sparse as sp
 
@@ -183,7 +189,7 @@ class SparseCounts:
         )
 
 
-def empirical_kernel(nn):
+def empirical_kernel(nn: np.ndarray | SparseCounts) -> tuple[Any, np.ndarray]:
     """Empirical kernel ``P_hat = nn / n`` with the zero vector where ``n = 0``.
 
     Li et al. 2022 (arXiv 2204.05275, Sec. 1.4, "0/0 = 0"): for an
@@ -239,7 +245,7 @@ class GenerativeModel:
     a discounted model it is (s, a) and counts are (S, A, S).
     """
 
-    def __init__(self, mdp):
+    def __init__(self, mdp: FiniteHorizonMDP | DiscountedMDP) -> None:
         if not isinstance(mdp, (FiniteHorizonMDP, DiscountedMDP)):
             raise TypeError(
                 f"mdp must be a FiniteHorizonMDP or DiscountedMDP, got "
@@ -284,7 +290,8 @@ class GenerativeModel:
         return (h * self.h_stride + s * self.A + a).astype(np.int64)
 
     # ------------------------------------------------------------------ draws
-    def next_states(self, s, a, rng=None, *, h=None) -> np.ndarray:
+    def next_states(self, s: ArrayLike, a: ArrayLike, rng: RngLike | None = None, *,
+                    h: int | ArrayLike | None = None) -> np.ndarray:
         """One next state for each pair: arrays ``s``, ``a`` (and ``h``) of one shape.
 
         ``h`` is required for a non-stationary finite-horizon kernel and may be a scalar
@@ -307,7 +314,8 @@ class GenerativeModel:
         sample_rows(t.indptr, t.indices, t.cdf, t.guide, rows, u, out)
         return out.reshape(s.shape)
 
-    def sample(self, s: int, a: int, n: int, rng=None, *, h: int | None = None) -> np.ndarray:
+    def sample(self, s: int, a: int, n: int, rng: RngLike | None = None, *,
+               h: int | None = None) -> np.ndarray:
         """``n`` i.i.d. next states from P(.|h, s, a) (discounted: P(.|s, a)); shape (n,) int64.
 
         ``h`` is required for a non-stationary finite-horizon kernel.
@@ -324,7 +332,8 @@ class GenerativeModel:
             raise ValueError(f"{name} is {x}; must be in {{0, ..., {high - 1}}}")
         return x
 
-    def counts(self, n: int, rng=None, *, layout: str = "auto"):
+    def counts(self, n: int, rng: RngLike | None = None, *,
+               layout: str = "auto") -> np.ndarray | SparseCounts:
         """Next-state counts for ``n`` samples at EVERY pair at once.
 
         Draws ``n`` uniforms per pair in row-major pair order ((h,) s, a) and maps each
@@ -388,7 +397,7 @@ class GenerativeModel:
 
     # ------------------------------------------------------------------ rewards
     def sample_rewards(
-        self, s: int, a: int, n: int, rng=None, *, h: int | None = None
+        self, s: int, a: int, n: int, rng: RngLike | None = None, *, h: int | None = None
     ) -> np.ndarray:
         """``n`` i.i.d. rewards at (h, s, a) from ``mdp.reward_dist``; shape (n,) float64."""
         n = check_positive_int(n, "n", minimum=0)
@@ -402,7 +411,7 @@ class GenerativeModel:
             mean = self.mdp.r[h, s, a]
         return self.mdp.reward_dist.sample(np.full(n, mean), as_rng(rng))
 
-    def reward_sums(self, n: int, rng=None) -> np.ndarray:
+    def reward_sums(self, n: int, rng: RngLike | None = None) -> np.ndarray:
         """Sum of ``n`` i.i.d. sampled rewards at every pair; shape ``pair_shape`` float64.
 
         Divide by ``n`` for the empirical mean reward. Rewards are drawn in blocks of
@@ -421,7 +430,8 @@ class GenerativeModel:
         return total
 
     # ------------------------------------------------------------------ empirical model
-    def empirical_mdp(self, nn, r=None):
+    def empirical_mdp(self, nn: np.ndarray | SparseCounts,
+                      r: ArrayLike | None = None) -> FiniteHorizonMDP | DiscountedMDP:
         """The empirical model with kernel ``nn / n``; only when every ``n > 0``.
 
         With ``n > 0`` everywhere each row of P_hat is a distribution, so a model is

@@ -27,6 +27,8 @@ from ..models.finite_horizon import FiniteHorizonMDP, validate_rho
 from ..models.policy import validate_policy
 from .generative import CHUNK, GenerativeModel
 
+__all__ = ["Episodes", "rollout", "rollout_adaptive"]
+
 
 @dataclass(frozen=True, eq=False)
 class Episodes:

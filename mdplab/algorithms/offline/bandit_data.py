@@ -22,8 +22,10 @@ All randomness comes from an ``rng`` argument (int seed, SeedSequence or Generat
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..._validation import (
+    RngLike,
     as_float_array,
     as_int_array,
     as_rng,
@@ -63,7 +65,8 @@ def _flat_distribution(mu: np.ndarray) -> np.ndarray:
     return p / p.sum()
 
 
-def sample_bandit_data(means, mu, N: int, rng=None) -> tuple[np.ndarray, np.ndarray]:
+def sample_bandit_data(means: ArrayLike, mu: ArrayLike, N: int,
+                       rng: RngLike | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One D-bandit dataset: ``actions`` (N,) int64 with a_i ~ mu and ``rewards`` (N,)
     float64 in {0, 1} with r_i ~ Bernoulli(means[a_i]).
 
@@ -82,7 +85,8 @@ def sample_bandit_data(means, mu, N: int, rng=None) -> tuple[np.ndarray, np.ndar
     return actions, rewards
 
 
-def sample_contextual_data(means, mu, N: int, rng=None):
+def sample_contextual_data(means: ArrayLike, mu: ArrayLike, N: int,
+                           rng: RngLike | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One contextual D-bandit dataset: ``contexts``, ``actions`` (N,) int64 with
     (s_i, a_i) ~ mu and ``rewards`` (N,) float64 in {0, 1}, r_i ~ Bernoulli(means[s_i, a_i]).
 
@@ -111,7 +115,8 @@ def _rewards(rewards, N: int) -> np.ndarray:
     return r
 
 
-def bandit_counts(actions, rewards=None, *, A: int) -> tuple[np.ndarray, np.ndarray]:
+def bandit_counts(actions: ArrayLike, rewards: ArrayLike | None = None, *,
+                  A: int) -> tuple[np.ndarray, np.ndarray]:
     """Counts of a D-bandit dataset: ``n`` (A,) int64 and ``r_sum`` (A,) float64.
 
     ``n[a]`` is the number of samples of arm a and ``r_sum[a]`` the sum of their rewards
@@ -128,7 +133,8 @@ def bandit_counts(actions, rewards=None, *, A: int) -> tuple[np.ndarray, np.ndar
     return n, np.bincount(actions, weights=r, minlength=A).astype(np.float64)
 
 
-def contextual_counts(contexts, actions, rewards=None, *, S: int, A: int):
+def contextual_counts(contexts: ArrayLike, actions: ArrayLike, rewards: ArrayLike | None = None, *,
+                      S: int, A: int) -> tuple[np.ndarray, np.ndarray]:
     """Counts of a contextual dataset: ``n`` (S, A) int64 and ``r_sum`` (S, A) float64.
 
     Flattened index s * A + a, one ``np.bincount``.
@@ -149,7 +155,8 @@ def contextual_counts(contexts, actions, rewards=None, *, S: int, A: int):
     return n, np.bincount(flat, weights=r, minlength=S * A).reshape(S, A)
 
 
-def sample_bandit_counts(means, mu, N: int, M: int, rng=None) -> tuple[np.ndarray, np.ndarray]:
+def sample_bandit_counts(means: ArrayLike, mu: ArrayLike, N: int, M: int,
+                         rng: RngLike | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Counts of M independent D-bandit datasets of N samples each.
 
     Returns ``n`` (M, A) int64 ~ Multinomial(N, mu) per row and ``r_sum`` (M, A) float64
@@ -166,7 +173,8 @@ def sample_bandit_counts(means, mu, N: int, M: int, rng=None) -> tuple[np.ndarra
     return n, r_sum
 
 
-def sample_contextual_counts(means, mu, N: int, M: int, rng=None):
+def sample_contextual_counts(means: ArrayLike, mu: ArrayLike, N: int, M: int,
+                             rng: RngLike | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Counts of M independent contextual datasets: ``n`` (M, S, A) int64 ~
     Multinomial(N, mu) over the S*A cells and ``r_sum`` (M, S, A) ~ Binomial(n, means)."""
     means, mu = _means_and_mu(means, mu, 2)

@@ -13,7 +13,8 @@ not estimated:
   Theorem 6, Steps 1-2).
 
 Theorem and lemma numbers of JYW21 as recalled (marked
-unconfirmed there; see the docstrings of :mod:`mdplab.algorithms.offline.pessimistic_value_iteration`).
+unconfirmed there; see the docstrings of
+:mod:`mdplab.algorithms.offline.pessimistic_value_iteration`).
 
 All functions take the true :class:`~mdplab.FiniteHorizonMDP` and a
 :class:`~mdplab.algorithms.offline.PessimisticResult`; vectors indexed by the start
@@ -23,12 +24,13 @@ state x have shape (S,).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..._validation import as_real_array, check_real
 from ...kernels.bellman import policy_backward_dense
-from ..bounds import BoundArray
 from ...models.finite_horizon import FiniteHorizonMDP
 from ...models.policy import validate_policy
+from ..bounds import BoundArray
 from .result import PessimisticResult
 
 __all__ = [
@@ -102,7 +104,7 @@ def _policy_values(mdp: FiniteHorizonMDP, reward: np.ndarray, policy) -> np.ndar
     return V[0]
 
 
-def suboptimality(mdp: FiniteHorizonMDP, policy) -> np.ndarray:
+def suboptimality(mdp: FiniteHorizonMDP, policy: ArrayLike) -> np.ndarray:
     """SubOpt(pi; x) = V*_0(x) - V^pi_0(x) for every start state x; shape (S,)."""
     from ...planning import backward_induction
 
@@ -135,7 +137,8 @@ def data_dependent_bound(mdp: FiniteHorizonMDP, penalty: np.ndarray,
     return BoundArray(2.0 * _policy_values(mdp, penalty, policy_star), H * (hi - lo))
 
 
-def decomposition(mdp: FiniteHorizonMDP, result: PessimisticResult, policy_star=None) -> dict:
+def decomposition(mdp: FiniteHorizonMDP, result: PessimisticResult,
+                  policy_star: ArrayLike | None = None) -> dict:
     """The three terms of the suboptimality decomposition, for every start x (shape (S,)).
 
     SubOpt(pi_hat; x) = -sum_h E_{pi_hat}[iota_h | x]           ("spurious")

@@ -47,21 +47,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numba import njit
+from numpy.typing import ArrayLike
 from scipy import special, stats
 
-from ...planning.results import compact_repr
-from ..bounds import Bound, BoundArray, as_bound
 from ..._validation import (
+    RngLike,
     as_float_array,
     as_int_array,
     as_rng,
-    check_positive_int,
     check_bool,
+    check_positive_int,
     check_probability_rows,
     check_range,
     check_real,
     check_shape,
 )
+from ...planning.results import compact_repr
+from ..bounds import Bound, BoundArray, as_bound
 
 __all__ = [
     "BanditDecision",
@@ -166,7 +168,7 @@ def lcb_log_term(*, A: int, delta: float, S: int = 1) -> float:
     return float(math.log(2.0 * S * A / d))
 
 
-def hoeffding_bonus(n, *, log_term: float, unseen: str = "neg_inf") -> np.ndarray:
+def hoeffding_bonus(n: ArrayLike, *, log_term: float, unseen: str = "neg_inf") -> np.ndarray:
     """b = sqrt(L / (2 n)) elementwise, for counts ``n`` of any shape.
 
     Hoeffding: for n i.i.d. rewards in [0, 1], P(|r_hat - r| > b) <= 2 exp(-2 n b^2)
@@ -277,8 +279,10 @@ def _log_terms(totals: np.ndarray, delta: float | None, S: int, A: int) -> np.nd
     return np.log(2.0 * S * A / d)
 
 
-def mab_choices(n, r_sum=None, *, rule: str = "lcb", delta: float | None = None,
-                unseen: str = "neg_inf", tie: str = "lowest", rng=None) -> np.ndarray:
+def mab_choices(n: ArrayLike, r_sum: ArrayLike | None = None, *, rule: str = "lcb",
+                delta: float | None = None,
+                unseen: str = "neg_inf", tie: str = "lowest",
+                rng: RngLike | None = None) -> np.ndarray:
     """The arm each rule picks on each of M multi-armed datasets given by counts.
 
     Parameters
@@ -301,8 +305,10 @@ def mab_choices(n, r_sum=None, *, rule: str = "lcb", delta: float | None = None,
     return _run(n, r_sum, L, rule, unseen, tie, rng)
 
 
-def cb_choices(n, r_sum=None, *, rule: str = "lcb", delta: float | None = None,
-               unseen: str = "neg_inf", tie: str = "lowest", rng=None) -> np.ndarray:
+def cb_choices(n: ArrayLike, r_sum: ArrayLike | None = None, *, rule: str = "lcb",
+               delta: float | None = None,
+               unseen: str = "neg_inf", tie: str = "lowest",
+               rng: RngLike | None = None) -> np.ndarray:
     """The policy each rule picks on each of M contextual datasets given by counts.
 
     Parameters
@@ -436,8 +442,9 @@ def _cb_data(contexts, actions, rewards, S, A):
     return contextual_counts(contexts, actions, rewards, S=S, A=A)
 
 
-def lcb_mab(actions, rewards, *, A: int, delta: float | None = None, unseen: str = "neg_inf",
-            tie: str = "lowest", rng=None) -> BanditDecision:
+def lcb_mab(actions: ArrayLike, rewards: ArrayLike, *, A: int, delta: float | None = None,
+            unseen: str = "neg_inf",
+            tie: str = "lowest", rng: RngLike | None = None) -> BanditDecision:
     """LCB for offline multi-armed bandits [RZMJR21, Algorithm "LCB" for MAB].
 
     a_hat = argmax_a r_hat(a) - sqrt(log(2A/delta) / (2 n(a))).
@@ -455,14 +462,16 @@ def lcb_mab(actions, rewards, *, A: int, delta: float | None = None, unseen: str
     return _mab_decision(n, r_sum, "lcb", delta, unseen, tie, rng)
 
 
-def lcb_mab_counts(n, r_sum, *, delta: float | None = None, unseen: str = "neg_inf",
-                   tie: str = "lowest", rng=None) -> BanditDecision:
+def lcb_mab_counts(n: ArrayLike, r_sum: ArrayLike, *, delta: float | None = None,
+                   unseen: str = "neg_inf",
+                   tie: str = "lowest", rng: RngLike | None = None) -> BanditDecision:
     """:func:`lcb_mab` from counts ``n`` (A,) and reward sums ``r_sum`` (A,)."""
     return _mab_decision(n, r_sum, "lcb", delta, unseen, tie, rng)
 
 
-def eba(actions, rewards, *, A: int, unseen: str = "neg_inf", tie: str = "lowest",
-        rng=None) -> BanditDecision:
+def eba(actions: ArrayLike, rewards: ArrayLike, *, A: int, unseen: str = "neg_inf",
+        tie: str = "lowest",
+        rng: RngLike | None = None) -> BanditDecision:
     """EBA, the empirical best arm: argmax_a r_hat(a) (greedy, no penalty).
     ``unseen="paper"`` gives unseen arms r_hat = 0."""
     _required(rewards)
@@ -470,25 +479,28 @@ def eba(actions, rewards, *, A: int, unseen: str = "neg_inf", tie: str = "lowest
     return _mab_decision(n, r_sum, "eba", None, unseen, tie, rng)
 
 
-def eba_counts(n, r_sum, *, unseen: str = "neg_inf", tie: str = "lowest",
-               rng=None) -> BanditDecision:
+def eba_counts(n: ArrayLike, r_sum: ArrayLike, *, unseen: str = "neg_inf", tie: str = "lowest",
+               rng: RngLike | None = None) -> BanditDecision:
     """:func:`eba` from counts."""
     return _mab_decision(n, r_sum, "eba", None, unseen, tie, rng)
 
 
-def mpa(actions, *, A: int, tie: str = "lowest", rng=None) -> BanditDecision:
+def mpa(actions: ArrayLike, *, A: int, tie: str = "lowest",
+        rng: RngLike | None = None) -> BanditDecision:
     """MPA, the most played arm: argmax_a n(a) (behaviour cloning for bandits)."""
     n, r_sum = _mab_data(actions, None, A)
     return _mab_decision(n, r_sum, "mpa", None, "neg_inf", tie, rng)
 
 
-def mpa_counts(n, *, tie: str = "lowest", rng=None) -> BanditDecision:
+def mpa_counts(n: ArrayLike, *, tie: str = "lowest", rng: RngLike | None = None) -> BanditDecision:
     """:func:`mpa` from counts ``n`` (A,)."""
     return _mab_decision(n, None, "mpa", None, "neg_inf", tie, rng)
 
 
-def lcb_cb(contexts, actions, rewards, *, S: int, A: int, delta: float | None = None,
-           unseen: str = "neg_inf", tie: str = "lowest", rng=None) -> ContextualDecision:
+def lcb_cb(contexts: ArrayLike, actions: ArrayLike, rewards: ArrayLike, *, S: int, A: int,
+           delta: float | None = None,
+           unseen: str = "neg_inf", tie: str = "lowest",
+           rng: RngLike | None = None) -> ContextualDecision:
     """LCB for offline contextual bandits [RZMJR21, contextual LCB]: in every context s,
     pi_hat(s) = argmax_a r_hat(s, a) - sqrt(log(2SA/delta) / (2 n(s, a))).
 
@@ -500,40 +512,44 @@ def lcb_cb(contexts, actions, rewards, *, S: int, A: int, delta: float | None = 
     return _cb_decision(n, r_sum, "lcb", delta, unseen, tie, rng)
 
 
-def lcb_cb_counts(n, r_sum, *, delta: float | None = None, unseen: str = "neg_inf",
-                  tie: str = "lowest", rng=None) -> ContextualDecision:
+def lcb_cb_counts(n: ArrayLike, r_sum: ArrayLike, *, delta: float | None = None,
+                  unseen: str = "neg_inf",
+                  tie: str = "lowest", rng: RngLike | None = None) -> ContextualDecision:
     """:func:`lcb_cb` from counts ``n`` (S, A) and reward sums ``r_sum`` (S, A)."""
     return _cb_decision(n, r_sum, "lcb", delta, unseen, tie, rng)
 
 
-def greedy_cb(contexts, actions, rewards, *, S: int, A: int, unseen: str = "neg_inf",
-              tie: str = "lowest", rng=None) -> ContextualDecision:
+def greedy_cb(contexts: ArrayLike, actions: ArrayLike, rewards: ArrayLike, *, S: int, A: int,
+              unseen: str = "neg_inf",
+              tie: str = "lowest", rng: RngLike | None = None) -> ContextualDecision:
     """Greedy plug-in for contextual bandits: pi_hat(s) = argmax_a r_hat(s, a)."""
     _required(rewards)
     n, r_sum = _cb_data(contexts, actions, rewards, S, A)
     return _cb_decision(n, r_sum, "eba", None, unseen, tie, rng)
 
 
-def greedy_cb_counts(n, r_sum, *, unseen: str = "neg_inf", tie: str = "lowest",
-                     rng=None) -> ContextualDecision:
+def greedy_cb_counts(n: ArrayLike, r_sum: ArrayLike, *, unseen: str = "neg_inf",
+                     tie: str = "lowest",
+                     rng: RngLike | None = None) -> ContextualDecision:
     """:func:`greedy_cb` from counts."""
     return _cb_decision(n, r_sum, "eba", None, unseen, tie, rng)
 
 
-def bc_cb(contexts, actions, *, S: int, A: int, tie: str = "lowest",
-          rng=None) -> ContextualDecision:
+def bc_cb(contexts: ArrayLike, actions: ArrayLike, *, S: int, A: int, tie: str = "lowest",
+          rng: RngLike | None = None) -> ContextualDecision:
     """Behaviour cloning for contextual bandits: the most played arm in every context."""
     n, r_sum = _cb_data(contexts, actions, None, S, A)
     return _cb_decision(n, r_sum, "mpa", None, "neg_inf", tie, rng)
 
 
-def bc_cb_counts(n, *, tie: str = "lowest", rng=None) -> ContextualDecision:
+def bc_cb_counts(n: ArrayLike, *, tie: str = "lowest",
+                 rng: RngLike | None = None) -> ContextualDecision:
     """:func:`bc_cb` from counts ``n`` (S, A)."""
     return _cb_decision(n, None, "mpa", None, "neg_inf", tie, rng)
 
 
 # ------------------------------------------------------------------ evaluation
-def mab_suboptimality(means, arms) -> np.ndarray:
+def mab_suboptimality(means: ArrayLike, arms: ArrayLike) -> np.ndarray:
     """r(a*) - r(a) for each chosen arm (any shape), with ``means`` (A,) the true means."""
     means = as_float_array(means, "means", ndim=1)
     arms = as_int_array(arms, "arms")
@@ -542,7 +558,7 @@ def mab_suboptimality(means, arms) -> np.ndarray:
     return means.max() - means[arms]
 
 
-def cb_suboptimality(means, rho, policies) -> np.ndarray:
+def cb_suboptimality(means: ArrayLike, rho: ArrayLike, policies: ArrayLike) -> np.ndarray:
     """sum_s rho(s) (max_a r(s, a) - r(s, pi(s))) for policies of shape (..., S)."""
     means = as_float_array(means, "means", ndim=2)
     rho = as_float_array(rho, "rho", ndim=1)
@@ -591,7 +607,8 @@ def lcb_mab_hoeffding_bound(N: int, mu_star: float, *, A: int,
     fails with probability <= delta by Hoeffding and a union bound over the A arms,
     conditionally on the counts), r(a_hat) >= r_hat(a_hat) - b(a_hat) >= r_hat(a*) - b(a*)
     >= r(a*) - 2 b(a*); off it the loss is <= 1. This is the Hoeffding argument behind
-    the MAB theorem of [RZMJR21] (claim rashidinejad2021.mab_hoeffding_bound), computed exactly from the
+    the MAB theorem of [RZMJR21] (claim rashidinejad2021.mab_hoeffding_bound), computed exactly
+    from the
     binomial law of N(a*), with b(n) = sqrt(log(2A/delta) / (2n)) and delta = 1/N by default.
     """
     N = _N(N)
@@ -665,7 +682,7 @@ def mpa_two_arm_suboptimality(N: int, mu_star: float, gap: float, *, best: int =
     return gap * math.exp(log_p)
 
 
-def bernoulli_kl(p, q):
+def bernoulli_kl(p: ArrayLike, q: ArrayLike) -> float | np.ndarray:
     """kl(p || q) = p log(p/q) + (1-p) log((1-p)/(1-q)) (0 log 0 = 0; inf if unbounded)."""
     p = as_float_array(p, "p")
     q = as_float_array(q, "q")
@@ -678,7 +695,8 @@ def bernoulli_kl(p, q):
     return float(out) if out.ndim == 0 else out
 
 
-def mab_two_point_lower_bound(N, C_star: float, gap: float, *, S: int = 1):
+def mab_two_point_lower_bound(N: float | ArrayLike, C_star: float, gap: float, *,
+                              S: int = 1) -> float | np.ndarray:
     """gap * max{exp(-alpha)/4, (1 - sqrt(alpha/2))/2}, alpha = N kl(1/2+gap || 1/2-gap)/(S C*).
 
     Lower bound on max over the hypotheses of E[suboptimality] for *every* rule on the
@@ -701,7 +719,7 @@ def mab_two_point_lower_bound(N, C_star: float, gap: float, *, S: int = 1):
     return float(val) if val.ndim == 0 else val
 
 
-def unseen_context_gap(means, *, tie: str = "lowest") -> np.ndarray:
+def unseen_context_gap(means: ArrayLike, *, tie: str = "lowest") -> np.ndarray:
     """gbar(s): the expected gap paid in a context with no data, under the tie rule.
 
     ``"lowest"``: max_a r(s, a) - r(s, 0); ``"uniform"``: max_a r(s, a) - mean_a r(s, a).
@@ -713,13 +731,14 @@ def unseen_context_gap(means, *, tie: str = "lowest") -> np.ndarray:
     return best - (means[:, 0] if tie == "lowest" else means.mean(axis=1))
 
 
-def expert_cb_suboptimality(rho, gap_unseen, N: int) -> float:
+def expert_cb_suboptimality(rho: ArrayLike, gap_unseen: ArrayLike, N: int) -> float:
     """Exact E[SubOpt] of LCB (``unseen="neg_inf"``) on pure expert data (C* = 1):
     sum_s rho(s) (1 - rho(s))^N gbar(s).
 
     With mu(s, a) = rho(s) 1{a = pi*(s)}, only pi*(s) is ever seen in context s, so LCB
     picks pi*(s) in every context seen at least once and the tie rule's arm elsewhere
-    (claim rashidinejad2021.expert_cb_identity; derived here, not a statement of [RZMJR21]). ``rho`` (S,),
+    (claim rashidinejad2021.expert_cb_identity; derived here,
+                            not a statement of [RZMJR21]). ``rho`` (S,),
     ``gap_unseen`` (S,) from :func:`unseen_context_gap`. Its worst case over rho is about
     (S - 1)/(e N) times the gap (``envs.cb_expert_rho``): the S/N imitation rate.
     """

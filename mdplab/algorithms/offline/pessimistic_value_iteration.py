@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -43,12 +42,11 @@ from ..._validation import (
     check_unit_open,
 )
 from ...kernels.pessimism import pessimistic_induction
+from ...sampling.dataset import OfflineDataset
+from ...sampling.trajectories import Episodes
 from ..bounds import Bound
 from .degeneracy import _start_support, reachable_episodic
 from .result import KNOBS, PessimisticResult, flag_degenerate
-
-if TYPE_CHECKING:
-    from ...sampling import Episodes, OfflineDataset
 
 __all__ = [
     "TABULAR_PENALTIES",
@@ -135,7 +133,8 @@ def _returned(x: object, what: str, S: int, A: int) -> np.ndarray:
 # ------------------------------------------------------------------------ tabular
 def jyw_beta(d: int, H: int, K: int, xi: float, c: float = 1.0) -> float:
     """beta = c d H sqrt(zeta), zeta = log(2 d H K / xi) (JYW21 Theorem 4.4, as recalled in
-    the library -- unconfirmed against the paper's text). The paper's absolute constant c is not given; it is
+    the library -- unconfirmed against the paper's text). The paper's absolute constant c is not
+    given; it is
     an argument here (default 1, a library choice; claim 10 measures the smallest c that
     works)."""
     d, H, K = check_sizes(d=d, H=H, K=K)

@@ -4,13 +4,15 @@ so that the exact checks of :mod:`mdplab.algorithms.offline.checks` apply to all
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .degeneracy import summarise, tied_states, warn_degenerate
+
+__all__ = ["PessimisticResult"]
 
 
 @dataclass(frozen=True, repr=False)

@@ -65,8 +65,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..._validation import (
+    RngLike,
     as_float_array,
     as_int_array,
     as_rng,
@@ -75,10 +77,10 @@ from ..._validation import (
     check_range,
     readonly,
 )
-from ..bounds import Bound
 from ...kernels.pessimism_discounted import pe_iterate, pe_operator, pe_penalty, split_iterate
 from ...models.discounted import DiscountedMDP, check_gamma
 from ...sampling.dataset import OfflineDataset
+from ..bounds import Bound
 
 __all__ = [
     "REMARK2_C1",
@@ -214,7 +216,8 @@ def li2022_tau_max(N: int, gamma: float) -> int:
     return max(1, math.ceil(math.log(N / (1.0 - g)) / (1.0 - g)))
 
 
-def bernstein_penalty(data, V, gamma: float, *, delta: float = 0.05,
+def bernstein_penalty(data: OfflineDataset | tuple[ArrayLike, ArrayLike], V: ArrayLike,
+                      gamma: float, *, delta: float = 0.05,
                       c_b: float = 144.0) -> np.ndarray:
     """b(s, a; V) of [LSCCW22] eq. (28) for every (s, a); shape (S, A).
 
@@ -233,7 +236,8 @@ def bernstein_penalty(data, V, gamma: float, *, delta: float = 0.05,
     return pe_penalty(_p_hat(data, n, nn), n, V, gamma=g, c_log=c_log, add=5.0 / N)
 
 
-def pessimistic_operator(Q, data, r, gamma: float, *, delta: float = 0.05,
+def pessimistic_operator(Q: ArrayLike, data: OfflineDataset | tuple[ArrayLike, ArrayLike],
+                         r: ArrayLike, gamma: float, *, delta: float = 0.05,
                          c_b: float = 144.0) -> np.ndarray:
     """T_pe(Q)(s,a) = max{r(s,a) + gamma P_hat_{s,a} V - b(s,a;V), 0} with V(s) = max_a Q(s,a)
     and b of eq. (28) ([LSCCW22] eq. (27)); shape (S, A).
@@ -296,7 +300,8 @@ class BernsteinVILCBResult:
         return _discounted_repr(self, f"n_iter={self.n_iter}, last_change={self.last_change:.3g}")
 
 
-def vi_lcb_bernstein(data, r, gamma: float, *, delta: float = 0.05, c_b: float = 144.0,
+def vi_lcb_bernstein(data: OfflineDataset | tuple[ArrayLike, ArrayLike], r: ArrayLike,
+                     gamma: float, *, delta: float = 0.05, c_b: float = 144.0,
                      tau_max: int | None = None, tol: float | None = None,
                      Q0: np.ndarray | None = None, keep_history: bool = False,
                      rho: np.ndarray | None = None) -> BernsteinVILCBResult:
@@ -430,7 +435,7 @@ def discounted_data_dependent_bound(mdp: DiscountedMDP, result: BernsteinVILCBRe
     return Bound(float(f * d_state @ b_star), (hi - lo) / (1.0 - mdp.gamma))
 
 
-def discounted_suboptimality(mdp: DiscountedMDP, policy) -> float:
+def discounted_suboptimality(mdp: DiscountedMDP, policy: ArrayLike) -> float:
     """V*(rho) - V^pi(rho), both exact (policy iteration and a linear solve)."""
     if not isinstance(mdp, DiscountedMDP):
         raise TypeError(f"mdp is {type(mdp).__name__}; expected a DiscountedMDP")
@@ -546,7 +551,8 @@ def vi_lcb_split_from_folds(nn_folds: np.ndarray, gamma: float, *, N: int,
     return _flag_discounted(res, nn[1:].sum(axis=0), rho, "c_L", tied=never_rose)
 
 
-def split_fold_counts(data: OfflineDataset, gamma: float, rng=0):
+def split_fold_counts(data: OfflineDataset, gamma: float, rng: RngLike = 0) -> tuple[np.ndarray,
+                      np.ndarray, int]:
     """The random split of the splitting VI-LCB: T = :func:`rzmjr21_iterations` (N, gamma),
     the N tuples shuffled with ``rng`` and cut into T+1 folds of m = floor(N/(T+1)) tuples
     (folds 0..T in order; the N - (T+1) m left over are unused).
@@ -684,7 +690,8 @@ def discounted_two_point_lower_bound(N: int, kl_per_sample: float) -> float:
     samples of one of two laws whose per-sample KL divergence is KL_1 (Tsybakov 2009,
     "Introduction to Nonparametric Estimation", Thm 2.2(iii), with KL additive over
     independent samples). On :func:`mdplab.envs.hard_discounted` a wrong action at state 0
-    costs 2 eps, so this lower-bounds P(SubOpt >= 2 eps) (claim li2022_discounted.two_point_lower_bound)."""
+    costs 2 eps, so this lower-bounds P(SubOpt >= 2 eps) (claim
+    li2022_discounted.two_point_lower_bound)."""
     N = check_positive_int(N, "N", minimum=0)
     kl = _check_real(kl_per_sample, "kl_per_sample", 0.0)
     x = N * kl

@@ -4,7 +4,8 @@ Source: G. Li, L. Shi, Y. Chen, Y. Chi, Y. Wei (2022). *Settling the Sample Comp
 Model-Based Offline Reinforcement Learning.* arXiv 2204.05275; Ann. Statist. 52(1), 2024.
 Sec. 3: Algorithm 2 (VI-LCB on a set of transitions D_0), Algorithm 3 (two-fold
 subsampling, then Algorithm 2), Theorem 3 / Remark 4 (upper bound), Theorem 4 / Remark 5
-(lower bound), Theorem 6 (independent transitions), eq. (65) (instance-dependent form). Steps are 0-indexed (h = 0..H-1).
+(lower bound), Theorem 6 (independent transitions), eq. (65) (instance-dependent form). Steps are
+0-indexed (h = 0..H-1).
 
 What was confirmed, and how
 -------------------------------------------------
@@ -43,11 +44,13 @@ import dataclasses
 import math
 import numbers
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from ...planning.results import compact_repr
 from ..._validation import (
+    RngLike,
     as_count_array,
     as_float_array,
     as_int_array,
@@ -61,9 +64,11 @@ from ..._validation import (
     readonly,
 )
 from ...kernels.pessimism import pessimistic_induction
-from ..bounds import Bound
 from ...kernels.subsampling import select_without_replacement
+from ...models.finite_horizon import FiniteHorizonMDP
+from ...planning.results import compact_repr
 from ...sampling.dataset import OfflineDataset
+from ..bounds import Bound
 from .result import KNOBS, PessimisticResult, flag_degenerate
 
 __all__ = [
@@ -108,7 +113,7 @@ def trim_log(H: int, S: int, delta: float) -> float:
     return math.log(H * S / _check_delta(delta))
 
 
-def n_trim(n_aux, H: int, S: int, delta: float) -> np.ndarray:
+def n_trim(n_aux: ArrayLike, H: int, S: int, delta: float) -> np.ndarray:
     """N_trim_h(s) = max{ N_aux_h(s) - 10 sqrt(N_aux_h(s) log(HS/delta)), 0 } (eq. (56)).
 
     Partly confirmed (module docstring). It is 0 exactly when N_aux <= 100 log(HS/delta).
@@ -404,7 +409,8 @@ class TrimResult:
                 "trim_exceeds_main": self.trim_exceeds_main}
 
 
-def two_fold_subsample(data: OfflineDataset, *, delta: float = 0.05, rng=None) -> TrimResult:
+def two_fold_subsample(data: OfflineDataset, *, delta: float = 0.05,
+                       rng: RngLike | None = None) -> TrimResult:
     """Steps 1-3 of Algorithm 3 of Li et al. (2022, arXiv 2204.05275).
 
     1. Shuffle the episode ids with ``rng`` ([lib]: the paper splits the data as given), then
@@ -561,7 +567,8 @@ def theorem4_lower_bound(H: int, S: int, C_clipped: float, epsilon: float, *,
     return c_4 * H ** 4 * S * C / eps ** 2
 
 
-def instance_dependent_bound(mdp, d_b, K: int, *, c_leading: float = 1.0,
+def instance_dependent_bound(mdp: FiniteHorizonMDP, d_b: ArrayLike, K: int, *,
+                             c_leading: float = 1.0,
                              log_factor: float = 1.0,
                              policy_star: np.ndarray | None = None) -> Bound:
     """Leading term of the instance-dependent bound, eq. (65) of Li et al. (2022):
@@ -575,10 +582,9 @@ def instance_dependent_bound(mdp, d_b, K: int, *, c_leading: float = 1.0,
     behaviour occupancy (H, S, A); terms with d*_h(s) = 0 are dropped, and a positive d* over
     d^b = 0 gives +inf.
     """
-    from ...planning import backward_induction, state_occupancy
-
     from ...models.finite_horizon import FiniteHorizonMDP
     from ...models.policy import validate_policy
+    from ...planning import backward_induction, state_occupancy
 
     if not isinstance(mdp, FiniteHorizonMDP):
         raise TypeError(f"mdp is {type(mdp).__name__}; expected a FiniteHorizonMDP")
@@ -662,7 +668,8 @@ def _one_step(P_hat, n, W, *, penalty: bool, c_var, c_lin, cap, zero_last: bool)
 
 
 def gambler_run(N: int, *, algorithm: str = "vi-lcb", c_b: float = 0.05,
-                faithful_notebook: bool = False, rng=None, instance=None) -> GamblerRun:
+                faithful_notebook: bool = False, rng: RngLike | None = None,
+                instance: Any = None) -> GamblerRun:
     """The experiment of Li et al. (2022, arXiv 2204.05275, Sec. 4, Fig. 2) on one dataset.
 
     D-gen data: N coin flips at every (h, s, stake) (:func:`mdplab.envs.gambler_samples`:

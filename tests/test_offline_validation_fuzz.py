@@ -399,10 +399,11 @@ SPECS: list[tuple[str, object, dict, dict]] = [
 
 # aliases: an error about an argument may name it by its role
 ALIASES = {
-    "kind": ("penalty",), "episodes": ("Episodes",), "data": ("OfflineDataset", "n", "nn"),
+    "kind": ("penalty",), "episodes": ("Episodes",),
     "mdp": ("FiniteHorizonMDP", "DiscountedMDP"), "result": ("PessimisticResult",
                                                              "BernsteinVILCBResult"),
     "shape": ("SparseTransitions",), "P": ("P",), "phi": ("phi", "Phi"),
+    # a dataset given as counts (n, nn) is named by its part; SparseTransitions' data by P
     "indices": ("P",), "data": ("OfflineDataset", "n", "nn", "P"),
     "nn_folds": ("nn_folds",), "instance": ("GamblerInstance",), "value": ("Bound",),
     "tau_max": ("tau_max",), "policy_star": ("policy_star",),
@@ -447,7 +448,7 @@ CASES = [(name, fn, base, arg, bad) for name, fn, base, kinds in SPECS
 
 
 def test_every_base_call_is_valid():
-    for name, fn, base, _ in SPECS:
+    for _name, fn, base, _ in SPECS:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             fn(**base)

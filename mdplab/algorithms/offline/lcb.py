@@ -456,6 +456,11 @@ def lcb_mab(actions: ArrayLike, rewards: ArrayLike, *, A: int, delta: float | No
     delta : in (0, 1]; default 1/N (the choice of the paper's theorems, as recalled)
     unseen : 'neg_inf' (default) or 'paper' (r_hat = 0, b = 1 when n = 0)
     tie : 'lowest' (default) or 'uniform' (needs ``rng``)
+
+    Small data: the bonus sqrt(log(2A/delta) / (2 n)) with delta = 1/N is large for arms
+    seen a few times, so LCB prefers well-sampled arms (it is never degenerate in the
+    sense of PEVI: an arm with data always beats an unseen one). A larger ``delta`` shrinks
+    the bonus (closer to EBA) at the price of the bound's failure probability delta.
     """
     _required(rewards)
     n, r_sum = _mab_data(actions, rewards, A)

@@ -168,6 +168,15 @@ def tabular_penalty(n: np.ndarray, kind: str, *, xi: float = 0.1, K: int | None 
 
     Where n = 0 the "l1" and "hoeffding" presets give R_h and "jyw" gives beta/sqrt(lam)
     (>= R_h for the default constants), so Q_hat = 0 there.
+
+    Small data: the "l1" penalty drops below R_h only once n exceeds about
+    2 (S log 2 + L_P) visits of (h, s, a), and it must fall below the backup r + P_hat V_hat
+    of some action (of order the values themselves) before Q_hat > 0; "jyw" (beta = c S A H
+    sqrt(zeta)) needs n of order beta^2 / R_h^2. Below that Q_hat = 0 and the policy is the
+    tie rule's (the ``degenerate`` flag of :func:`pevi_tabular`). "hoeffding" (a fixed-V union
+    bound, not valid for V_hat), a smaller ``c`` or "none" are informative sooner, but only
+    "l1" with the defaults keeps the event E (hence the bound of JYW21 Theorem 4.2) with
+    probability >= 1 - xi.
     """
     n = as_count_array(n, "n", ndim=3)
     kind = check_choice(kind, "penalty", TABULAR_PENALTIES)
@@ -223,6 +232,13 @@ def pevi_tabular(data: OfflineDataset, *, penalty: str = "l1", xi: float = 0.1,
     r : known mean rewards (H, S, A) or (S, A); when given they replace r_hat and the "l1"
         preset drops its reward term.
     adaptive, c, lam : see :func:`tabular_penalty`.
+
+    rho : (S,) start distribution for the ``degenerate`` flag (default: the empirical
+        distribution of the first states of the data).
+
+    Returns a :class:`PessimisticResult`; ``degenerate`` says whether the policy is decided by
+    tie-breaking on the support of rho (see :func:`tabular_penalty` for which preset or
+    constant is informative at small data, and at what cost).
 
     Backup: (B_hat_h V)(s,a) = r_hat + P_hat V, except for ``"jyw"``, whose ridge estimate
     with one-hot features is n/(n + lam) (r_hat + P_hat V).
@@ -284,6 +300,14 @@ def pevi_linear(episodes: Episodes, phi: np.ndarray, *, beta: float | None = Non
     phi : features (S, A, d) or per step (H, S, A, d).
     beta : the penalty scale; default :func:`jyw_beta` (d, H, K, xi, c) (as recalled,
         unconfirmed; c hidden in the paper).
+    rho : (S,) start distribution for the ``degenerate`` flag (default: the empirical
+        distribution of the episodes' first states).
+
+    Small data: with c = 1, beta = d H sqrt(zeta) exceeds H - h wherever
+    ||phi||_{Lam^{-1}} > 1/(d sqrt(zeta)), so Q_hat = 0 until every direction of phi has
+    been seen about d^2 zeta times; then the policy is the tie rule's (``degenerate``).
+    A smaller c (claim jin2021.linear_beta_calibration measures the smallest that works) is
+    informative sooner, but Theorem 4.4's guarantee is stated for the paper's c only.
     """
     from ...sampling.trajectories import Episodes
 

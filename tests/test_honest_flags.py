@@ -154,6 +154,19 @@ def test_discounted_flags():
         [True, True, False])
 
 
+def test_reachability_kernel_matches_the_numpy_reference():
+    from mdplab.algorithms.offline.degeneracy import reachable_episodic_reference
+
+    gen = np.random.default_rng(5)
+    for H, S, A, N in [(1, 3, 2, 10), (4, 6, 3, 500), (7, 20, 4, 3000)]:
+        h, s, a, s2 = (gen.integers(0, m, N) for m in (H, S, A, S))
+        policy = gen.integers(0, A, (H, S))
+        for rho in (None, np.full(S, 1.0 / S)):
+            np.testing.assert_array_equal(
+                reachable_episodic(policy, h, s, a, s2, rho),
+                reachable_episodic_reference(policy, h, s, a, s2, rho))
+
+
 def test_reachable_episodic_follows_only_the_policy():
     policy = np.array([[0, 0], [0, 0]])
     # from state 0 at h = 0: action 0 leads to 1, action 1 leads to 0

@@ -22,6 +22,7 @@ from .bellman import (
 )
 from .pessimism import bernstein_induction_csr, csr_counts, pessimistic_induction
 from .pessimism_discounted import pe_iterate, pe_operator, pe_penalty, split_iterate
+from .reachability import reach_by_transitions
 from .subsampling import select_without_replacement
 
 __all__ = [
@@ -45,4 +46,5 @@ __all__ = [
     "policy_backup_dense",
     "policy_backward_csr",
     "policy_backward_dense",
+    "reach_by_transitions",
 ]

@@ -63,7 +63,19 @@ def reachable_episodic(policy: np.ndarray, h: np.ndarray | None, s: np.ndarray, 
                        s_next: np.ndarray, rho: np.ndarray | None = None) -> np.ndarray:
     """(H, S) boolean: the (h, s) reached from supp(rho) by the observed transitions that
     follow ``policy`` (H, S). Transitions are arrays (N,) (``h`` None means all at step 0).
-    Cost O(N log N)."""
+    Cost O(N + H S) (numba, :func:`mdplab.kernels.reachability.reach_by_transitions`)."""
+    from ...kernels.reachability import reach_by_transitions
+
+    H, S = policy.shape
+    h = np.zeros(len(s), dtype=np.int64) if h is None else np.asarray(h, dtype=np.int64)
+    start = _start_support(rho, S, np.asarray(s)[h == 0])
+    return reach_by_transitions(h, s, a, s_next, np.asarray(policy), start)
+
+
+def reachable_episodic_reference(policy: np.ndarray, h: np.ndarray | None, s: np.ndarray,
+                                 a: np.ndarray, s_next: np.ndarray,
+                                 rho: np.ndarray | None = None) -> np.ndarray:
+    """numpy reference of :func:`reachable_episodic` (a stable sort by step, O(N log N))."""
     H, S = policy.shape
     h = np.zeros(len(s), dtype=np.int64) if h is None else np.asarray(h, dtype=np.int64)
     s, a, s_next = (np.asarray(x, dtype=np.int64) for x in (s, a, s_next))

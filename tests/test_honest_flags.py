@@ -167,6 +167,19 @@ def test_reachability_kernel_matches_the_numpy_reference():
                 reachable_episodic_reference(policy, h, s, a, s2, rho))
 
 
+def test_all_count_paths_give_the_same_flag():
+    """Transitions (numba kernel), dense counts and the CSR counts of the fast path agree."""
+    mdp, ep, data = _episodic(200, seed=4, H=4)
+    r = np.asarray(mdp.r)
+    dense, _ = _calls(off.vi_lcb_episodic, data, r, c_b=0.05, fold_log=True, method="dense")
+    csr, _ = _calls(off.vi_lcb_episodic, data, r, c_b=0.05, fold_log=True, method="csr")
+    assert "_csr" not in csr.params
+    np.testing.assert_array_equal(dense.reachable, csr.reachable)
+    direct = reachable_episodic(np.asarray(dense.policy), data.h, data.s, data.a, data.s_next)
+    np.testing.assert_array_equal(dense.reachable, direct)
+    assert dense.degenerate == csr.degenerate
+
+
 def test_reachable_episodic_follows_only_the_policy():
     policy = np.array([[0, 0], [0, 0]])
     # from state 0 at h = 0: action 0 leads to 1, action 1 leads to 0

@@ -106,6 +106,28 @@ def reachable_from_counts(policy: np.ndarray, nn: np.ndarray,
     return reach
 
 
+def reachable_from_csr(policy: np.ndarray, indptr: np.ndarray, next_states: np.ndarray,
+                        n: np.ndarray, rho: np.ndarray | None = None) -> np.ndarray:
+    """(H, S) reachability as :func:`reachable_episodic`, from CSR counts over rows
+    (h*S + s)*A + a (:func:`mdplab.kernels.pessimism.csr_counts`); ``n`` (H, S, A) gives the
+    default rho (states with data at h = 0). Cost O(H S + the successors followed)."""
+    H, S = policy.shape
+    A = n.shape[2]
+    reach = np.zeros((H, S), dtype=bool)
+    reach[0] = _start_support(rho, S, np.flatnonzero(n[0].sum(axis=1) > 0))
+    for step in range(H - 1):
+        s = np.flatnonzero(reach[step])
+        rows = (step * S + s) * A + policy[step, s]
+        lo, hi = indptr[rows], indptr[rows + 1]
+        lengths = hi - lo
+        if lengths.sum() == 0:
+            break
+        offsets = np.repeat(lo - np.cumsum(lengths) + lengths, lengths)
+        idx = offsets + np.arange(int(lengths.sum()))
+        reach[step + 1, next_states[idx]] = True
+    return reach
+
+
 def reachable_discounted(policy: np.ndarray, succ: np.ndarray,
                          rho: np.ndarray | None = None,
                          observed: np.ndarray | None = None) -> np.ndarray:

@@ -45,7 +45,7 @@ from ...kernels.pessimism import pessimistic_induction
 from ...sampling.dataset import OfflineDataset
 from ...sampling.trajectories import Episodes
 from ..bounds import Bound
-from .degeneracy import _start_support, reachable_episodic
+from .degeneracy import _start_support, reachable_episodic, reachable_from_counts
 from .result import KNOBS, PessimisticResult, flag_degenerate
 
 __all__ = [
@@ -273,7 +273,7 @@ def pevi_tabular(data: OfflineDataset, *, penalty: str = "l1", xi: float = 0.1,
                              {"penalty": penalty, "xi": xi, "K": K, "c": c, "lam": lam,
                               "rewards_known": r is not None, "adaptive": adaptive,
                               "tie_rule": "lowest"})
-    reach = reachable_episodic(policy, data.h, data.s, data.a, data.s_next, rho)
+    reach = reachable_from_counts(policy, np.asarray(data.nn), rho)
     return flag_degenerate(res, reach, knob=KNOBS["pevi"])
 
 

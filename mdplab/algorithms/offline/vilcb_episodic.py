@@ -308,18 +308,25 @@ def vi_lcb_episodic(data: OfflineDataset | tuple[np.ndarray, np.ndarray], r: np.
 
 def _flag(res: PessimisticResult, data: object, rho: np.ndarray | None,
           valid: np.ndarray | None, start_data: object = None) -> PessimisticResult:
-    """Fill in the degenerate flag from the data's observed transitions (or counts)."""
-    from .degeneracy import reachable_episodic, reachable_from_counts
+    """Fill in the degenerate flag from the counts the run already computed: the CSR counts
+    (``res.params["_csr"]``, popped here) or the dense nn of the dataset / tuple."""
+    from .degeneracy import reachable_from_counts, reachable_from_csr
 
     H, S, _ = res.Q.shape
     if rho is None and start_data is not None:    # default rho from the untrimmed data
         first = np.asarray(start_data.s)[np.asarray(start_data.h) == 0]
         rho = np.bincount(first, minlength=S) / max(first.size, 1) if first.size else None
-    if isinstance(data, OfflineDataset):
-        reach = reachable_episodic(np.asarray(res.policy), data.h, data.s, data.a,
-                                   data.s_next, rho)
+    policy = np.asarray(res.policy)
+    csr = res.params.get("_csr")
+    if csr is not None:
+        res = dataclasses.replace(res, params={k: v for k, v in res.params.items()
+                                               if k != "_csr"})
+        indptr, next_states, _, n = csr
+        reach = reachable_from_csr(policy, indptr, next_states, n, rho)
+    elif isinstance(data, OfflineDataset):
+        reach = reachable_from_counts(policy, np.asarray(data.nn), rho)
     else:
-        reach = reachable_from_counts(np.asarray(res.policy), as_int_array(data[1], "nn"), rho)
+        reach = reachable_from_counts(policy, as_int_array(data[1], "nn"), rho)
     return flag_degenerate(res, reach, valid=None if valid is None else _valid(valid, S,
                            res.Q.shape[2]), knob=KNOBS["vi-lcb"])
 
@@ -352,7 +359,8 @@ def _run_alg2_csr(data, r, *, c_b, delta, fold_log, cap) -> PessimisticResult:
     counts = csr_counts(h, data.s, data.a, data.s_next, H, S, A)
     Q, V, pi, pen, backup = bernstein_induction_csr(*counts, r, c_var=c_b * L,
                                                     c_lin=c_b * H * L, cap=_cap(cap, H))
-    params = {**_alg2_params(c_b, delta, L, N, fold_log, cap, H), "method": "csr"}
+    params = {**_alg2_params(c_b, delta, L, N, fold_log, cap, H), "method": "csr",
+              "_csr": counts}   # for the degenerate flag; removed by _flag
     return PessimisticResult(policy=readonly(pi), Q=readonly(Q), V=readonly(V),
                              penalty=readonly(pen), backup=readonly(backup),
                              algorithm="vi-lcb-episodic", params=params)

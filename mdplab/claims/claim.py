@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 import types
+import warnings
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ class Evidence:
     details : anything else worth reporting (sizes, p-values, seeds). A check that evaluates a
         theorem's bound on many runs reports ``details["vacuous_fraction"]``, the fraction of
         runs in which that bound was at or above the trivial bound; the report shows it.
+        ``details["degenerate_calls"]`` counts the calls of a pessimistic algorithm during the
+        check whose policy was decided by tie-breaking (their warnings are collected, not shown).
     seconds : wall time of the run.
     trivial_bound : the bound that holds for every algorithm (H - h in finite horizon,
         1/(1 - gamma) discounted, 1 for bandits) when ``bound`` is in the same units, else
@@ -132,9 +135,21 @@ class Claim:
             rng = np.random.default_rng(self.default_seed())
         elif not isinstance(rng, np.random.Generator):
             rng = np.random.default_rng(rng)
+        from .._warnings import DegeneratePolicyWarning
+
         t0 = time.perf_counter()
-        out = self.check(budget, rng, types.SimpleNamespace(**funcs))
+        # A check runs an algorithm many times; one warning per call would bury the report.
+        # Degenerate (tie-broken) policies are counted instead, and reported in the details.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DegeneratePolicyWarning)
+            out = self.check(budget, rng, types.SimpleNamespace(**funcs))
         seconds = time.perf_counter() - t0
+        n_degenerate = 0
+        for w in caught:
+            if issubclass(w.category, DegeneratePolicyWarning):
+                n_degenerate += 1
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         missing = {"statistic", "bound", "passed"} - set(out)
         if missing:
             raise TypeError(f"claim {self.id}: check returned no {sorted(missing)}")
@@ -148,7 +163,8 @@ class Claim:
             relation=out.get("relation", "<="),
             interval=None if out.get("interval") is None else (
                 float(out["interval"][0]), float(out["interval"][1])),
-            details=dict(out.get("details", {})),
+            details={**dict(out.get("details", {})),
+                     **({"degenerate_calls": n_degenerate} if n_degenerate else {})},
             seconds=seconds,
             mutant=mutant,
             trivial_bound=None if trivial is None else float(trivial),

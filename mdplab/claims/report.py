@@ -85,6 +85,9 @@ def table_rows(claims: list[Claim], evidence: list[Evidence]) -> list[dict]:
         fraction = ev.details.get("vacuous_fraction")
         if isinstance(fraction, (int, float)) and fraction > 0:
             bound += f" (theorem bound vacuous in {100 * fraction:.0f}% of runs)"
+        degenerate = ev.details.get("degenerate_calls")
+        if isinstance(degenerate, int) and degenerate > 0:
+            bound += f" ({degenerate} run(s) returned a tie-broken policy)"
         rows.append({
             "id": ev.claim_id + (f" ~{ev.mutant}" if ev.mutant else ""),
             "statement": c.statement,

@@ -359,8 +359,18 @@ class _Sweep:
                                                                   options)
         self.progress = progress
         self.n_run = self.n_failed = 0
-        self.first_failure: str | None = None
+        self.failures: dict[tuple[str, int], str] = {}
+        self.order: dict[tuple[str, int], int] = {}
         self.attempted: set = set()
+
+    @property
+    def first_failure(self) -> str | None:
+        """The traceback of the failed cell that comes first in grid order (not in order of
+        completion, which depends on the backend)."""
+        if not self.failures:
+            return None
+        key = min(self.failures, key=lambda k: self.order.get(k, len(self.order)))
+        return self.failures[key]
 
     def _claim(self, cells: list[tuple]) -> list[tuple]:
         payload = [((config_hash(c), i), s, json.dumps(c, sort_keys=True)) for c, i, s in cells]
@@ -373,10 +383,10 @@ class _Sweep:
         self.n_run += 1
         if tb is not None:
             self.n_failed += 1
-            if self.first_failure is None:
-                self.first_failure = tb
+            self.failures[(config_hash(config), int(replicate))] = tb
 
     def run(self, pending: list[tuple]) -> None:
+        self.order = {(config_hash(c), int(i)): k for k, (c, i, *_rest) in enumerate(pending)}
         bar = None
         if self.progress and pending:
             from tqdm.auto import tqdm

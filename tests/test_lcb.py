@@ -21,7 +21,7 @@ from mdplab.algorithms.offline.bandit_data import (
     sample_contextual_counts,
     sample_contextual_data,
 )
-from mdplab.coverage.concentrability import concentrability_from_occupancies
+from mdplab.coverage import concentrability_from_occupancies
 from mdplab.envs import bandit_behaviour, offline_bandit
 
 # ----------------------------------------------------------------------------- by hand

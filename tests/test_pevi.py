@@ -7,7 +7,11 @@ import pytest
 
 from mdplab import FiniteHorizonMDP, envs
 from mdplab.algorithms.offline import pevi, pevi_linear, pevi_tabular
-from mdplab.algorithms.offline.pessimistic_value_iteration import jyw_beta, pevi_linear_rate, tabular_penalty
+from mdplab.algorithms.offline.pessimistic_value_iteration import (
+    jyw_beta,
+    pevi_linear_rate,
+    tabular_penalty,
+)
 from mdplab.planning import backward_induction
 from mdplab.sampling import OfflineDataset, rollout, rollout_adaptive
 

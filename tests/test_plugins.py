@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from mdplab import _plugins
-from mdplab.cli import main
 from mdplab.claims import discover
+from mdplab.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "plugin_fixtures"
@@ -210,11 +210,11 @@ def test_installed_wheel_is_not_shadowed_by_a_users_experiments_folder(wheel, tm
         from mdplab import _plugins
         from mdplab.claims import discover
         assert experiments.USER and proofs_checks.USER           # the user's folders
-        assert mdplab.__file__.startswith(%r), mdplab.__file__  # the installed wheel
+        assert mdplab.__file__.startswith(TARGET), mdplab.__file__  # the installed wheel
         assert "gambler_vilcb" in _plugins.experiments()
         assert any(c.paper == "foundations" for c in discover())
         print("ok")
-    """ % str(target))
+    """).replace("TARGET", repr(str(target)))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=user, env=_env(PYTHONPATH=str(target)), timeout=300)
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr

@@ -23,9 +23,12 @@ from mdplab.algorithms.offline.vilcb_episodic import (
     vi_lcb_episodic,
     vi_lcb_subsampled,
 )
-from mdplab.coverage.concentrability import concentrability
+from mdplab.coverage import concentrability
 from mdplab.envs.offline_gambler import gambler_instance, gambler_samples
-from mdplab.envs.offline_hard_episodic import clipped_concentrability_instance, hard_episodic_instance
+from mdplab.envs.offline_hard_episodic import (
+    clipped_concentrability_instance,
+    hard_episodic_instance,
+)
 from mdplab.kernels import subsampling, subsampling_reference
 from mdplab.planning import backward_induction, occupancy_measure
 from mdplab.sampling import OfflineDataset, rollout

@@ -151,6 +151,10 @@ def _run_experiments(args) -> int:
               f"{summary.n_run} run, {summary.n_failed} failed) -> {summary.csv_path}"
               + "".join(f", {p}" for p in (summary.long_csv_path, *summary.figure_paths,
                                            summary.meta_path) if p is not None))
+        if summary.n_tie_broken:
+            _err(args, f"{name}: {summary.n_tie_broken} of the {summary.n_run} cells run returned "
+                       "at least one policy decided by tie-breaking (the penalty swamped the "
+                       "data; see DegeneratePolicyWarning)")
         if summary.n_corrupt:
             _err(args, f"{name}: {summary.n_corrupt} damaged row(s) of {summary.store_path} "
                        "were skipped and recomputed")

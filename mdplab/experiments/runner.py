@@ -94,7 +94,10 @@ class RunSummary:
     ``n_skipped`` cells were reused from the store, ``n_run`` computed now, ``n_failed`` of
     those raised (``first_failure`` holds the first traceback); ``n_corrupt`` stored rows did
     not parse and were recomputed. ``table`` is the current grid's finished cells in grid
-    order (array results as lists).
+    order (array results as lists). ``n_tie_broken`` of the cells run now called a pessimistic
+    algorithm that returned a policy decided by tie-breaking
+    (:class:`~mdplab._warnings.DegeneratePolicyWarning`; the warnings are counted, not shown
+    once per call).
     """
 
     experiment: str
@@ -113,6 +116,7 @@ class RunSummary:
     meta_path: Path | None = None
     store_path: Path | None = None
     seconds: float = 0.0
+    n_tie_broken: int = 0
 
     def __repr__(self) -> str:
         return (f"RunSummary({self.experiment!r}, fingerprint={self.fingerprint!r}, "
@@ -197,9 +201,27 @@ def _call_n_seeds(experiment: Any, quick: bool) -> int:
 
 
 def _run_cell(run_cell: Callable, config: dict, replicate: int, seed: int,
-              params: Values | None):
+              params: Values | None) -> tuple:
     """One cell, in whichever process runs it: (config, replicate, seed, result, traceback,
-    seconds). Exceptions are recorded, never raised (except KeyboardInterrupt/SystemExit)."""
+    seconds, tie-broken calls). Exceptions are recorded, never raised (except
+    KeyboardInterrupt/SystemExit). A cell may call PEVI or VI-LCB thousands of times: their
+    degenerate-policy warnings are counted here instead of flooding the terminal."""
+    from .._warnings import DegeneratePolicyWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DegeneratePolicyWarning)
+        out = _run_cell_inner(run_cell, config, replicate, seed, params)
+    n_tie_broken = 0
+    for w in caught:
+        if issubclass(w.category, DegeneratePolicyWarning):
+            n_tie_broken += 1
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return (*out, n_tie_broken)
+
+
+def _run_cell_inner(run_cell: Callable, config: dict, replicate: int, seed: int,
+                    params: Values | None) -> tuple:
     t0 = time.perf_counter()
     try:
         raw = run_cell(dict(config), seed) if params is None else run_cell(dict(config), seed,
@@ -337,6 +359,7 @@ def run_experiment(experiment: Any, *, params: Mapping[str, Any] | None = None,
                             n_corrupt=len(corrupt_keys),
                             seconds=time.perf_counter() - t_start, store=cellstore.path,
                             outputs=outputs)
+        meta["cells"]["run_with_tie_broken_policies"] = state.n_tie_broken
         write_json_atomic(meta, meta_path)
     if state.n_failed:
         warnings.warn(f"{name}: {state.n_failed} of {len(cells)} cells failed (stored with "
@@ -346,7 +369,7 @@ def run_experiment(experiment: Any, *, params: Mapping[str, Any] | None = None,
                       figs, fingerprint=fp, params=values, first_failure=state.first_failure,
                       n_corrupt=len(corrupt_keys), long_csv_path=long_path,
                       meta_path=meta_path, store_path=cellstore.path,
-                      seconds=time.perf_counter() - t_start)
+                      seconds=time.perf_counter() - t_start, n_tie_broken=state.n_tie_broken)
 
 
 class _Sweep:
@@ -358,7 +381,7 @@ class _Sweep:
         self.run_cell, self.params, self.backend, self.options = (run_cell, params, backend,
                                                                   options)
         self.progress = progress
-        self.n_run = self.n_failed = 0
+        self.n_run = self.n_failed = self.n_tie_broken = 0
         self.failures: dict[tuple[str, int], str] = {}
         self.order: dict[tuple[str, int], int] = {}
         self.attempted: set = set()
@@ -377,7 +400,8 @@ class _Sweep:
         got = set(self.store.claim(self.name, self.fp, payload, self.owner, self.lease))
         return [cell for cell in cells if (config_hash(cell[0]), cell[1]) in got]
 
-    def _record(self, config, replicate, seed, result, tb, seconds) -> None:
+    def _record(self, config, replicate, seed, result, tb, seconds, n_tie_broken=0) -> None:
+        self.n_tie_broken += bool(n_tie_broken)
         self.store.record(self.name, self.fp, config, replicate, seed, result=result,
                           traceback=tb, seconds=seconds)
         self.n_run += 1
@@ -477,8 +501,8 @@ def rerun(experiment: Any, row: Mapping[str, Any],
     values = experiment_params(experiment, params)
     config, seed = _match_config(experiment, dict(row), values)
     hook_params = values if _has_params(experiment) else None
-    _, _, _, result, tb, _ = _run_cell(experiment.run_cell, config, int(row["replicate"]),
-                                       seed, hook_params)
+    out = _run_cell(experiment.run_cell, config, int(row["replicate"]), seed, hook_params)
+    result, tb = out[3], out[4]
     if tb is not None:
         raise RuntimeError(f"the cell {config} (seed {seed}) raised:\n{tb}")
     return result

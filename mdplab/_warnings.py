@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["CellFailureWarning", "DegeneratePolicyWarning", "MdplabWarning", "StoreWarning"]
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = ["CellFailureWarning", "DegeneratePolicyWarning", "MdplabWarning", "StoreWarning",
+           "counting_degenerate_policies"]
 
 
 class MdplabWarning(UserWarning):
@@ -25,3 +30,22 @@ class CellFailureWarning(MdplabWarning):
 class StoreWarning(MdplabWarning):
     """The cell store needed repair: a damaged file was moved aside, or rows that did not
     parse were skipped and their cells recomputed."""
+
+
+@contextmanager
+def counting_degenerate_policies() -> Iterator[list[int]]:
+    """Count, rather than show, the :class:`DegeneratePolicyWarning` raised inside the block.
+
+    Yields a one-element list whose entry is the count once the block ends. Other warnings
+    are re-issued unchanged. Claims and experiment cells run a pessimistic algorithm hundreds
+    of times: one line per call would bury their reports, which give the count instead.
+    """
+    count = [0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DegeneratePolicyWarning)
+        yield count
+    for w in caught:
+        if issubclass(w.category, DegeneratePolicyWarning):
+            count[0] += 1
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

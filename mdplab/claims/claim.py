@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 import types
-import warnings
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -135,21 +134,15 @@ class Claim:
             rng = np.random.default_rng(self.default_seed())
         elif not isinstance(rng, np.random.Generator):
             rng = np.random.default_rng(rng)
-        from .._warnings import DegeneratePolicyWarning
+        from .._warnings import counting_degenerate_policies
 
         t0 = time.perf_counter()
         # A check runs an algorithm many times; one warning per call would bury the report.
         # Degenerate (tie-broken) policies are counted instead, and reported in the details.
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", DegeneratePolicyWarning)
+        with counting_degenerate_policies() as degenerate:
             out = self.check(budget, rng, types.SimpleNamespace(**funcs))
         seconds = time.perf_counter() - t0
-        n_degenerate = 0
-        for w in caught:
-            if issubclass(w.category, DegeneratePolicyWarning):
-                n_degenerate += 1
-            else:
-                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        n_degenerate = degenerate[0]
         missing = {"statistic", "bound", "passed"} - set(out)
         if missing:
             raise TypeError(f"claim {self.id}: check returned no {sorted(missing)}")

@@ -206,17 +206,11 @@ def _run_cell(run_cell: Callable, config: dict, replicate: int, seed: int,
     seconds, tie-broken calls). Exceptions are recorded, never raised (except
     KeyboardInterrupt/SystemExit). A cell may call PEVI or VI-LCB thousands of times: their
     degenerate-policy warnings are counted here instead of flooding the terminal."""
-    from .._warnings import DegeneratePolicyWarning
+    from .._warnings import counting_degenerate_policies
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DegeneratePolicyWarning)
+    with counting_degenerate_policies() as tie_broken:
         out = _run_cell_inner(run_cell, config, replicate, seed, params)
-    n_tie_broken = 0
-    for w in caught:
-        if issubclass(w.category, DegeneratePolicyWarning):
-            n_tie_broken += 1
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    n_tie_broken = tie_broken[0]
     return (*out, n_tie_broken)
 
 

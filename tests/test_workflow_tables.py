@@ -40,7 +40,7 @@ def test_meta_json_records_the_provenance(tmp_path):
     assert meta["parameters"] == dict(demo.DEFAULTS) and meta["overrides"] == {}
     assert meta["base_seed"] == demo.BASE_SEED and meta["backend"] == "serial"
     assert meta["cells"] == {"total": 24, "run": 24, "reused": 0, "failed": 0,
-                             "corrupt_rows_skipped": 0}
+                             "corrupt_rows_skipped": 0, "run_with_tie_broken_policies": 0}
     for key in ("python", "numpy", "numba", "wall_seconds", "git", "code"):
         assert key in meta
     if meta["git"] is not None:  # run from a checkout

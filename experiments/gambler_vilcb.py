@@ -2,13 +2,13 @@
 
 Source: G. Li, L. Shi, Y. Chen, Y. Chi, Y. Wei (2022), *Settling the Sample Complexity of
 Model-Based Offline Reinforcement Learning*, arXiv 2204.05275, Sec. 4, Fig. 2, and the
-authors' notebook (github.com/Laixishi/Model-based-VI-LCB). Setup (spec pessimism.md
-Sec. 7.7): capitals 0..goal = 50, p_head = 0.45, H = 100, N coin flips at every (h, s, stake)
-(D-gen), VI-LCB = Algorithm 2 with c_b = 0.05 (log folded in, cap H - h), VI = value iteration
-on the same empirical model; the gap V*_0 - V^pi_hat_0 is exact, rho uniform over the capitals.
-All four constants are parameters (``PARAMS``; ``mdplab run gambler_vilcb --set c_b=0.5``); the
-figure's title and legends print the values used, and the stored notebook means are drawn only
-when the instance is the paper's.
+authors' notebook (github.com/Laixishi/Model-based-VI-LCB, gambler-offline-model-based.ipynb).
+Setup (the paper's Sec. 4 text, checked against the notebook): capitals 0..goal = 50,
+p_head = 0.45, H = 100, N coin flips at every (h, s, stake) (D-gen), VI-LCB = Algorithm 2 with
+c_b = 0.05 (log folded in, cap H - h), VI = value iteration on the same empirical model; the gap
+V*_0 - V^pi_hat_0 is exact, rho uniform over the capitals. All four constants are parameters
+(``PARAMS``; ``mdplab run gambler_vilcb --set c_b=0.5``); the figure's title and legends print
+the values used, and the stored notebook means are drawn only when the instance is the paper's.
 
 Each cell runs both algorithms on the same seed (the same data in the clean version), in the
 'faithful' version (the notebook's quirks, :func:`mdplab.algorithms.offline.gambler_run`) or the

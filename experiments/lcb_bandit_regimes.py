@@ -1,7 +1,9 @@
 """LCB's regimes in offline bandits, from expert data (C* = 1) to C* = 8.
 
 Rashidinejad, Zhu, Ma, Jiao & Russell (2021), "Bridging Offline Reinforcement Learning and
-Imitation Learning: A Tale of Pessimism", arXiv 2103.12021 (spec pessimism.md Secs. 4.2-4.5):
+Imitation Learning: A Tale of Pessimism", NeurIPS 2021, arXiv 2103.12021, Secs. 3-4 (the rates
+by regime as recalled; theorem numbers, log arguments and constants not re-checked; the hard
+instances are the library's two-point constructions, not the paper's):
 
 * C* = 1, contextual expert data (``cb_expert``, S = 20, A = 3, worst-case context law
   rho_N): LCB attains the 1/N imitation rate (slope -1); on pure expert data LCB, behaviour

@@ -1,18 +1,18 @@
 """Contextual LCB between imitation and offline RL: 1 < C* < 2 (nearly expert data).
 
-Spec pessimism.md Sec. 9, item 15(d) (*exploratory*: logged, never asserted). Source:
+An exploratory study of mdplab (logged and drawn, never asserted). Source:
 P. Rashidinejad, B. Zhu, C. Ma, J. Jiao, S. Russell (2021), "Bridging Offline Reinforcement
 Learning and Imitation Learning: A Tale of Pessimism", arXiv 2103.12021, the contextual-bandit
-part: LCB's suboptimality is recalled (spec Sec. 4.2, ✘) as of order
+part (Sec. 4): LCB's suboptimality is recalled (not re-checked against the paper) as of order
 min(1, sqrt(S (C*-1) / N)) + S / N for C* in [1, 2) (up to logs), against sqrt(S C* / N)
-for C* >= 2. Unconfirmed (spec Sec. 11 item 1): the exact form, where its logs sit, and the
-theorem number -- the stored copies of the paper that the search tool reaches show only its
+for C* >= 2. Unconfirmed: the exact form, where its logs sit, and the theorem
+number -- the stored copies of the paper that the search tool reaches show only its
 abstract and introduction (LCB attains 1/N on nearly-expert data, is adaptively optimal for
 contextual bandits); :func:`mdplab.algorithms.offline.lcb.lcb_cb_rate_bound` holds the
 library's reading of the form.
 
-Family (library's, [lib]): S = 10 contexts, two arms, Bernoulli rewards 1/2 (the other arm)
-and 1/2 + gap (the optimal arm a*, index ``best`` in {0, 1}); behaviour
+Family (the library's choice, not the paper's): S = 10 contexts, two arms, Bernoulli rewards
+1/2 (the other arm) and 1/2 + gap (the optimal arm a*, index ``best`` in {0, 1}); behaviour
 mu(s, a*) = rho(s) / C*, mu(s, other) = rho(s) (C* - 1) / C*, so the non-expert mass is
 (C* - 1)/C* and C* = max_s rho(s) / mu(s, a*) exactly (C* = 1: expert data; C* = 2: uniform
 actions). Two context laws rho: 'uniform' (1/S each; this is ``cb_two_point`` with sign +1
@@ -91,7 +91,8 @@ def behaviour(rho: np.ndarray, C_star: float, best: int) -> np.ndarray:
 
 def recalled_form(N, C_star: float, S: int = S):
     """sqrt(S (C*-1)/N) + S/N for C* < 2, sqrt(S C*/N) for C* >= 2 (constant 1, logs dropped;
-    the recalled [RZMJR21] contextual rate, spec Sec. 4.2, unconfirmed)."""
+    the contextual rate of Rashidinejad et al. 2021, arXiv 2103.12021, Sec. 4, as recalled;
+    unconfirmed)."""
     N = np.asarray(N, dtype=float)
     C = np.asarray(C_star, dtype=float)
     return np.where(C >= 2, np.sqrt(S * C / N),
@@ -246,6 +247,6 @@ def plot(table: list[dict], params: Values = DEFAULTS):
              if _means(table, lw, C)[0].size), default=0)
     fig.suptitle(f"Contextual LCB (S={params.S}, 2 arms, delta=1/N), non-expert mass (C*-1)/C*; "
                  f"worst case over gap and optimal-arm index; mean of {n} seeds x {M} datasets, "
-                 "slopes with 99% interval (exploratory, spec item 15(d))", fontsize=8.5)
+                 "slopes with 99% interval (exploratory)", fontsize=8.5)
     fig.tight_layout()
     return fig

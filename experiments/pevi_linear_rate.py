@@ -2,15 +2,16 @@
 data-dependent bound 2 sum_h E_{pi*}[Gamma_h(s_h, a_h)] drawn alongside.
 
 Jin, Yang & Wang (2021), "Is Pessimism Provably Efficient for Offline RL?", ICML,
-arXiv:2012.15085, Algorithm 2 and Theorem 4.4 (numbering as recalled in
-../shared/specs/pessimism.md Sec. 3, unconfirmed). Instance: ``linear_simplex`` (S = 30,
-A = 4, d = 4, H = 5), data from the uniform behaviour policy. beta = c d H sqrt(zeta) with
-the paper's hidden constant set to c = 1 (the library default) and to c = 0.03 (near the
-empirical calibration of claim jin2021.linear_beta_calibration). Both the suboptimality and
-the bound are exact (computed on the known model); the bound holds on the event E, whose
-frequency is recorded per cell. The instance sizes and both values of c are parameters
-(``PARAMS``); the figure draws the trivial bound H (a suboptimality never exceeds it, so a
-bound above it is vacuous).
+arXiv:2012.15085, Sec. 4, Algorithm 2 ("PEVI: Linear MDP") and Theorem 4.4 (numbering,
+beta = c d H sqrt(zeta) and zeta = log(2dHK/xi) as recalled, unconfirmed; the paper gives no
+value for c). Instance: ``linear_simplex`` (S = 30, A = 4, d = 4, H = 5), data from the
+uniform behaviour policy. beta = c d H sqrt(zeta) with the paper's hidden constant set to
+c = 1 (the library default) and to c = 0.03 (near the empirical calibration of the claim
+``jin2021.linear_beta_calibration`` in :mod:`mdplab.proofs_checks.jin2021`). Both the
+suboptimality and the bound are exact (computed on the known model); the bound holds on the
+event E, whose frequency is recorded per cell. The instance sizes and both values of c are
+parameters (``PARAMS``); the figure draws the trivial bound H (a suboptimality never exceeds
+it, so a bound above it is vacuous).
 """
 
 from __future__ import annotations

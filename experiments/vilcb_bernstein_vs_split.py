@@ -1,21 +1,20 @@
 """Bernstein VI-LCB without splitting vs Hoeffding VI-LCB with splitting (exploratory).
 
-Spec ../shared/specs/pessimism.md Sec. 9, item 20 (*exploratory*: logged and drawn, never a
-pass/fail claim). On random discounted MDPs (S = 10, A = 3, gamma in {0.9, 0.99}) with
-N in {10^3, ..., 10^6} i.i.d. tuples from an eps-greedy behaviour around pi*, compare the
-mean suboptimality V*(rho) - V^pi_hat(rho) of
+An exploratory study of mdplab (logged and drawn, never a pass/fail claim). On random discounted
+MDPs (S = 10, A = 3, gamma in {0.9, 0.99}) with N in {10^3, ..., 10^6} i.i.d. tuples from an
+eps-greedy behaviour around pi*, compare the mean suboptimality V*(rho) - V^pi_hat(rho) of
 
 * [LSCCW22] Algorithm 1: VI-LCB with the Bernstein penalty (28), all N samples reused in
   every iteration (:func:`mdplab.algorithms.offline.vi_lcb_bernstein`), and
-* the VI-LCB of [RZMJR21] (spec Sec. 5): T = ceil(log N / (1-gamma)) iterations, each on a
-  fresh fold of floor(N / (T+1)) tuples, Hoeffding penalty V_max sqrt(L / m_t(s, a))
-  (:func:`mdplab.algorithms.offline.vi_lcb_split_from_folds`).
+* the VI-LCB of [RZMJR21] Sec. 5 (as recalled, unconfirmed): T = ceil(log N / (1-gamma))
+  iterations, each on a fresh fold of floor(N / (T+1)) tuples, Hoeffding penalty
+  V_max sqrt(L / m_t(s, a)) (:func:`mdplab.algorithms.offline.vi_lcb_split_from_folds`).
 
-The spec expects the ratio mean SubOpt(Bernstein) / mean SubOpt(splitting) to be <= 1 at
-every N, with the constants at their theory values (c_b = 144, Remark 2 of [LSCCW22];
-c_L = 2000 as recalled for [RZMJR21], unconfirmed) and with both scaled by the same 10^-2.
-The figure also runs both scaled by 10^-4 (beyond the spec) to show where the splitting
-algorithm starts to learn.
+The planned expectation was a ratio mean SubOpt(Bernstein) / mean SubOpt(splitting) <= 1 at
+every N, with the constants at their theory values (c_b = 144, Remark 2 of [LSCCW22]; c_L = 2000
+as recalled for [RZMJR21], unconfirmed) and with both scaled by the same 10^-2. The figure also
+runs both scaled by 10^-4 (beyond the planned study) to show where the splitting algorithm
+starts to learn.
 
 Sources
 -------
@@ -25,8 +24,8 @@ Sources
     S C* / ((1-gamma)^5 eps^2) for the splitting VI-LCB).
 [RZMJR21] P. Rashidinejad, B. Zhu, C. Ma, J. Jiao, S. Russell (2021). Bridging Offline
     Reinforcement Learning and Imitation Learning: A Tale of Pessimism. arXiv:2103.12021;
-    the discounted VI-LCB as recalled in the spec (c_L, L, T, fold 0 unused: unconfirmed,
-    see :mod:`mdplab.algorithms.offline.vilcb_discounted`).
+    Sec. 5, the discounted VI-LCB as recalled, not re-checked (c_L, L, T, fold 0 unused:
+    unconfirmed, see :mod:`mdplab.algorithms.offline.vilcb_discounted`).
 
 Choices (library, stated here and stored in every row)
 ------------------------------------------------------
@@ -34,9 +33,9 @@ Choices (library, stated here and stored in every row)
   (Archibald et al. 1995; every (s, a) has 3 random successors, rewards uniform on [0, 1]),
   with the start distribution replaced by the uniform rho (so that the behaviour covers
   every state). The same K instances are used at every N, gamma and seed.
-* Behaviour: (1 - 0.5) pi* + 0.5 uniform (eps-greedy with eps = 0.5, the spec's default for
-  ``random_tabular``); the data distribution d^b is its normalised discounted occupancy
-  from rho (exact linear solve).
+* Behaviour: (1 - 0.5) pi* + 0.5 uniform (eps-greedy with eps = 0.5, the behaviour the
+  library's checks use with ``random_tabular``; the library's choice); the data distribution d^b
+  is its normalised discounted occupancy from rho (exact linear solve).
 * Data: one set of N i.i.d. tuples per (instance, seed), shared by the two algorithms. It
   is drawn as counts: T + 1 independent folds of m = floor(N/(T+1)) tuples (the law of a
   random split) plus the N - (T+1) m left-over tuples; the splitting algorithm gets the
@@ -48,9 +47,9 @@ Choices (library, stated here and stored in every row)
 * When every penalised Q_hat of a state is 0 (Bernstein) or V_t(s) never increases
   (splitting), the tie rule returns action 0 there. The policy that plays 0 everywhere
   (the "fallback") is evaluated too: a ratio of exactly 1 means both algorithms returned it.
-* On a fixed instance SubOpt reaches exactly 0 once the data identify pi* (a gap effect,
-  spec claim 17), so the mean can be 0 and the ratio 0 or undefined (0/0); the figure draws
-  zeros on a floor line and says so.
+* On a fixed instance SubOpt reaches exactly 0 once the data identify pi* (a gap effect
+  of a fixed instance), so the mean can be 0 and the ratio 0 or undefined (0/0); the figure
+  draws zeros on a floor line and says so.
 """
 
 from __future__ import annotations
@@ -78,7 +77,7 @@ PARAMS = {
 DEFAULTS = resolve_params(PARAMS)
 #: the data are drawn with vilcb_scaling_collapse's helpers: its source enters the fingerprint
 FINGERPRINT_MODULES = (".vilcb_scaling_collapse",)
-#: scale factor applied to both c_b and c_L; "theory" and "x1e-2" are the spec's two runs
+#: scale factor applied to both c_b and c_L; "theory" and "x1e-2" are the two planned runs
 SCALES = {"theory": 1.0, "x1e-2": 1e-2, "x1e-4": 1e-4}
 FLOOR = 1e-4
 

@@ -1,11 +1,12 @@
 """Episodic VI-LCB on the hard family: is the H^3 S C / eps^2 episode count the right one?
 
-Spec pessimism.md Sec. 9, item 21 (*exploratory*: logged, never asserted). Source:
+An exploratory study of mdplab (logged and drawn, never asserted). Source:
 G. Li, L. Shi, Y. Chen, Y. Chi, Y. Wei (2022), *Settling the Sample Complexity of Model-Based
 Offline Reinforcement Learning*, arXiv 2204.05275, Theorem 3 (with probability >= 1 - 12 delta,
 V*(rho) - V^pi_hat(rho) <= eps once K >= c_k H^3 S C*_clipped log(KH/delta) / eps^2; the
-displayed condition is rebuilt, spec Sec. 7.4 [◐]) and Theorem 4 (the matching lower bound,
-whose mechanism :func:`mdplab.envs.hard_episodic` copies; Appendix C.3 itself is unconfirmed,
+displayed condition is reconstructed from the proof, not read; the hypotheses and Remark 4's
+c_b >= 16, c_k = 12800 c_b are confirmed) and Theorem 4 (the matching lower bound, whose
+mechanism :func:`mdplab.envs.hard_episodic` copies; Appendix C.3 itself is unconfirmed,
 see :mod:`mdplab.algorithms.offline.vilcb_episodic`).
 
 Setup. ``hard_episodic(S=4, H, C=2, eps=0.5)``: a wrong action at state 0 at any step
@@ -25,7 +26,7 @@ Algorithms (the library's, called on counts):
   delta = 0.05), and a uniform subset without replacement of the main transitions leaving (h, s)
   has multivariate-hypergeometric (a, s') counts; Alg. 2 only reads counts, so this is exactly
   the law of ``vi_lcb_subsampled`` (which needs episode arrays: 3.4 10^6 transitions per
-  dataset at H = 32, kappa = 0.1). tests/test_exploratory_experiments_2.py compares the two.
+  dataset at H = 32, kappa = 0.1). The library's test suite compares the two.
 * c_b = 0.05 with the log folded in (the value of the paper's experiment) is the main run.
   c_b = 16 with L = log(NH/delta) (Remark 4's constant) is the negative control: its
   pessimism exceeds V* at state 0 at these K, every Q_hat_h(0, .) is clipped to 0, and the
@@ -333,6 +334,6 @@ def plot(table: list[dict], params: Values = DEFAULTS):
     fig.suptitle(f"VI-LCB on hard_episodic(S={params.S}, C={params.C:g}, "
                  f"eps={params.epsilon:g}), delta={params.delta:g}, with K = kappa "
                  f"H^3 S C/eps^2 episodes, theta random; {n} seeds x {M} datasets per point; "
-                 "slopes in H with 99% interval (exploratory, spec item 21)", fontsize=8.5)
+                 "slopes in H with 99% interval (exploratory)", fontsize=8.5)
     fig.tight_layout()
     return fig

@@ -1,9 +1,10 @@
 """Scaling collapse of discounted VI-LCB on the two-point hard family (exploratory).
 
-Spec ../shared/specs/pessimism.md Sec. 9, item 19 (*exploratory*: logged and drawn, never a
-pass/fail claim). On ``hard_discounted(S, gamma, C, eps)`` (spec Sec. 6.5; the library
-construction with the mechanism of Theorem 2 of [LSCCW22]) the only decision that matters is
-the action at state 0, and a wrong one costs exactly 2 eps. The failure rate
+An exploratory study of mdplab (logged and drawn, never a pass/fail claim). On
+``hard_discounted(S, gamma, C, eps)`` (the library's construction with the two-point mechanism
+of Theorem 2 of [LSCCW22], Appendix C.2; the paper's own p, q and state-1 transitions were not
+recovered) the only decision that matters is the action at state 0, and a wrong one costs
+exactly 2 eps. The failure rate
 
     f(kappa) = max_{theta in {0, 1}} P_theta(pi_hat(0) != theta),
     kappa    = N (1 - gamma)^3 eps^2 / (S C)          (C = C*_clipped of the data),
@@ -15,8 +16,8 @@ between the last grid point with f >= 1/4 and the next one).
 * [LSCCW22] Theorem 1 (Bernstein VI-LCB, Algorithm 1, no splitting) needs
   N ~ S C*_clipped / ((1-gamma)^3 eps^2) up to logs, and Theorem 2 says no algorithm can do
   with fewer: kappa_{1/4} should be the same for every (S, C, gamma) up to log factors
-  (the spec's test: it varies by less than a factor 4).
-* The sample-splitting Hoeffding VI-LCB of [RZMJR21] (spec Sec. 5) needs
+  (the planned test: it varies by less than a factor 4).
+* The sample-splitting Hoeffding VI-LCB of [RZMJR21] (Sec. 5, as recalled) needs
   S C* / ((1-gamma)^5 eps^2) samples (its rate, as restated in [LSCCW22] Table 1), so its
   kappa_{1/4} is expected to grow roughly like (1-gamma)^{-2}. The figure reports the fitted
   exponent of kappa_{1/4} against (1 - gamma) for each algorithm.
@@ -29,24 +30,26 @@ Sources
     C*_clipped >= 8 gamma / S, eps <= 1/(42 (1-gamma))), Table 1 (rates).
 [RZMJR21] P. Rashidinejad, B. Zhu, C. Ma, J. Jiao, S. Russell (2021). Bridging Offline
     Reinforcement Learning and Imitation Learning: A Tale of Pessimism. arXiv:2103.12021;
-    the VI-LCB for discounted MDPs as recalled in the spec (Sec. 5): c_L = 2000,
+    Sec. 5, the VI-LCB for discounted MDPs as recalled, not re-checked: c_L = 2000,
     L = c_L log(2 (T+1) S A / delta), T = ceil(log N / (1-gamma)) -- unconfirmed, see
     :mod:`mdplab.algorithms.offline.vilcb_discounted`.
 
 Choices (library, stated here and stored in every row)
 ------------------------------------------------------
-* eps = 1/(42 (1-gamma)), the largest value in Theorem 2's range, as in claim 13. Then
-  kappa = N (1-gamma) / (1764 S C). The cells (S, C) = (4, 1) lie below Theorem 2's
+* eps = 1/(42 (1-gamma)), the largest value in Theorem 2's range, as in the claim
+  ``li2022_discounted.two_point_lower_bound`` (:mod:`mdplab.proofs_checks.li2022_discounted`).
+  Then kappa = N (1-gamma) / (1764 S C). The cells (S, C) = (4, 1) lie below Theorem 2's
   requirement C >= 8 gamma / S (the family itself only needs C >= 4/S); they are kept
-  because the spec lists them.
+  because the library's planned grid lists them.
 * Constants. With the theory values (c_b = 144, c_L = 2000) the penalties keep Q_hat(0, .)
   at 0 (Bernstein) or V_t(0) at 0 (splitting) until very large N, and the tie rule (lowest
-  index) then picks action 0, which fails for theta = 1. The spec asks rate experiments to
-  use smaller constants and to say so: the "scaled" runs use the theory values times
-  10^-2, c_b = 1.44 and c_L = 20 (the same factor as experiment ``vilcb_bernstein_vs_split``).
-  The full grid also runs the theory values; the data are drawn as counts (below), so even
-  the splitting algorithm's N ~ 10^15 is affordable. delta = 0.05 everywhere; tau_max is
-  Theorem 1's default; rewards are known to both algorithms (r = 1 at state 0).
+  index) then picks action 0, which fails for theta = 1. The library's rule for rate
+  experiments is to use smaller constants and to say so: the "scaled" runs use the theory
+  values times 10^-2, c_b = 1.44 and c_L = 20 (the same factor as experiment
+  ``vilcb_bernstein_vs_split``). The full grid also runs the theory values; the data are drawn
+  as counts (below), so even the splitting algorithm's N ~ 10^15 is affordable.
+  delta = 0.05 everywhere; tau_max is Theorem 1's default; rewards are known to both
+  algorithms (r = 1 at state 0).
 * The kappa grid of a curve is centred on its *burn-in level* :func:`burn_in_kappa` -- the
   N at which the penalty of a state-0 pair first drops below the one-step reward (Bernstein:
   2 c_b L / ((1-gamma) N(0, a)) = 1, or N KL_1 = 1 if that is later; splitting:
@@ -54,12 +57,13 @@ Choices (library, stated here and stored in every row)
   +-1.25 decades in 11 log-equal steps (quick: 5 steps). A crossing outside the window is
   reported as censored ("<" or ">").
 * Data: the counts of N i.i.d. tuples (s, a) ~ d^b, s' ~ P(.|s, a), drawn directly (a
-  multinomial over the pairs of the support of d^b, then one over next states per pair),
-  which has exactly the law of the counts of :func:`mdplab.sampling.sample_iid` and costs
-  O(support) instead of O(N) (the idea of claim 13 in proofs_checks/li2022_discounted.py,
-  written again here). The folds of the splitting algorithm are T + 1 independent batches
-  of m = floor(N / (T + 1)) tuples, the law of a random split of N i.i.d. tuples (fold 0 and
-  the N - (T+1) m left-over tuples are not used by the algorithm, so they are not drawn).
+  multinomial over the pairs of the support of d^b, then one over next states per pair), which
+  has exactly the law of the counts of :func:`mdplab.sampling.sample_iid` and costs O(support)
+  instead of O(N) (the idea of the claim ``li2022_discounted.two_point_lower_bound`` in
+  :mod:`mdplab.proofs_checks.li2022_discounted`, written again here). The folds of the splitting
+  algorithm are T + 1 independent batches of m = floor(N / (T + 1)) tuples, the law of a random
+  split of N i.i.d. tuples (fold 0 and the N - (T+1) m left-over tuples are not used by the
+  algorithm, so they are not drawn).
 """
 
 from __future__ import annotations
@@ -223,7 +227,8 @@ def run_cell(config: dict, seed: int, params: Values = DEFAULTS) -> dict:
         V_hat(0) = 0; splitting: V_T(0) = 0, i.e. no fold ever improved state 0) -- the
         runs decided by the tie rule.
     lower_bound : max{e^{-N KL_1}/4, (1 - sqrt(N KL_1/2))/2}, the two-point lower bound on
-        ``fail`` valid for every algorithm (Tsybakov 2009, Thm 2.2(iii); spec claim 13).
+        ``fail`` valid for every algorithm (Tsybakov 2009, Thm 2.2(iii); checked by the claim
+        ``li2022_discounted.two_point_lower_bound``).
     N, N_KL1 (N times the per-sample KL), kappa_exact (kappa of the integer N), epsilon,
     batches (1, or the T + 1 folds of the splitting algorithm), per_batch (tuples per
     batch).

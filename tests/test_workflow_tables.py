@@ -190,3 +190,25 @@ def test_memory_error_in_a_cell_is_a_failed_cell_with_a_message(tmp_path):
                                  progress=False)
     assert summary.n_failed == 1
     assert "ran out of memory" in summary.first_failure or "Error" in summary.first_failure
+
+
+def test_dirty_flag_ignores_generated_outputs(tmp_path):
+    """Writing into paper_figs/ must not mark a clean checkout dirty; editing code must."""
+    import subprocess
+
+    from mdplab.experiments.provenance import git_state
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "paper_figs").mkdir()
+    (tmp_path / "paper_figs" / "x.csv").write_text("a\n1\n")
+    (tmp_path / "code.py").write_text("x = 1\n")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "init")
+    assert git_state(tmp_path)["dirty"] is False
+    (tmp_path / "paper_figs" / "x.csv").write_text("a\n2\n")
+    assert git_state(tmp_path)["dirty"] is False
+    (tmp_path / "code.py").write_text("x = 2\n")
+    assert git_state(tmp_path)["dirty"] is True

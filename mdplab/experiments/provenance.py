@@ -34,6 +34,10 @@ from typing import Any
 __all__ = ["code_sources", "fingerprint", "git_state", "run_metadata", "write_json_atomic"]
 
 
+#: the folder of generated results, left out of the dirty flag
+OUTPUT_DIR = "paper_figs"
+
+
 def _module_bytes(module: types.ModuleType) -> bytes:
     path = getattr(module, "__mdplab_source__", None) or getattr(module, "__file__", None)
     if path and str(path).endswith(".py") and Path(path).is_file():
@@ -99,8 +103,11 @@ def git_state(path: Path | None = None) -> dict[str, Any] | None:
                                 text=True, timeout=10)
         if commit.returncode != 0:
             return None
+        # the outputs (paper_figs/) are not code: writing a figure must not make the next
+        # figure of the same run look as if it came from an uncommitted tree
         status = subprocess.run(["git", "-C", str(root), "status", "--porcelain",
-                                 "--untracked-files=no"], capture_output=True, text=True,
+                                 "--untracked-files=no", "--", ".",
+                                 f":(exclude){OUTPUT_DIR}"], capture_output=True, text=True,
                                 timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None

@@ -10,6 +10,7 @@ and JSON reports that ``mdplab check`` prints.
 from .claim import BUDGETS, Claim, Evidence
 from .registry import discover, discover_by_module, select
 from .report import (
+    ClaimReport,
     evidence_record,
     format_table,
     markdown_cell,
@@ -25,6 +26,7 @@ __all__ = [
     "BUDGETS",
     "BinomialCheck",
     "Claim",
+    "ClaimReport",
     "Evidence",
     "SlopeFit",
     "binomial_check",

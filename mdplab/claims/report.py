@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
@@ -15,30 +15,128 @@ from .._parallel import map_unordered
 from .claim import Claim, Evidence
 
 
+class ClaimReport(list):
+    """The evidence of one run of claims (or mutants): a list of :class:`Evidence`, in the
+    order of the claims, that also knows the claims it came from.
+
+    What :func:`run_claims` and :func:`run_mutants` return; :meth:`from_json` reads back the
+    ``claims-<budget>.json`` report that ``mdplab check`` writes.
+    """
+
+    def __init__(self, evidence: Iterable[Evidence] = (), claims: Iterable[Claim] = ()):
+        super().__init__(evidence)
+        for i, ev in enumerate(self):
+            if not isinstance(ev, Evidence):
+                raise TypeError(f"evidence[{i}] is {type(ev).__name__}; must be Evidence")
+        self.claims = {c.id: c for c in claims}
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> ClaimReport:
+        """The report written by :func:`write_reports` (``<stem>.json``), as evidence.
+
+        Non-finite numbers, stored as the strings ``"nan"``, ``"inf"``, ``"-inf"``, become
+        floats again; the claims' statements are not in the file (``claims`` is empty).
+        """
+        path = Path(path)
+        try:
+            records = json.loads(path.read_text())
+        except FileNotFoundError:
+            raise FileNotFoundError(f"no claims report at {path}; `mdplab check` writes "
+                                    "reports/claims-<budget>.json") from None
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path} is not a JSON claims report: {exc}") from exc
+        if not isinstance(records, list):
+            raise ValueError(f"{path} holds a {type(records).__name__}; a claims report is a "
+                             "JSON list of evidence records")
+        names = {f.name for f in fields(Evidence)}
+        evidence = []
+        for i, rec in enumerate(records):
+            if not isinstance(rec, dict) or not {"claim_id", "budget", "passed"} <= set(rec):
+                raise ValueError(f"{path}: record {i} is not an evidence record (needs "
+                                 "claim_id, budget, passed, statistic, bound)")
+            kw = {k: v for k, v in rec.items() if k in names}
+            for key in ("statistic", "bound", "trivial_bound", "seconds"):
+                if isinstance(kw.get(key), str):
+                    kw[key] = float(kw[key])
+            if kw.get("interval") is not None:
+                kw["interval"] = tuple(float(x) for x in kw["interval"])
+            evidence.append(Evidence(**kw))
+        return cls(evidence)
+
+    def to_pandas(self) -> Any:
+        """One row per claim (or per claim and mutant) as a ``pandas.DataFrame``.
+
+        Columns: ``claim_id``, ``mutant`` (None for the real code), ``budget``,
+        ``statement`` and ``source`` (None when the claim is unknown, e.g. after
+        :meth:`from_json`), ``statistic``, ``relation``, ``bound``, ``interval_low``,
+        ``interval_high`` (NaN without an interval), ``trivial_bound``, ``vacuous``,
+        ``passed``, ``verdict`` (``'pass'``/``'FAIL'`` for the real code,
+        ``'caught'``/``'MISSED'`` for a mutant) and ``seconds``. Needs the ``pandas`` extra.
+        """
+        from .._pandas import import_pandas
+
+        pd = import_pandas("ClaimReport.to_pandas")
+        rows = []
+        for ev in self:
+            claim = self.claims.get(ev.claim_id)
+            lo, hi = ev.interval if ev.interval is not None else (math.nan, math.nan)
+            rows.append({
+                "claim_id": ev.claim_id,
+                "mutant": ev.mutant,
+                "budget": ev.budget,
+                "statement": None if claim is None else claim.statement,
+                "source": None if claim is None else claim.source,
+                "statistic": float(ev.statistic),
+                "relation": ev.relation,
+                "bound": float(ev.bound),
+                "interval_low": float(lo),
+                "interval_high": float(hi),
+                "trivial_bound": (math.nan if ev.trivial_bound is None
+                                  else float(ev.trivial_bound)),
+                "vacuous": bool(ev.vacuous),
+                "passed": bool(ev.passed),
+                "verdict": (("caught" if not ev.passed else "MISSED") if ev.mutant
+                            else ("pass" if ev.passed else "FAIL")),
+                "seconds": float(ev.seconds),
+            })
+        columns = ["claim_id", "mutant", "budget", "statement", "source", "statistic",
+                   "relation", "bound", "interval_low", "interval_high", "trivial_bound",
+                   "vacuous", "passed", "verdict", "seconds"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def __repr__(self) -> str:
+        passed = sum(ev.passed for ev in self)
+        return f"ClaimReport({len(self)} evidence, {passed} passed)"
+
+
 def _run_one(index: int, claim: Claim, budget: str, mutant: str | None) -> tuple[int, Evidence]:
     return index, claim.run(budget, mutant=mutant)
 
 
 def run_claims(claims: list[Claim], budget: str = "quick", jobs: int = 1,
                scheduler: str | None = None, dask_workers: int | None = None,
-               progress: bool = False) -> list[Evidence]:
+               progress: bool = False) -> ClaimReport:
     """Run every claim on the real code (each with its own fixed seed).
 
     ``jobs > 1`` runs claims in joblib worker processes; ``scheduler='tcp://host:port'``
     (or ``dask_workers=N``, a LocalCluster) runs them on Dask. The evidence does not depend
     on the backend because each claim's seed comes from its id, not from the order of
-    execution; it is returned in the order of ``claims``. ``progress`` shows a tqdm bar on
+    execution; it is returned in the order of ``claims``, as a :class:`ClaimReport` (a list
+    of :class:`Evidence`; ``.to_pandas()`` gives the table). ``progress`` shows a tqdm bar on
     stderr.
     """
-    return _run([(c, None) for c in claims], budget, jobs, scheduler, dask_workers, progress)
+    return ClaimReport(_run([(c, None) for c in claims], budget, jobs, scheduler,
+                            dask_workers, progress), claims)
 
 
 def run_mutants(claims: list[Claim], budget: str = "quick", jobs: int = 1,
                 scheduler: str | None = None, dask_workers: int | None = None,
-                progress: bool = False) -> list[Evidence]:
-    """Run every claim on each of its mutants; a mutant is *caught* when its run fails."""
-    return _run([(c, m) for c in claims for m in c.mutants], budget, jobs, scheduler,
-                dask_workers, progress)
+                progress: bool = False) -> ClaimReport:
+    """Run every claim on each of its mutants; a mutant is *caught* when its run fails.
+
+    A :class:`ClaimReport`, one :class:`Evidence` per (claim, mutant)."""
+    return ClaimReport(_run([(c, m) for c in claims for m in c.mutants], budget, jobs,
+                            scheduler, dask_workers, progress), claims)
 
 
 def _run(tasks: list[tuple[Claim, str | None]], budget: str, jobs: int,

@@ -117,6 +117,30 @@ class RunSummary:
     store_path: Path | None = None
     seconds: float = 0.0
     n_tie_broken: int = 0
+    id_columns: tuple[str, ...] = ()
+
+    def to_pandas(self, long: bool = False) -> Any:
+        """The results as a ``pandas.DataFrame`` (needs the ``pandas`` extra).
+
+        ``long=False``: the scalar columns of :attr:`table`, one row per cell in grid order
+        (what ``NAME.csv`` holds: configuration keys, ``replicate``, ``seed``, results).
+        ``long=True``: the array-valued results, one row per (cell, quantity, index) with the
+        columns :attr:`id_columns` (configuration keys, ``replicate``, ``seed``), ``quantity``,
+        ``index`` and ``value`` (what ``NAME.long.csv`` holds); empty (with those columns) when
+        no cell returned an array.
+        """
+        from .._pandas import import_pandas
+        from .tables import long_rows, scalar_rows
+
+        pd = import_pandas("RunSummary.to_pandas")
+        if not isinstance(long, bool):
+            raise TypeError(f"long is {long!r}; must be True or False")
+        if long:
+            columns = [*self.id_columns, "quantity", "index", "value"]
+            return pd.DataFrame(long_rows(self.table, list(self.id_columns)), columns=columns)
+        rows = scalar_rows(self.table)
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+        return pd.DataFrame(rows, columns=columns)
 
     def __repr__(self) -> str:
         return (f"RunSummary({self.experiment!r}, fingerprint={self.fingerprint!r}, "
@@ -301,6 +325,7 @@ def run_experiment(experiment: Any, *, params: Mapping[str, Any] | None = None,
     if fresh:
         cellstore.clear(name, fp)
 
+    id_columns = [*dict.fromkeys(k for c in configs for k in c), "replicate", "seed"]
     cells = [(c, i, cell_seed(experiment.BASE_SEED, c, i)) for c in configs
              for i in range(n_seeds)]
     by_key = {(config_hash(c), i): (c, i, s) for c, i, s in cells}
@@ -337,7 +362,6 @@ def run_experiment(experiment: Any, *, params: Mapping[str, Any] | None = None,
         csv_path = out / f"{stem}.csv"
         write_csv(table, csv_path)
         long_path = out / f"{stem}.long.csv"
-        id_columns = [*dict.fromkeys(k for c in configs for k in c), "replicate", "seed"]
         if not write_long_csv(table, long_path, id_columns):
             long_path = None
         if hasattr(experiment, "plot") and table:
@@ -363,7 +387,8 @@ def run_experiment(experiment: Any, *, params: Mapping[str, Any] | None = None,
                       figs, fingerprint=fp, params=values, first_failure=state.first_failure,
                       n_corrupt=len(corrupt_keys), long_csv_path=long_path,
                       meta_path=meta_path, store_path=cellstore.path,
-                      seconds=time.perf_counter() - t_start, n_tie_broken=state.n_tie_broken)
+                      seconds=time.perf_counter() - t_start, n_tie_broken=state.n_tie_broken,
+                      id_columns=tuple(id_columns))
 
 
 class _Sweep:

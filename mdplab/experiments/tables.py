@@ -120,14 +120,19 @@ def _is_array(value: Any) -> bool:
 def write_csv(table: list[dict], path: Path) -> None:
     """The scalar columns of ``table`` as a CSV (columns = union of keys in first-seen order;
     array-valued entries are left to :func:`write_long_csv`)."""
-    rows = [{k: v for k, v in row.items() if not _is_array(v)} for row in table]
+    rows = scalar_rows(table)
     columns = list(dict.fromkeys(k for row in rows for k in row))
     _atomic_csv(Path(path), columns, rows)
 
 
-def write_long_csv(table: list[dict], path: Path, id_columns: list[str]) -> bool:
-    """The array-valued entries of ``table``, one row per (cell, quantity, index); False (and
-    no file) when there are none."""
+def scalar_rows(table: list[dict]) -> list[dict]:
+    """The rows of ``table`` without their array-valued entries (what ``NAME.csv`` holds)."""
+    return [{k: v for k, v in row.items() if not _is_array(v)} for row in table]
+
+
+def long_rows(table: list[dict], id_columns: list[str]) -> list[dict]:
+    """The array-valued entries of ``table``, one dict per (cell, quantity, index), keyed by
+    ``id_columns`` then ``quantity``, ``index``, ``value`` (what ``NAME.long.csv`` holds)."""
     rows = []
     for row in table:
         ids = {k: row[k] for k in id_columns if k in row}
@@ -135,6 +140,13 @@ def write_long_csv(table: list[dict], path: Path, id_columns: list[str]) -> bool
             if _is_array(value):
                 rows.extend({**ids, "quantity": key, "index": i, "value": v}
                             for i, v in enumerate(value))
+    return rows
+
+
+def write_long_csv(table: list[dict], path: Path, id_columns: list[str]) -> bool:
+    """The array-valued entries of ``table``, one row per (cell, quantity, index); False (and
+    no file) when there are none."""
+    rows = long_rows(table, id_columns)
     if not rows:
         return False
     _atomic_csv(Path(path), [*id_columns, "quantity", "index", "value"], rows)

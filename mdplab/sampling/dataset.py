@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -314,6 +315,52 @@ class OfflineDataset:
             raise ValueError(f"k is {k}; the dataset has only {self.N} transitions")
         parts = np.array_split(rng.permutation(self.N), k)
         return tuple(self.subset(np.sort(p)) for p in parts)
+
+    # ------------------------------------------------------------------ tables
+    def to_pandas(self, what: str = "transitions") -> Any:
+        """The dataset as a tidy ``pandas.DataFrame`` (needs the ``pandas`` extra).
+
+        Parameters
+        ----------
+        what : {'transitions', 'counts', 'next_counts'}
+            - ``'transitions'``: N rows in data order, columns ``h`` (finite horizon only),
+              ``s``, ``a``, ``r``, ``s_next`` and ``episode`` (when the dataset has episode
+              ids) -- the dataset's own fields.
+            - ``'counts'``: one row per pair, every pair of :attr:`pair_shape` in C order
+              (``h``, then ``s``, then ``a``; unvisited pairs included with ``n = 0``, so
+              coverage holes show), columns ``h`` (finite horizon only), ``s``, ``a``,
+              ``n`` (int64), ``reward_sum`` and ``r_hat``.
+            - ``'next_counts'``: one row per observed (pair, next state), i.e. where
+              ``nn > 0``, columns ``h`` (finite horizon only), ``s``, ``a``, ``s_next``,
+              ``count`` (int64) and ``P_hat`` (= count / n).
+
+        ``df.groupby(["h", "s", "a"]).size()`` of the transitions equals the positive
+        entries of :attr:`n`.
+        """
+        from .._pandas import import_pandas
+
+        pd = import_pandas("OfflineDataset.to_pandas")
+        finite = self.H is not None
+        if what == "transitions":
+            cols: dict[str, np.ndarray] = {"h": self.h} if finite else {}
+            cols.update(s=self.s, a=self.a, r=self.r, s_next=self.s_next)
+            if self.episode is not None:
+                cols["episode"] = self.episode
+            return pd.DataFrame(cols)
+        if what == "counts":
+            grid = np.indices(self.pair_shape).reshape(len(self.pair_shape), -1)
+            names = ["h", "s", "a"] if finite else ["s", "a"]
+            cols = {name: grid[i].astype(np.int64) for i, name in enumerate(names)}
+            cols.update(n=self.n.reshape(-1), reward_sum=self.reward_sum.reshape(-1),
+                        r_hat=self.r_hat.reshape(-1))
+            return pd.DataFrame(cols)
+        if what == "next_counts":
+            idx = np.nonzero(self.nn)
+            names = ["h", "s", "a", "s_next"] if finite else ["s", "a", "s_next"]
+            cols = {name: idx[i].astype(np.int64) for i, name in enumerate(names)}
+            cols.update(count=self.nn[idx], P_hat=self.P_hat[idx])
+            return pd.DataFrame(cols)
+        raise ValueError(f"what is {what!r}; must be 'transitions', 'counts' or 'next_counts'")
 
     def __repr__(self) -> str:
         kind = "discounted" if self.H is None else f"H={self.H}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -90,6 +91,27 @@ class Episodes:
     def returns(self) -> np.ndarray:
         """Sum of rewards of each episode, shape (K,)."""
         return self.rewards.sum(axis=1)
+
+    def to_pandas(self) -> Any:
+        """The episodes as a tidy ``pandas.DataFrame``, one row per step.
+
+        K*H rows in episode-major order (episode k, then step h), columns ``episode``
+        (int64), ``h`` (int64, 0-indexed), ``state``, ``action``, ``reward`` (float64) and
+        ``next_state`` (``states[k, h + 1]``). ``df.groupby("episode").reward.sum()`` equals
+        :attr:`returns`. Needs the ``pandas`` extra.
+        """
+        from .._pandas import import_pandas
+
+        pd = import_pandas("Episodes.to_pandas")
+        K, H = self.K, self.H
+        return pd.DataFrame({
+            "episode": np.repeat(np.arange(K, dtype=np.int64), H),
+            "h": np.tile(np.arange(H, dtype=np.int64), K),
+            "state": self.states[:, :H].reshape(-1),
+            "action": self.actions.reshape(-1),
+            "reward": self.rewards.reshape(-1),
+            "next_state": self.states[:, 1:].reshape(-1),
+        })
 
 
 def running_sums_capped(p: np.ndarray) -> np.ndarray:

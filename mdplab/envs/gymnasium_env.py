@@ -248,8 +248,7 @@ class MdplabEnv(gymnasium.Env):
                     raise ValueError(f"options['state'] is {start}; must be in "
                                      f"{{0, ..., {self._S - 1}}}")
         if start is None:
-            u = self.np_random.random()
-            start = int(self._rho_indices[np.searchsorted(self._rho_cdf, u, side="right")])
+            start = self._sample_start()
         self.h, self.state = 0, start
         self._done = False
         self._last = None
@@ -306,6 +305,10 @@ class MdplabEnv(gymnasium.Env):
         return f"h={self.h}/{horizon} s={self.state}{last}"
 
     # ------------------------------------------------------------------ the random draws
+    def _sample_start(self) -> int:
+        u = self.np_random.random()
+        return int(self._rho_indices[np.searchsorted(self._rho_cdf, u, side="right")])
+
     def _sample_reward(self, mean: float) -> float:
         return float(self.tabular.reward_dist.sample(np.asarray(mean), self.np_random))
 

@@ -232,6 +232,25 @@ def test_gymnasium_is_imported_only_when_used():
     ) == "mdplab.envs.gymnasium_env True"
 
 
+def test_without_gymnasium_mdplab_envs_works_and_says_what_to_install():
+    out = _python(
+        "import sys; sys.modules['gymnasium'] = None  # as if it were not installed\n"
+        "import mdplab.envs as E\n"
+        "print(E.make('chain').S)\n"
+        "try:\n    E.to_gymnasium\nexcept ImportError as exc:\n    print(exc)\n")
+    assert out == ("10\nmdplab.envs.to_gymnasium needs gymnasium, an optional dependency: "
+                   "pip install 'mdplab-theory[gym]'")
+
+
+def test_vector_envs():
+    venv = gymnasium.make_vec("mdplab/RiverSwim-v0", num_envs=3, vectorization_mode="sync", H=4)
+    obs, info = venv.reset(seed=0)
+    assert obs.shape == (3,) and list(info["step"]) == [0, 0, 0]
+    ends = [venv.step(np.array([1, 1, 0]))[2] for _ in range(4)]
+    assert [list(e) for e in ends] == [[False] * 3] * 3 + [[True] * 3]
+    venv.close()
+
+
 def test_registration_in_each_import_order():
     # gymnasium first: `import mdplab.envs` registers
     assert _python("import gymnasium, mdplab.envs; "
@@ -261,6 +280,15 @@ def test_register_gymnasium_is_idempotent_and_picks_up_new_instances():
         "print(gymnasium.make('mdplab/MySmallChain-v0', H=2).unwrapped.model.H)\n"
     )
     assert _python(code) == "2"
+
+
+def test_the_module_examples_run():
+    import doctest
+
+    from mdplab.envs import gymnasium_env
+
+    result = doctest.testmod(gymnasium_env, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 6 and result.failed == 0
 
 
 def test_gymnasium_ids():

@@ -4,7 +4,7 @@
 >>> mdp = envs.make("riverswim", H=20)            # FiniteHorizonMDP
 >>> dmdp = envs.make("riverswim", gamma=0.95)     # DiscountedMDP
 >>> [e["name"] for e in envs.list_envs()][:3]
-['bernoulli_bandit', 'block_lock', 'chain']
+['bernoulli_bandit', 'block_lock', 'cb_expert']
 
 Every instance is also a plain function here (``envs.riverswim(...)``). Conventions
 (``H``/``gamma``, ``seed``, reward ranges) are in :mod:`mdplab.envs.registry`; each
@@ -112,5 +112,5 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-if "gymnasium" in _sys.modules:  # gymnasium is loaded already: register the mdplab/... ids
+if _sys.modules.get("gymnasium") is not None:  # gymnasium is loaded: register its ids
     from . import gymnasium_env as _gymnasium_env  # noqa: F401

@@ -9,9 +9,10 @@
     >>> mdplab.envs.register_gymnasium()[:2]
     ['mdplab/BernoulliBandit-v0', 'mdplab/BlockLock-v0']
     >>> env = gymnasium.make("mdplab/RiverSwim-v0", H=10)
-    >>> obs, info = env.reset(seed=0)
-    >>> obs, info
-    (np.int64(0), {'step': 0})
+    >>> env.reset(seed=0)                         # s_0 ~ rho (states 1 and 2)
+    (np.int64(2), {'step': 0})
+    >>> env.step(1)                              # (obs, reward, terminated, truncated, info)
+    (np.int64(2), 0.0, False, False, {'step': 1, 'mean_reward': 0.0})
     >>> env.unwrapped.model                      # the exact model, for exact regret
     FiniteHorizonMDP(H=10, S=6, A=2, stationary dense P, reward_dist='deterministic')
 
@@ -398,8 +399,8 @@ def to_gymnasium(
     --------
     >>> from mdplab import envs
     >>> env = envs.to_gymnasium(envs.make("riverswim", gamma=0.9), max_episode_steps=50)
-    >>> env.reset(seed=1)[0], env.step(1)[2:4]
-    (np.int64(0), (False, False))
+    >>> env.reset(seed=0)[0], env.step(1)[2:4]
+    (np.int64(2), (False, False))
     """
     return MdplabEnv(model, max_episode_steps=max_episode_steps, observe=observe,
                      step_in_obs=step_in_obs, horizon_end=horizon_end,

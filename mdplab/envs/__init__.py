@@ -4,12 +4,20 @@
 >>> mdp = envs.make("riverswim", H=20)            # FiniteHorizonMDP
 >>> dmdp = envs.make("riverswim", gamma=0.95)     # DiscountedMDP
 >>> [e["name"] for e in envs.list_envs()][:3]
-['bernoulli_bandit', 'block_lock', 'chain']
+['bernoulli_bandit', 'block_lock', 'cb_expert']
 
 Every instance is also a plain function here (``envs.riverswim(...)``). Conventions
 (``H``/``gamma``, ``seed``, reward ranges) are in :mod:`mdplab.envs.registry`; each
 instance's docstring gives its source, parameters and what is optimal.
+
+gymnasium (the optional extra ``mdplab-theory[gym]``): :func:`to_gymnasium` wraps any model
+as a ``gymnasium.Env``, and every instance is the gymnasium id :func:`gymnasium_id`
+(``gymnasium.make("mdplab/RiverSwim-v0", H=10)``); see :mod:`mdplab.envs.gymnasium_env`.
+These names import gymnasium on first use; ``import mdplab.envs`` registers the ids when
+gymnasium is already imported, :func:`register_gymnasium` at any time.
 """
+
+import sys as _sys
 
 # ruff: noqa: F405 (the names come from the submodules' __all__ by star imports)
 from .bandits import bernoulli_bandit, contextual_bandit, gap_bandit
@@ -32,6 +40,7 @@ __all__ = [
     "GamblerInstance",
     "HardDiscountedInstance",
     "HardEpisodicInstance",
+    "MdplabEnv",
     "OfflineBandit",
     "bandit_behaviour",
     "bernoulli_bandit",
@@ -55,6 +64,7 @@ __all__ = [
     "garnet",
     "get_spec",
     "gridworld",
+    "gymnasium_id",
     "hard_discounted",
     "hard_discounted_instance",
     "hard_episodic",
@@ -70,7 +80,37 @@ __all__ = [
     "random_linear",
     "random_tabular",
     "register",
+    "register_gymnasium",
     "rich_lock",
     "riverswim",
     "tabular_as_linear",
+    "to_gymnasium",
 ]
+
+#: the names of mdplab.envs.gymnasium_env, imported (with gymnasium) on first access (PEP 562)
+_GYMNASIUM_NAMES = ("MdplabEnv", "gymnasium_id", "register_gymnasium", "to_gymnasium")
+
+
+def __getattr__(name: str):
+    if name in _GYMNASIUM_NAMES:
+        try:
+            from . import gymnasium_env
+        except ModuleNotFoundError as exc:
+            if exc.name != "gymnasium":
+                raise
+            raise ImportError(
+                f"mdplab.envs.{name} needs gymnasium, an optional dependency: "
+                "pip install 'mdplab-theory[gym]'"
+            ) from exc
+        value = getattr(gymnasium_env, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if _sys.modules.get("gymnasium") is not None:  # gymnasium is loaded: register its ids
+    from . import gymnasium_env as _gymnasium_env  # noqa: F401

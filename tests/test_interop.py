@@ -110,6 +110,20 @@ def test_quantecon_infeasible_actions_penalized_keep_values_and_policies(form):
     assert n_checked > 20  # the penalization was exercised
 
 
+def test_quantecon_minus_inf_in_the_pair_form_is_infeasible_too():
+    s_idx, a_idx = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    Q = np.array([[0.5, 0.5], [1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    ddp = DiscreteDP(np.array([0.25, -np.inf, 1.0, 0.5]), Q, 0.8, s_idx, a_idx)
+    with pytest.raises(ValueError, match=re.escape("1 infeasible state-action pair(s) (R = -inf "
+                                                   "or a missing pair): (s=0, a=1)")):
+        from_quantecon(ddp)
+    mdp = from_quantecon(ddp, infeasible="penalize")
+    np.testing.assert_array_equal(mdp.P[0, 1], [1.0, 0.0])
+    assert mdp.r[0, 1] == 0.0
+    np.testing.assert_allclose(policy_iteration(mdp).V, ddp.solve("policy_iteration").v,
+                               rtol=0, atol=TOL)
+
+
 def test_quantecon_penalty_tie_is_harmless_for_the_values():
     # c equal to the smallest feasible reward is allowed: values unchanged, ties possible
     R = np.array([[0.0, -np.inf], [1.0, 0.5]])

@@ -489,7 +489,7 @@ def test_toy_text_reward_range_and_horizon_errors():
     with pytest.raises(ValueError, match=re.escape(
             "got neither (the env's time limit is max_episode_steps=200: H=200 models it)")):
         from_toy_text(taxi, reward_range=(-10, 20))
-    with pytest.raises(ValueError, match="got both"):
+    with pytest.raises(ValueError, match="got both$"):
         from_toy_text(taxi, H=3, gamma=0.9, reward_range=(-10, 20))
     with pytest.raises(ValueError, match=r"gamma is 1.0; must lie in \[0, 1\)"):
         from_toy_text(taxi, gamma=1.0, reward_range=(-10, 20))
@@ -636,6 +636,8 @@ def test_mdptoolbox_layouts_agree_exactly():
             mdp = from_mdptoolbox(fmt(P), R, gamma=0.9, reward_range=(-2, 2))
             np.testing.assert_array_equal(mdp.P, ref.P)
             np.testing.assert_allclose(mdp.r, ref.r, rtol=1e-15, atol=1e-15)
+    mixed = from_mdptoolbox(P, [sp.csr_array(m) for m in R3], gamma=0.9, reward_range=(-2, 2))
+    np.testing.assert_allclose(mixed.r, ref.r, rtol=1e-15, atol=1e-15)
     assert from_mdptoolbox([sp.csr_array(m) for m in P], R3, gamma=0.9,
                            reward_range=(-2, 2)).is_sparse
     assert not from_mdptoolbox([sp.csr_array(m) for m in P], R3, gamma=0.9,

@@ -103,10 +103,10 @@ def horizon_or_discount(H: object, gamma: object, hint: str = "") -> tuple[int |
     from .._validation import check_positive_int
 
     if (H is None) == (gamma is None):
-        both = "both" if H is not None else "neither"
+        got = "both" if H is not None else "neither" + hint
         raise ValueError(
             f"pass exactly one of H (a FiniteHorizonMDP with horizon H) and gamma (a "
-            f"DiscountedMDP with discount gamma); got {both}{hint}"
+            f"DiscountedMDP with discount gamma); got {got}"
         )
     if H is not None:
         return check_positive_int(H, "H"), None

@@ -185,6 +185,21 @@ def to_mdptoolbox(mdp: DiscountedMDP | FiniteHorizonMDP) -> tuple[Any, np.ndarra
     have both (its ``H`` goes to ``mdptoolbox.mdp.FiniteHorizon(P, R, 1, H)``, a
     DiscountedMDP's ``gamma`` to the solvers' ``discount``). ``rho`` and the reward
     distribution are not carried over.
+
+    Parameters
+    ----------
+    mdp : DiscountedMDP or stationary FiniteHorizonMDP (dense or sparse)
+
+    Returns
+    -------
+    (P, R) : P array (A, S, S) or list of A csr (S, S) matrices; R array (S, A).
+
+    Raises
+    ------
+    TypeError
+        for another kind of model.
+    ValueError
+        for a non-stationary kernel or rewards (named by the step that differs).
     """
     if isinstance(mdp, DiscountedMDP):
         r = np.array(mdp.r, dtype=np.float64, copy=True)

@@ -21,7 +21,9 @@ exports the models; every other layer is a subpackage, imported on first attribu
                  and their papers' bounds
 7. claims        ``mdplab.claims``: theorems as runnable checks (``mdplab check``)
 8. experiments   ``mdplab.experiments``: parallel, resumable sweeps (``mdplab run``)
-9. interfaces    the ``mdplab`` command line, plotting helpers
+9. interfaces    the ``mdplab`` command line, plotting helpers, and ``mdplab.interop``:
+                 exact converters from and to quantecon, gymnasium's toy-text games,
+                 pymdptoolbox and scipy.sparse
 
 Instances live in ``mdplab.envs`` (``mdplab.envs.make(name)``, ``mdplab list``).
 
@@ -56,6 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         coverage,
         envs,
         experiments,
+        interop,
         kernels,
         models,
         planning,
@@ -73,6 +76,7 @@ _SUBMODULES = (
     "coverage",
     "envs",
     "experiments",
+    "interop",
     "kernels",
     "models",
     "planning",

@@ -52,7 +52,7 @@ def test_the_citation_check_can_fail():
 PACKAGES = [
     "mdplab", "mdplab.planning", "mdplab.sampling", "mdplab.coverage", "mdplab.envs",
     "mdplab.models", "mdplab.algorithms", "mdplab.algorithms.offline", "mdplab.claims",
-    "mdplab.experiments", "mdplab.kernels",
+    "mdplab.experiments", "mdplab.interop", "mdplab.kernels",
 ]
 BIG = np.arange(10_000, dtype=np.float64).reshape(100, 100) / 7.0
 

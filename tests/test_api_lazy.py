@@ -11,7 +11,8 @@ import pytest
 
 import mdplab
 
-LAYERS = ("planning", "envs", "sampling", "coverage", "algorithms", "claims", "experiments")
+LAYERS = ("planning", "envs", "sampling", "coverage", "algorithms", "claims", "experiments",
+          "interop")
 
 
 def _run(code: str) -> str:

@@ -31,6 +31,7 @@ PACKAGES = [
     "mdplab.algorithms.offline",
     "mdplab.claims",
     "mdplab.experiments",
+    "mdplab.interop",
     "mdplab.kernels",
 ]
 

@@ -73,7 +73,8 @@ def validate_transitions(P: object, name: str = "P"
         if sp.issparse(P):
             raise TypeError(
                 f"{name}: wrap a scipy.sparse matrix as SparseTransitions.from_scipy(M, shape) "
-                "so that its (H,) S, A layout is explicit"
+                "so that its (H,) S, A layout is explicit (mdplab.interop.from_scipy_sparse "
+                "also reads a list of A (S, S) matrices or an n-d coo_array (S, A, S))"
             )
     except ImportError:  # pragma: no cover - scipy is a dependency
         pass

@@ -159,5 +159,6 @@ def _plot(table: list[dict], params: Values):
     suptitle(fig, f"Gambler's problem ($p_\\mathrm{{head}} = {params.p_head:g}$, "
                   f"$H = {params.H}$, goal {params.goal}): VI-LCB $c_b = {params.c_b:g}$ vs VI, "
                   f"{n} seeds per point; bands: $\\pm 1$ std (a, b), min to max (c); slopes "
-                  "with 99% interval; faithful = the notebook's quirks, clean = one dataset, one $\\hat Q$, valid-action mask")
+                  "with 99% interval; faithful = the notebook's quirks, clean = one dataset, "
+                  "one $\\hat Q$, valid-action mask")
     return fig

@@ -82,7 +82,7 @@ def plot(table: list[dict], params: Values = DEFAULTS):
                  ylabel=r"$\|\hat Q^\star - Q^\star\|_\infty$",
                  title=r"(a) optimal $Q$ of the empirical MDP")
         ax_s.set(xlabel=r"samples per $(s, a)$, $N$",
-                 ylabel=r"mean of $\max_s\, V^\star(s) - V^{\hat\pi}(s)$",
+                 ylabel=r"mean of $\mathrm{max}_s\,[V^\star(s) - V^{\hat\pi}(s)]$",
                  title="(b) plug-in policy suboptimality (mean)")
         for ax in (ax_q, ax_s):
             ax.grid(True, which="both")

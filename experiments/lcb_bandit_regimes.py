@@ -185,8 +185,7 @@ def _plot(table: list[dict], params: Values):
         legend_below(ax, ncols=1)
     for i in (0, 3):
         axes[i].set_ylabel(r"worst-case $\mathbb{E}[\mathrm{SubOpt}]$")
-    suptitle(fig, "Offline LCB ($\\delta = 1/N$) on expert data (a), nearly expert data (b) "
-                  "and the two-point family (c\N{EN DASH}e), against MPA (most played arm: behaviour "
+    suptitle(fig, "Offline LCB ($\\delta = 1/N$) against MPA (most played arm: behaviour "
                   "cloning) and EBA (empirical best arm: greedy); worst case over the gaps "
                   "$\\kappa \\sqrt{C^\\star / N}$; mean over seeds, 25\N{EN DASH}75% band, "
                   "slopes with 99% interval")

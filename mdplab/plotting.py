@@ -210,6 +210,11 @@ def style(rc: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
             _ACTIVE.pop()
 
 
+def _rc(key: str) -> Any:
+    """``key`` in the style in force, or in the house style outside :func:`style`."""
+    return (_ACTIVE[-1] if _ACTIVE else _RC)[key]
+
+
 def house_style_of(fig: Any) -> dict[str, Any] | None:
     """The rc dict ``fig`` was made with by :func:`new_figure`, or None for any other figure.
 
@@ -356,14 +361,13 @@ def suptitle(fig: Any, text: str, **kwargs: Any) -> Any:
     the title's Text."""
     import re
 
-    import matplotlib
     from matplotlib.figure import FigureBase
 
     if not isinstance(fig, FigureBase):
         raise TypeError(f"fig is a {type(fig).__name__}; must be a matplotlib Figure")
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, got {type(text).__name__}")
-    fs = float(kwargs.pop("fontsize", matplotlib.rcParams["figure.titlesize"]))
+    fs = float(kwargs.pop("fontsize", _rc("figure.titlesize")))
     if fs < MIN_FONT_PT:
         raise ValueError(f"fontsize is {fs:g}; must be >= {MIN_FONT_PT:g} pt")
     width_chars = max(20, int(0.97 * fig.get_figwidth() * 72 / (0.56 * fs)))
@@ -430,10 +434,9 @@ def _check_handles(handles: Any, labels: Any) -> tuple[list[Any], list[str]] | N
 def _auto_ncols(labels: Sequence[str], width_in: float, fontsize: float) -> int:
     """Columns for a legend row of ``width_in`` inches: the widest entry (a rough 0.58 em a
     character, plus the handle) must fit."""
-    rc = house_rc()
     em = fontsize / 72.0
-    handle = (rc["legend.handlelength"] + rc["legend.handletextpad"]
-              + rc["legend.columnspacing"]) * em
+    handle = (_rc("legend.handlelength") + _rc("legend.handletextpad")
+              + _rc("legend.columnspacing")) * em
     longest = max((len(_plain(lab)) for lab in labels), default=1)
     per = handle + 0.58 * em * longest
     return int(max(1, min(len(labels), width_in // per)))
@@ -465,7 +468,6 @@ def legend_below(ax: Any, *, ncols: int | None = None, handles: Sequence[Any] | 
     matplotlib.legend.Legend or None
         None if there is nothing to show.
     """
-    import matplotlib
     from matplotlib.transforms import ScaledTranslation
 
     (ax,) = _check_axes_list(ax, "ax")
@@ -476,7 +478,7 @@ def legend_below(ax: Any, *, ncols: int | None = None, handles: Sequence[Any] | 
     hs, ls = given if given is not None else _handles_of([ax])
     if not hs:
         return None
-    fs = float(kwargs.pop("fontsize", matplotlib.rcParams["legend.fontsize"]))
+    fs = float(kwargs.pop("fontsize", _rc("legend.fontsize")))
     if fs < MIN_FONT_PT:
         raise ValueError(f"fontsize is {fs:g}; must be >= {MIN_FONT_PT:g} pt (the style's "
                          "minimum at print size)")
@@ -488,9 +490,8 @@ def legend_below(ax: Any, *, ncols: int | None = None, handles: Sequence[Any] | 
     # it does not depend on the panel's height (which the layout changes)
     xl = ax.xaxis.label
     n_lines = xl.get_text().count("\n") + 1 if xl.get_text() else 0
-    rc = matplotlib.rcParams
-    drop = (rc["xtick.major.size"] + rc["xtick.major.pad"] + 1.25 * rc["xtick.labelsize"]
-            + (rc["axes.labelpad"] + 1.25 * xl.get_fontsize() * n_lines if n_lines else 0)
+    drop = (_rc("xtick.major.size") + _rc("xtick.major.pad") + 1.25 * _rc("xtick.labelsize")
+            + (_rc("axes.labelpad") + 1.25 * xl.get_fontsize() * n_lines if n_lines else 0)
             + 3.0)
     offset = ScaledTranslation(0.0, -drop / 72.0, ax.figure.dpi_scale_trans)
     return ax.legend(hs, ls, loc="upper center", bbox_to_anchor=(0.5, 0.0),
@@ -519,7 +520,6 @@ def figure_legend(fig: Any, axes: Any = None, *, where: str = "below", ncols: in
     matplotlib.legend.Legend or None
         None if there is nothing to show.
     """
-    import matplotlib
     from matplotlib.figure import FigureBase
 
     if not isinstance(fig, FigureBase):
@@ -534,7 +534,7 @@ def figure_legend(fig: Any, axes: Any = None, *, where: str = "below", ncols: in
         hs, ls = given
     if not hs:
         return None
-    fs = float(kwargs.pop("fontsize", matplotlib.rcParams["legend.fontsize"]))
+    fs = float(kwargs.pop("fontsize", _rc("legend.fontsize")))
     if fs < MIN_FONT_PT:
         raise ValueError(f"fontsize is {fs:g}; must be >= {MIN_FONT_PT:g} pt (the style's "
                          "minimum at print size)")
@@ -610,8 +610,9 @@ def rate_curve(ax: Any, x: Any, y_by_seed: Any, label: str, color: Any = None,
     fit = loglog_slope(x[keep], med[keep], alpha=alpha) if fit and keep.sum() >= 3 else None
     text = label if fit is None else minus(
         f"{label}: slope {fit.slope:.2f} [{fit.interval[0]:.2f}, {fit.interval[1]:.2f}]")
-    if not keep.any():  # nothing positive to draw on log axes: say so in the legend
-        ax.plot([], [], "o", color=color, label=f"{label}: 0 at every point")
+    if not keep.any():  # nothing positive to draw on log axes: say so in the legend (a text
+        # entry: no handle, since no line is drawn)
+        ax.plot([], [], " ", color=color, label=f"{label}: 0 at every point (not drawn)")
         return None
     line, = ax.loglog(x[keep], med[keep], "o-", color=color, label=text)
     # a band reaching 0 cannot be drawn on log axes; it is cut at a tenth of the centre

@@ -20,8 +20,10 @@ Nothing here changes the user's matplotlib backend or global ``rcParams``: the s
 context (:func:`style`, a :func:`matplotlib.rc_context`), figures are
 :class:`matplotlib.figure.Figure` objects not registered with pyplot (unless asked), and
 :func:`mdplab.experiments.figures.save_figure` re-enters the figure's style to save it.
-A figure drawn later in a notebook keeps its sizes: every text and tick of the style is set
-explicitly on the artists when they are made.
+Texts, lines and legends take the style when they are made (inside :func:`style`); tick
+sizes, tick-label sizes and grid lines are also set on each axes (:func:`style_axes`), so a
+figure drawn later outside the style (a notebook's display) keeps them. Saved through
+``save_figure`` (or drawn inside :func:`style`), a figure is exactly in the house style.
 
 The rate helpers (:func:`rate_curve`, :func:`reference_slope`, :func:`trivial_bound`) draw
 log-log rates with fitted slopes and their intervals in the legend, and bands over seeds.
@@ -342,11 +344,19 @@ def style_axes(ax: Any) -> Any:
     (ax,) = _check_axes_list(ax, "ax")
     rc = _ACTIVE[-1] if _ACTIVE else house_rc()
     get = {**{k: matplotlib.rcParams[k] for k in _RC}, **rc}
+    family = get["font.family"]
+    generic = ("serif", "sans-serif", "cursive", "fantasy", "monospace")
+    if isinstance(family, str) and family in generic:  # the named font, not the user's choice
+        family = get[f"font.{family}"]
+    elif isinstance(family, list) and len(family) == 1 and family[0] in generic:
+        family = get[f"font.{family[0]}"]
     for axis in ("x", "y"):
         for which in ("major", "minor"):
             kw = {"width": get[f"{axis}tick.{which}.width"],
                   "length": get[f"{axis}tick.{which}.size"],
-                  "labelsize": get[f"{axis}tick.labelsize"]}
+                  "labelsize": get[f"{axis}tick.labelsize"],
+                  "labelfontfamily": family,
+                  "grid_linewidth": get["grid.linewidth"], "grid_alpha": get["grid.alpha"]}
             if which == "major":
                 kw["pad"] = get[f"{axis}tick.major.pad"]
             ax.tick_params(axis=axis, which=which, **kw)

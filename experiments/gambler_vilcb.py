@@ -86,16 +86,25 @@ def _paper_instance(params: Values) -> bool:
 
 
 def plot(table: list[dict], params: Values = DEFAULTS):
+    from mdplab.plotting import style
+
+    with style():
+        return _plot(table, params)
+
+
+def _plot(table: list[dict], params: Values):
     from mdplab.claims.stats import loglog_slope
     from mdplab.envs.offline_gambler import FIG2_N, FIG2_STORED_VI_54, FIG2_STORED_VILCB
-    from mdplab.plotting import new_figure, rate_curve
+    from mdplab.plotting import figure_legend, minus, new_figure, rate_curve, suptitle
 
-    fig, (ax_a, ax_b, ax_c) = new_figure(ncols=3, width=4.6)
+    fig, (ax_a, ax_b, ax_c) = new_figure(3, "full", height=3.6)
     style = {"faithful": "-", "clean": "--"}
     colors = {"vilcb": "C3", "vi": "C0"}
-    names = {"vilcb": f"VI-LCB c_b={params.c_b:g}", "vi": "VI"}
+    names = {"vilcb": f"VI-LCB $c_b = {params.c_b:g}$", "vi": "VI"}
     paper = _paper_instance(params)
-    nb = f"stored notebook (c_b = {PAPER['c_b']:g})"
+    nb = f"notebook ($c_b = {PAPER['c_b']:g}$)"
+    gap_s = r"$V^\star_0(s) - V^{\hat\pi}_0(s)$"
+    gap_rho = r"$V^\star_0(\rho) - V^{\hat\pi}_0(\rho)$"
     # (a) per-state gap at N = 50
     for version in VERSIONS:
         rows = [r for r in table if r["version"] == version and r["N"] == 50]
@@ -105,13 +114,13 @@ def plot(table: list[dict], params: Values = DEFAULTS):
             G = np.array([r[f"state_gap_{key}"] for r in rows])
             S = G.shape[1]
             m, sd = G.mean(axis=0), G.std(axis=0)
-            ax_a.plot(np.arange(S), m, style[version], color=colors[key], lw=1.2,
+            ax_a.plot(np.arange(S), m, style[version], color=colors[key],
                       label=f"{names[key]} ({version})")
             if version == "faithful":
                 ax_a.fill_between(np.arange(S), m - sd, m + sd, color=colors[key], alpha=0.2,
                                   lw=0)
-    ax_a.set(xlabel="capital s", ylabel="V*_0(s) - V^pi_hat_0(s)",
-             title="(a) per-state gap, N = 50 (band: +-1 std, faithful)")
+    ax_a.set(xlabel="capital $s$", ylabel=gap_s,
+             title="(a) per-state gap, $N = 50$")
     # (b) mean +- std against N
     for version in VERSIONS:
         for key in ("vilcb", "vi"):
@@ -119,37 +128,37 @@ def plot(table: list[dict], params: Values = DEFAULTS):
             if Ns.size == 0:
                 continue
             m, sd = Y.mean(axis=1), Y.std(axis=1)
-            ax_b.plot(Ns, m, style[version] + "o", color=colors[key], ms=3,
+            ax_b.plot(Ns, m, style[version], color=colors[key],
                       label=f"{names[key]} ({version})")
             if version == "faithful":
                 ax_b.fill_between(Ns, np.maximum(m - sd, 0), m + sd, color=colors[key],
                                   alpha=0.2, lw=0)
     if paper:
-        ax_b.plot(FIG2_N, FIG2_STORED_VILCB, "kx", ms=6, label=f"{nb}: VI-LCB means")
-        ax_b.plot([FIG2_N[0]], [FIG2_STORED_VI_54], "k+", ms=8, label=f"{nb}: VI, N = 54")
+        ax_b.plot(FIG2_N, FIG2_STORED_VILCB, "kx", ms=5, label=f"{nb}: VI-LCB means")
+        ax_b.plot([FIG2_N[0]], [FIG2_STORED_VI_54], "k+", ms=7, label=f"{nb}: VI, $N = 54$")
     ax_b.set_xscale("log")
-    ax_b.set(xlabel="flips per (h, s, stake), N", ylabel="V*_0(rho) - V^pi_hat_0(rho)",
-             title="(b) mean +- std over seeds")
+    ax_b.set(xlabel="flips per $(h, s, \\mathrm{stake})$, $N$", ylabel=gap_rho,
+             title="(b) mean $\\pm$ std over seeds")
     # (c) log-log with fitted slopes
     for version, color in (("faithful", "C3"), ("clean", "C1")):
         Ns, Y = _by_N(table, version, "gap_vilcb")
         if Ns.size >= 3:
-            rate_curve(ax_c, Ns, Y, f"{names['vilcb']} ({version})", color=color,
-                       center="mean", band=(0, 100))
+            rate_curve(ax_c, Ns, Y, f"(c) {version}", color=color, center="mean",
+                       band=(0, 100))
     if paper:
         stored = loglog_slope(FIG2_N, FIG2_STORED_VILCB)
-        ax_c.loglog(FIG2_N, FIG2_STORED_VILCB, "kx", ms=6,
-                    label=f"{nb}: slope {stored.slope:.2f} (paper: -0.502)")
-    ax_c.set(xlabel="flips per (h, s, stake), N", ylabel="mean V*_0(rho) - V^pi_hat_0(rho)",
-             title="(c) VI-LCB, log-log (slope, 99% interval)")
+        ax_c.loglog(FIG2_N, FIG2_STORED_VILCB, "kx", ms=5,
+                    label=minus(f"(c) notebook: slope {stored.slope:.2f} (paper -0.502)"))
+    ax_c.set(xlabel="flips per $(h, s, \\mathrm{stake})$, $N$", ylabel=f"mean {gap_rho}",
+             title="(c) VI-LCB means, log-log")
     for ax in (ax_a, ax_b, ax_c):
-        ax.legend(fontsize=6.5)
-        ax.grid(True, which="both", alpha=0.3)
+        ax.grid(True, which="both")
+    figure_legend(fig, ncols=3)
     n = max((len(_by_N(table, v, "gap_vilcb")[1][0]) for v in VERSIONS
              if _by_N(table, v, "gap_vilcb")[0].size), default=0)
-    fig.suptitle(f"Gambler's problem (p_head = {params.p_head:g}, H = {params.H}, goal = "
-                 f"{params.goal}), VI-LCB c_b = {params.c_b:g} vs VI; {n} "
-                 "seeds per point; faithful = the notebook's quirks, clean = one dataset, one "
-                 "Q_hat, valid-action mask", fontsize=8.5)
-    fig.tight_layout()
+    suptitle(fig, f"Gambler's problem ($p_\\mathrm{{head}} = {params.p_head:g}$, "
+                  f"$H = {params.H}$, goal {params.goal}): VI-LCB $c_b = {params.c_b:g}$ vs VI, "
+                  f"{n} seeds per point; bands: $\\pm 1$ std (a, b), min to max (c); slopes "
+                  "with 99% interval; faithful = the notebook's quirks, clean = one dataset, "
+                  "one $\\hat Q$, valid-action mask")
     return fig

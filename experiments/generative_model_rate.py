@@ -53,31 +53,40 @@ def run_cell(config: dict, seed: int, params: Values = DEFAULTS) -> dict:
 
 
 def plot(table: list[dict], params: Values = DEFAULTS):
-    from mdplab.plotting import new_figure, rate_curve, reference_slope
+    from mdplab.plotting import (
+        legend_below,
+        new_figure,
+        rate_curve,
+        reference_slope,
+        style,
+        suptitle,
+    )
 
-    fig, (ax_q, ax_s) = new_figure(ncols=2)
-    for name in INSTANCES:
-        rows = [r for r in table if r["instance"] == name]
-        Ns = sorted({r["N"] for r in rows})
-        for ax, key in ((ax_q, "q_error"), (ax_s, "suboptimality")):
-            Y = [[r[key] for r in rows if r["N"] == N] for N in Ns]
-            width = min(len(y) for y in Y)
-            Y = [y[:width] for y in Y]
-            if key == "q_error":
-                rate_curve(ax, Ns, Y, name)
-            else:  # often exactly 0 (the plug-in policy is optimal): mean, no fitted slope
-                rate_curve(ax, Ns, Y, name, center="mean", fit=False, zero_below=1e-12)
-    Ns = sorted({r["N"] for r in table})
-    first = np.median([r["q_error"] for r in table if r["N"] == Ns[0]])
-    reference_slope(ax_q, Ns, -0.5, first)
-    ax_q.set(xlabel="samples per (s, a), N", ylabel="||Q_hat* - Q*||_inf (reward units)",
-             title="Optimal Q from the empirical MDP")
-    ax_s.set(xlabel="samples per (s, a), N", ylabel="mean of max_s V*(s) - V^pi_hat(s)",
-             title="Plug-in policy suboptimality (mean)")
-    for ax in (ax_q, ax_s):
-        ax.legend(fontsize=7)
-        ax.grid(True, which="both", alpha=0.3)
-    fig.suptitle(f"Generative model, gamma = {params.gamma:g}; left: median over seeds with "
-                 "25-75% band, slope with 99% interval", fontsize=9)
-    fig.tight_layout()
+    with style():
+        fig, (ax_q, ax_s) = new_figure(2, "full", height=3.0)
+        for name in INSTANCES:
+            rows = [r for r in table if r["instance"] == name]
+            Ns = sorted({r["N"] for r in rows})
+            for ax, key in ((ax_q, "q_error"), (ax_s, "suboptimality")):
+                Y = [[r[key] for r in rows if r["N"] == N] for N in Ns]
+                width = min(len(y) for y in Y)
+                Y = [y[:width] for y in Y]
+                if key == "q_error":
+                    rate_curve(ax, Ns, Y, name)
+                else:  # often exactly 0 (the plug-in policy is optimal): mean, no fitted slope
+                    rate_curve(ax, Ns, Y, name, center="mean", fit=False, zero_below=1e-12)
+        Ns = sorted({r["N"] for r in table})
+        first = np.median([r["q_error"] for r in table if r["N"] == Ns[0]])
+        reference_slope(ax_q, Ns, -0.5, first)
+        ax_q.set(xlabel=r"samples per $(s, a)$, $N$",
+                 ylabel=r"$\|\hat Q^\star - Q^\star\|_\infty$",
+                 title=r"(a) optimal $Q$ of the empirical MDP")
+        ax_s.set(xlabel=r"samples per $(s, a)$, $N$",
+                 ylabel=r"mean of $\mathrm{max}_s\,[V^\star(s) - V^{\hat\pi}(s)]$",
+                 title="(b) plug-in policy suboptimality (mean)")
+        for ax in (ax_q, ax_s):
+            ax.grid(True, which="both")
+            legend_below(ax, ncols=1)
+        suptitle(fig, f"Generative model, $\\gamma = {params.gamma:g}$: median over seeds, "
+                      "25\N{EN DASH}75% band, slope with 99% interval")
     return fig

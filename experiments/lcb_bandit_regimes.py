@@ -120,15 +120,35 @@ def run_cell(config: dict, seed: int, params: Values = DEFAULTS) -> dict:
     return _mab_cell(C, N, M, rng)
 
 
-LABELS = {"lcb": "LCB", "eba": "EBA (greedy)", "mpa": "MPA (behaviour cloning)"}
+LABELS = {"lcb": "LCB", "eba": "EBA", "mpa": "MPA"}
 COLORS = {"lcb": "C0", "eba": "C1", "mpa": "C2"}
 FLOOR = 1e-12  # exact MPA values below this are not drawn (they reach exp(-600))
 
 
-def plot(table: list[dict], params: Values = DEFAULTS):
-    from mdplab.plotting import new_figure, rate_curve, reference_slope
+def _exp10(x: float) -> str:
+    """``1e-12`` as mathtext ``$10^{-12}$`` (a power of ten) or ``$2.5 \times 10^{-3}$``."""
+    m, e = f"{x:.1e}".split("e")
+    e = int(e)
+    return f"$10^{{{e}}}$" if float(m) == 1.0 else f"${float(m):g} \\times 10^{{{e}}}$"
 
-    fig, axes = new_figure(ncols=len(C_STARS), width=3.9, height=3.6)
+
+def plot(table: list[dict], params: Values = DEFAULTS):
+    from mdplab.plotting import style
+
+    with style():
+        return _plot(table, params)
+
+
+def _plot(table: list[dict], params: Values):
+    from mdplab.plotting import (
+        legend_below,
+        new_figure,
+        rate_curve,
+        reference_slope,
+        suptitle,
+    )
+
+    fig, axes = new_figure(len(C_STARS), "full", height=5.6)
     for ax, C in zip(axes, C_STARS, strict=True):
         rows = [r for r in table if r["C_star"] == C]
         Ns = sorted({r["N"] for r in rows})
@@ -142,29 +162,31 @@ def plot(table: list[dict], params: Values = DEFAULTS):
                        center="mean", zero_below=1e-15)
         if C == 1.0:
             exact = [next(r["lcb_exact"] for r in rows if r["N"] == N) for N in Ns]
-            ax.loglog(Ns, exact, "k:", lw=1.2, label="LCB exact identity")
-            reference_slope(ax, Ns, -1.0, exact[0] * 1.5, label="slope -1")
-            ax.set_title(f"C* = 1: contextual expert data (S = {params.cb_S}, "
-                         f"A = {params.cb_A})", fontsize=9)
+            ax.loglog(Ns, exact, "k:", lw=1.2, label="LCB, exact identity")
+            reference_slope(ax, Ns, -1.0, exact[0] * 1.5, label="slope \N{MINUS SIGN}1")
+            ax.set_title(f"(a) $C^\\star = 1$: contextual, $S = {params.cb_S}$, "
+                         f"$A = {params.cb_A}$")
         else:
+            letter = "abcde"[C_STARS.index(C)]
             if nearly_expert:
                 ex = np.array([next(r["mpa_exact"] for r in rows if r["N"] == N) for N in Ns])
                 keep = ex >= FLOOR
                 last = np.array(Ns)[keep][-1] if keep.any() else Ns[0]
-                ax.loglog(np.array(Ns)[keep], ex[keep], "s-", color=COLORS["mpa"], ms=4,
-                          label=f"MPA, exact: exponential (< {FLOOR:g} for N > {last})")
+                ax.loglog(np.array(Ns)[keep], ex[keep], "s-", color=COLORS["mpa"],
+                          label=f"MPA, exact: $< ${_exp10(FLOOR)} for $N > {last}$")
                 ax.set_ylim(bottom=FLOOR / 10)
-                ax.set_title(f"C* = {C:g}: nearly expert (MAB)", fontsize=9)
+                ax.set_title(f"({letter}) $C^\\star = {C:g}$: nearly expert (MAB)")
             else:
-                ax.set_title(f"C* = {C:g}: two-point family (MAB)", fontsize=9)
+                ax.set_title(f"({letter}) $C^\\star = {C:g}$: two-point family (MAB)")
             lcb0 = np.mean([r["lcb"] for r in rows if r["N"] == Ns[0]])
-            reference_slope(ax, Ns, -0.5, lcb0, label="slope -1/2")
-        ax.set_xlabel("dataset size N")
-        ax.legend(fontsize=6, loc="best")
-        ax.grid(True, which="both", alpha=0.3)
-    axes[0].set_ylabel("worst-case E[suboptimality] over the gap grid")
-    fig.suptitle("Offline LCB (delta = 1/N) vs MPA vs EBA: worst case over gap = kappa "
-                 "sqrt(C*/N); mean over seeds, 25-75% band, slope with 99% interval",
-                 fontsize=9)
-    fig.tight_layout()
+            reference_slope(ax, Ns, -0.5, lcb0, label="slope \N{MINUS SIGN}1/2")
+        ax.set_xlabel("dataset size $N$")
+        ax.grid(True, which="both")
+        legend_below(ax, ncols=1)
+    for i in (0, 3):
+        axes[i].set_ylabel(r"worst-case $\mathbb{E}[\mathrm{SubOpt}]$")
+    suptitle(fig, "Offline LCB ($\\delta = 1/N$) against MPA (most played arm: behaviour "
+                  "cloning) and EBA (empirical best arm: greedy); worst case over the gaps "
+                  "$\\kappa \\sqrt{C^\\star / N}$; mean over seeds, 25\N{EN DASH}75% band, "
+                  "slopes with 99% interval")
     return fig

@@ -192,10 +192,26 @@ def exponent_summary(table: list[dict], law: str = "uniform", key: str = "lcb") 
 
 # ------------------------------------------------------------------ figure
 def plot(table: list[dict], params: Values = DEFAULTS):
-    from mdplab.plotting import new_figure, rate_curve, reference_slope, trivial_bound
+    from mdplab.plotting import style
 
-    fig, axes = new_figure(ncols=4, width=4.3, height=3.9)
+    with style():
+        return _plot(table, params)
+
+
+def _plot(table: list[dict], params: Values):
+    from mdplab.plotting import (
+        legend_below,
+        minus,
+        new_figure,
+        rate_curve,
+        reference_slope,
+        suptitle,
+        trivial_bound,
+    )
+
+    fig, axes = new_figure(4, "full", ncols=2, height=7.4)
     colors = {C: f"C{i}" for i, C in enumerate(C_STARS)}
+    sub = r"worst-case $\mathbb{E}[\mathrm{SubOpt}]$ of LCB"
     for law, ax_n, ax_c in (("uniform", axes[0], axes[1]), ("skewed", axes[2], axes[3])):
         rows = [r for r in table if r["law"] == law]
         if not rows:
@@ -207,14 +223,16 @@ def plot(table: list[dict], params: Values = DEFAULTS):
             if Ns.size == 0 or Y.shape[1] == 0:
                 continue
             fit = C != 1.0 or law == "skewed"
-            rate_curve(ax_n, Ns, Y, f"C*={C:g}", color=colors[C], center="mean", fit=fit)
+            rate_curve(ax_n, Ns, Y, f"$C^\\star = {C:g}$", color=colors[C], center="mean",
+                       fit=fit)
             if C > 1.0:
                 ax_n.loglog(Ns, recalled_form(Ns, C, params.S), ":", color=colors[C], lw=1)
-        ax_n.plot([], [], "k:", label="recalled sqrt(S(C*-1)/N) + S/N (const 1, no logs)")
+        ax_n.plot([], [], "k:", lw=1,
+                  label=r"recalled $\sqrt{S(C^\star - 1)/N} + S/N$ (constant 1, no logs)")
         reference_slope(ax_n, Ns_all, -0.5, 0.3 * recalled_form(Ns_all[0], 1.5, params.S),
-                        label="slope -1/2")
-        ax_n.set(xlabel="dataset size N", ylabel="worst-case E[suboptimality] of LCB",
-                 title=f"({'a' if law == 'uniform' else 'c'}) against N, {law} contexts")
+                        label="slope \N{MINUS SIGN}1/2")
+        ax_n.set(xlabel="dataset size $N$", ylabel=sub,
+                 title=f"({'a' if law == 'uniform' else 'c'}) against $N$, {law} contexts")
         # worst case against C* - 1, one curve per N
         cm1 = np.array(INTERMEDIATE) - 1.0
         summ = exponent_summary(table, law)
@@ -226,27 +244,31 @@ def plot(table: list[dict], params: Values = DEFAULTS):
             y = np.array(y)
             color = f"C{i % 10}"
             e = summ["cminus1_exponent"].get(int(N))
-            label = f"N={int(N)}" + (f": exponent {e[0]:.2f}" if e else "")
+            label = f"$N = {int(N)}$" + (minus(f": exponent {e[0]:.2f}") if e else "")
             keep = y > 0
-            ax_c.loglog(cm1[keep], y[keep], "o-", color=color, ms=4, label=label)
+            ax_c.loglog(cm1[keep], y[keep], "o-", color=color, label=label)
             ax_c.loglog(cm1, recalled_form(N, 1.0 + cm1, params.S), ":", color=color, lw=1)
-        ax_c.plot([], [], "k:", label="recalled form (slope about 1/2)")
+        ax_c.plot([], [], "k:", lw=1, label="recalled form (slope about 1/2)")
         j = summ["joint"]
         if j:
-            ax_c.plot([], [], " ", label=(f"joint fit: (C*-1)^{j['alpha'][0]:.2f} "
-                                          f"N^{j['beta'][0]:.2f}, R2 {j['r2']:.2f}"))
-        ax_c.set(xlabel="C* - 1 (non-expert mass (C*-1)/C*)",
-                 ylabel="worst-case E[suboptimality] of LCB",
-                 title=f"({'b' if law == 'uniform' else 'd'}) against C* - 1, {law} contexts")
+            ax_c.plot([], [], " ", label=minus(
+                f"joint fit: $(C^\\star - 1)^{{{j['alpha'][0]:.2f}}}\\, "
+                f"N^{{{j['beta'][0]:.2f}}}$, $R^2 = {j['r2']:.2f}$"))
+        ax_c.set_xticks(cm1, [f"{c:g}" for c in cm1])
+        ax_c.xaxis.set_minor_formatter("")
+        ax_c.set(xlabel=r"$C^\star - 1$ (non-expert mass $(C^\star - 1)/C^\star$)",
+                 ylabel=sub,
+                 title=(f"({'b' if law == 'uniform' else 'd'}) against $C^\\star - 1$, "
+                        f"{law} contexts"))
     for ax in axes:
-        trivial_bound(ax, 1.0, "trivial bound 1 (rewards in [0, 1])")
-        ax.legend(fontsize=5.5, loc="best")
-        ax.grid(True, which="both", alpha=0.3)
+        trivial_bound(ax, 1.0, "trivial bound 1 (rewards in $[0, 1]$)")
+        ax.grid(True, which="both")
+        legend_below(ax)
     M = table[0]["datasets"] if table else 0
     n = max((_means(table, lw, C)[1].shape[1] for lw in LAWS for C in C_STARS
              if _means(table, lw, C)[0].size), default=0)
-    fig.suptitle(f"Contextual LCB (S={params.S}, 2 arms, delta=1/N), non-expert mass (C*-1)/C*; "
-                 f"worst case over gap and optimal-arm index; mean of {n} seeds x {M} datasets, "
-                 "slopes with 99% interval (exploratory)", fontsize=8.5)
-    fig.tight_layout()
+    suptitle(fig, f"Contextual LCB ($S = {params.S}$, 2 arms, $\\delta = 1/N$), non-expert mass "
+                  "$(C^\\star - 1)/C^\\star$; worst case over the gap and the optimal arm's "
+                  f"index; mean of {n} seeds $\\times$ {M} datasets, slopes with 99% interval "
+                  "(exploratory)")
     return fig

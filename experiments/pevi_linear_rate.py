@@ -74,9 +74,24 @@ def run_cell(config: dict, seed: int, params: Values = DEFAULTS) -> dict:
 
 
 def plot(table: list[dict], params: Values = DEFAULTS):
-    from mdplab.plotting import new_figure, rate_curve, reference_slope, trivial_bound
+    from mdplab.plotting import style
 
-    fig, (ax_b, ax_s) = new_figure(ncols=2)
+    with style():
+        return _plot(table, params)
+
+
+def _plot(table: list[dict], params: Values):
+    from mdplab.plotting import (
+        legend_below,
+        minus,
+        new_figure,
+        rate_curve,
+        reference_slope,
+        suptitle,
+        trivial_bound,
+    )
+
+    fig, (ax_b, ax_s) = new_figure(2, "full", height=3.4)
     for c in sorted({r["c"] for r in table}, reverse=True):
         rows = [r for r in table if r["c"] == c]
         Ks = sorted({r["K"] for r in rows})
@@ -84,25 +99,27 @@ def plot(table: list[dict], params: Values = DEFAULTS):
         B = [[r["bound"] for r in rows if r["K"] == K][:width] for K in Ks]
         sub = [[r["suboptimality"] for r in rows if r["K"] == K][:width] for K in Ks]
         e_freq = np.mean([r["E_holds"] for r in rows])
-        fit = rate_curve(ax_b, Ks, B, f"bound, c = {c}")
+        fit = rate_curve(ax_b, Ks, B, f"bound, $c = {c:g}$")
         color = ax_b.get_lines()[-1].get_color()
-        rate_curve(ax_s, Ks, sub, f"SubOpt, c = {c} (E held in {100 * e_freq:.0f}%)",
-                   color=color, center="mean", fit=False, zero_below=1e-12)
+        rate_curve(ax_s, Ks, sub, f"SubOpt, $c = {c:g}$ ($\\mathcal{{E}}$ held in "
+                   f"{100 * e_freq:.0f}%)", color=color, center="mean", fit=False,
+                   zero_below=1e-12)
         ax_s.plot(Ks, np.median(B, axis=1), ":", color=color, lw=1,
-                  label=f"bound, c = {c}" + ("" if fit is None else f" (slope {fit.slope:.2f})"))
+                  label=f"bound, $c = {c:g}$" + (
+                      "" if fit is None else minus(f" (slope {fit.slope:.2f})")))
     Ks = sorted({r["K"] for r in table})
     first = np.median([r["bound"] for r in table if r["K"] == Ks[0] and r["c"] == params.c_theory])
     reference_slope(ax_b, Ks, -0.5, first)
-    ax_b.set(xlabel="episodes K", ylabel="2 sum_h E_pi*[Gamma_h] (reward units)",
-             title="Data-dependent bound (median, 25-75%)")
-    ax_s.set(xlabel="episodes K", ylabel="V*(rho) - V^pi_hat(rho) (reward units)",
-             title="Suboptimality (mean over seeds) and the bound", yscale="log")
+    ax_b.set(xlabel="episodes $K$",
+             ylabel=r"$2\,\Sigma_h\,\mathbb{E}[\Gamma_h(s_h, a_h)]$ under $\pi^\star$",
+             title="(a) data-dependent bound (median, 25\N{EN DASH}75%)")
+    ax_s.set(xlabel="episodes $K$", ylabel=r"$V^\star_0(\rho) - V^{\hat\pi}_0(\rho)$",
+             title="(b) suboptimality (mean) and the bound", yscale="log")
     for ax in (ax_b, ax_s):
-        trivial_bound(ax, params.H, f"trivial bound H = {params.H}")
-        ax.legend(fontsize=6)
-        ax.grid(True, which="both", alpha=0.3)
-    fig.suptitle(f"PEVI on linear_simplex (S={params.S}, A={params.A}, d={params.d}, "
-                 f"H={params.H}, seed {params.instance_seed}), beta = c d H sqrt(zeta); "
-                 "slopes with 99% intervals", fontsize=8)
-    fig.tight_layout()
+        trivial_bound(ax, params.H, f"trivial bound $H = {params.H}$")
+        ax.grid(True, which="both")
+        legend_below(ax)
+    suptitle(fig, f"PEVI on $\\mathtt{{linear\\_simplex}}$ ($S = {params.S}$, $A = {params.A}$, "
+                  f"$d = {params.d}$, $H = {params.H}$, seed {params.instance_seed}), "
+                  r"$\beta = c\, d H \sqrt{\zeta}$; slopes with 99% interval")
     return fig

@@ -189,19 +189,28 @@ _TAG_COLOR = {"theory": "C3", "x1e-2": "C0", "x1e-4": "C2"}
 
 
 def tag_label(tag: str, params: Values = DEFAULTS) -> str:
-    """``x 1e-2 (c_b = 1.44, c_L = 20)``: the constants a tag of SCALES ran with."""
+    """``x 1e-2 ($c_b = 1.44$, $c_L = 20$)``: the constants a tag of SCALES ran with
+    (mathtext)."""
     sc = SCALES[tag]
-    return (f"{'theory' if sc == 1.0 else f'x {sc:g}'} (c_b = {params.c_b * sc:g}, "
-            f"c_L = {params.c_L * sc:g})")
+    name = "theory" if sc == 1.0 else f"$\\times$ {sc:g}"
+    return f"{name} ($c_b = {params.c_b * sc:g}$, $c_L = {params.c_L * sc:g}$)"
 
 
 def plot(table: list[dict], params: Values = DEFAULTS):
-    from mdplab.plotting import new_figure
+    from mdplab.plotting import style
+
+    with style():
+        return _plot(table, params)
+
+
+def _plot(table: list[dict], params: Values):
+    from mdplab.plotting import figure_legend, new_figure, suptitle
 
     rows = summary(table)
     gammas = sorted({r["gamma"] for r in rows})
-    fig, axes = new_figure(ncols=len(gammas) + 1, width=4.6, height=5.2)
-    for ax, g in zip(axes, gammas, strict=False):
+    fig, axes = new_figure(len(gammas) + 1, "full", height=4.2)
+    sub = r"mean $V^\star(\rho) - V^{\hat\pi}(\rho)$"
+    for i, (ax, g) in enumerate(zip(axes, gammas, strict=False)):
         sel = [r for r in rows if r["gamma"] == g]
         Ns = np.array(sorted({r["N"] for r in sel}), dtype=float)
         fb = [next(r["fallback"] for r in sel if r["N"] == N) for N in Ns]
@@ -210,17 +219,17 @@ def plot(table: list[dict], params: Values = DEFAULTS):
             for alg, ls, mk in (("bernstein", "-", "o"), ("split", "--", "s")):
                 y = np.array([next(r[alg] for r in sel if r["N"] == N and r["tag"] == tag)
                               for N in Ns])
-                ax.loglog(Ns, np.maximum(y, FLOOR), ls=ls, marker=mk, ms=4,
+                ax.loglog(Ns, np.maximum(y, FLOOR), ls=ls, marker=mk,
                           color=_TAG_COLOR[tag], mfc="none" if alg == "split" else None,
                           label=f"{'Bernstein' if alg == 'bernstein' else 'split'}, "
-                                f"{tag}")
+                                f"{tag_label(tag, params)}")
         ax.axhline(FLOOR, color="k", lw=0.6, ls=":")
-        ax.text(Ns[-1], FLOOR * 1.4, "exactly 0 (drawn at the floor)", fontsize=6, ha="right")
-        ax.set(xlabel="N (i.i.d. tuples)", ylabel="mean V*(rho) - V^pi_hat(rho)",
-               title=f"gamma = {g:g}: mean SubOpt (solid: Bernstein Alg. 1; dashed: split)")
-        ax.title.set_fontsize(8)
-        ax.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
-        ax.grid(True, which="both", alpha=0.3)
+        ax.text(Ns[-1], FLOOR / 1.5, "exactly 0 (drawn at the floor)", fontsize=7, ha="right",
+                va="top")
+        ax.set_ylim(bottom=FLOOR / 8)
+        ax.set(xlabel="$N$ (i.i.d. tuples)", ylabel=sub,
+               title=f"({'abc'[i]}) $\\gamma = {g:g}$: mean SubOpt")
+        ax.grid(True, which="both")
     ax = axes[-1]
     for g, ls in zip(gammas, ("-", "--"), strict=False):
         for tag in SCALES:
@@ -229,9 +238,8 @@ def plot(table: list[dict], params: Values = DEFAULTS):
             ratio = np.array([r["ratio"] for r in sel])
             shown = np.where(ratio > 0, ratio, FLOOR)
             ok = np.isfinite(ratio)
-            ax.loglog(Ns[ok], shown[ok], ls=ls, marker="o", ms=4, color=_TAG_COLOR[tag],
-                      label=f"gamma = {g:g} ({'solid' if ls == '-' else 'dashed'}), "
-                            f"{tag_label(tag, params)}")
+            ax.loglog(Ns[ok], shown[ok], ls=ls, marker="o", color=_TAG_COLOR[tag],
+                      label=f"(c) $\\gamma = {g:g}$, {tag_label(tag, params).split(' (')[0]}")
             lo = np.array([r["ratio_lo"] for r in sel])
             hi = np.array([r["ratio_hi"] for r in sel])
             band = ok & np.isfinite(lo) & (hi > 0)
@@ -239,19 +247,21 @@ def plot(table: list[dict], params: Values = DEFAULTS):
                 ax.fill_between(Ns[band], np.maximum(lo[band], FLOOR), hi[band],
                                 color=_TAG_COLOR[tag], alpha=0.12, lw=0)
             if (~ok).any():
-                ax.loglog(Ns[~ok], np.ones((~ok).sum()), "x", color=_TAG_COLOR[tag], ms=7)
-    ax.axhline(1.0, color="k", lw=0.8)
+                ax.loglog(Ns[~ok], np.ones((~ok).sum()), "x", color=_TAG_COLOR[tag], ms=6)
+    ax.axhline(1.0, color="k", lw=0.8, label="(c) equal means (ratio 1)")
     ax.axhline(FLOOR, color="k", lw=0.6, ls=":")
-    ax.set(xlabel="N (i.i.d. tuples)", ylabel="mean SubOpt(Bernstein) / mean SubOpt(split)",
-           title="ratio (90% bootstrap band over seeds); floor: ratio 0; x: 0/0")
-    ax.title.set_fontsize(8)
-    ax.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
-    ax.grid(True, which="both", alpha=0.3)
+    ax.set_ylim(bottom=FLOOR / 8)
+    ax.set(xlabel="$N$ (i.i.d. tuples)", ylabel="SubOpt ratio, Bernstein / split",
+           title=f"({'abc'[len(gammas)]}) ratio of the means")
+    ax.grid(True, which="both")
+    figure_legend(fig, ncols=2)  # left column: (a), (b); right column: (c)
     seeds = max(r["seeds"] for r in rows)
     K = table[0]["instances"]
-    fig.suptitle(f"Bernstein VI-LCB (no splitting) vs splitting Hoeffding VI-LCB: garnet "
-                 f"S = {params.S}, A = {params.A}, b = {params.branching}, uniform rho, "
-                 f"eps-greedy ({params.eps_behaviour:g}) data; {K} instances x {seeds} seeds "
-                 f"per point, delta = {params.delta:g}", fontsize=8.5)
-    fig.tight_layout()
+    suptitle(fig, f"Bernstein VI-LCB, no splitting (solid) vs splitting Hoeffding VI-LCB "
+                  f"(dashed): garnet $S = {params.S}$, $A = {params.A}$, "
+                  f"$b = {params.branching}$, uniform $\\rho$, "
+                  f"$\\varepsilon$-greedy data ($\\varepsilon = {params.eps_behaviour:g}$), "
+                  f"$\\delta = {params.delta:g}$; {K} instances $\\times$ {seeds} seeds per "
+                  "point; (c): 90% bootstrap band over seeds, $\\times$: 0/0; dotted floor: "
+                  "exactly 0")
     return fig

@@ -247,12 +247,22 @@ def slope_summary(table: list[dict], key: str = "subopt_over_eps", n_boot: int =
 
 
 def plot(table: list[dict], params: Values = DEFAULTS):
-    from mdplab.plotting import new_figure, rate_curve
+    from mdplab.plotting import style
 
-    fig, (ax_a, ax_b, ax_c, ax_d) = new_figure(ncols=4, width=4.3, height=3.9)
+    with style():
+        return _plot(table, params)
+
+
+def _plot(table: list[dict], params: Values):
+    from matplotlib.ticker import NullLocator
+
+    from mdplab.plotting import legend_below, new_figure, rate_curve, suptitle
+
+    fig, (ax_a, ax_b, ax_c, ax_d) = new_figure(4, "full", ncols=2, height=6.6)
     kappas = sorted({r["kappa"] for r in table})
     colors = {k: f"C{i}" for i, k in enumerate(kappas)}
     style = {"alg2": "-", "alg3": "--"}
+    name = {"alg2": "Alg. 2", "alg3": "Alg. 3"}
     present = list(dict.fromkeys(r["variant"] for r in table))
     Hs = np.array(HORIZONS, dtype=float)
 
@@ -264,27 +274,30 @@ def plot(table: list[dict], params: Values = DEFAULTS):
         ax.lines[-1].set_linestyle(style[VARIANTS[v][0]])
 
     # (a) E[subopt]/eps, c_b = 0.05
-    main, r4 = f"c_b = {params.c_b_main:g}", f"c_b = {params.c_b_remark4:g}"
+    main, r4 = f"$c_b = {params.c_b_main:g}$", f"$c_b = {params.c_b_remark4:g}$"
     for v in ("alg2_main", "alg3_main"):
         if v in present:
             for k in kappas:
-                curve(ax_a, v, k, "subopt_over_eps", f"{v[:4]} k={k:g}")
+                curve(ax_a, v, k, "subopt_over_eps", f"{name[v[:4]]}, $\\kappa = {k:g}$")
     y0 = np.mean([r["subopt_over_eps"] for r in table if r["variant"] == "alg2_main"
                   and r["H"] == Hs[0]] or [0.3])
-    ax_a.loglog(Hs, np.full(Hs.size, y0), "k:", lw=1, label="slope 0 (Theorem 3: H^3 S C/eps^2)")
-    ax_a.loglog(Hs, y0 * (Hs / Hs[0]) ** 0.5, "k--", lw=1,
-                label="slope 1/2 (if H^4 S C/eps^2 were needed)")
-    ax_a.set(xlabel="horizon H", ylabel="E[V*_0 - V^pi_hat_0] / eps",
-             title=f"(a) E[subopt] / eps, {main} (log folded)")
+    ax_a.loglog(Hs, np.full(Hs.size, y0), "k:", lw=1,
+                label=r"slope 0 (Theorem 3: $H^3 S C / \varepsilon^2$)")
+    ax_a.loglog(Hs, y0 * (Hs / Hs[0]) ** 0.5, "k--", lw=0.8,
+                label=r"slope 1/2 (if $H^4 S C / \varepsilon^2$ were needed)")
+    ax_a.set(xlabel="horizon $H$",
+             ylabel=r"$\mathbb{E}[V^\star_0(\rho) - V^{\hat\pi}_0(\rho)]\, /\, \varepsilon$",
+             title=f"(a) expected suboptimality / $\\varepsilon$, {main} (log folded)")
     # (b) per-step error with the two-point bound of any estimator
     for k in kappas:
-        curve(ax_b, "alg2_main", k, "step_error", f"alg2 k={k:g}")
+        curve(ax_b, "alg2_main", k, "step_error", f"Alg. 2, $\\kappa = {k:g}$")
         x, Y = _by_H(table, "alg2_main", k, "two_point_step_bound")
         if x.size:
             ax_b.loglog(x, Y.mean(axis=1), ":", color=colors[k], lw=1.2)
-    ax_b.plot([], [], "k:", label="two-point bound, any estimator")
-    ax_b.set(xlabel="horizon H", ylabel="per-step error P(pi_hat_h(0) != theta_h)",
-             title=f"(b) per-step error (h < H-1), Alg. 2, {main}")
+    ax_b.plot([], [], "k:", lw=1.2, label="two-point bound, any estimator")
+    ax_b.set(xlabel="horizon $H$",
+             ylabel=r"per-step error $P(\hat\pi_h(0) \neq \theta_h)$",
+             title=f"(b) per-step error ($h < H - 1$), Alg. 2, {main}")
     # (c) threshold failure rates (linear y: they reach 0)
     for v in ("alg2_main", "alg3_main"):
         if v not in present:
@@ -297,13 +310,15 @@ def plot(table: list[dict], params: Values = DEFAULTS):
                 m = Y.mean(axis=1)
                 se = Y.std(axis=1, ddof=1) / np.sqrt(Y.shape[1]) if Y.shape[1] > 1 else 0 * m
                 ax_c.errorbar(x, m, yerr=2 * se, fmt=marker + style[VARIANTS[v][0]],
-                              color=colors[k], ms=4, lw=1, capsize=2)
-    ax_c.plot([], [], "ko-", label="P(subopt > eps/2)")
-    ax_c.plot([], [], "k^-", label="P(subopt > eps)")
+                              color=colors[k], lw=1, elinewidth=0.7)
+    for k in kappas:
+        ax_c.plot([], [], "-", color=colors[k], label=f"$\\kappa = {k:g}$")
+    ax_c.plot([], [], "ko", label=r"$P(\mathrm{SubOpt} > \varepsilon/2)$")
+    ax_c.plot([], [], "k^", label=r"$P(\mathrm{SubOpt} > \varepsilon)$")
     ax_c.plot([], [], "k-", label="Alg. 2")
     ax_c.plot([], [], "k--", label="Alg. 3")
     ax_c.set_xscale("log")
-    ax_c.set(xlabel="horizon H", ylabel="failure rate (mean over seeds, +-2 s.e.)",
+    ax_c.set(xlabel="horizon $H$", ylabel=r"failure rate (mean over seeds, $\pm 2$ s.e.)",
              title=f"(c) threshold failures, {main}")
     # (d) the theory constant (Remark 4, with L = log(NH/delta))
     for v in ("alg2_remark4", "alg3_remark4"):
@@ -314,26 +329,28 @@ def plot(table: list[dict], params: Values = DEFAULTS):
             _, T = _by_H(table, v, k, "tie_fraction")
             if x.size == 0 or Y.shape[1] == 0:
                 continue
-            ax_d.plot(x, Y.mean(axis=1), "o" + style[VARIANTS[v][0]], color=colors[k], ms=4,
-                      label=f"{v[:4]} k={k:g}")
-            ax_d.plot(x, T.mean(axis=1), "x" + style[VARIANTS[v][0]], color=colors[k], ms=5,
+            ax_d.plot(x, Y.mean(axis=1), "o" + style[VARIANTS[v][0]], color=colors[k],
+                      label=f"{name[v[:4]]}, $\\kappa = {k:g}$")
+            ax_d.plot(x, T.mean(axis=1), "x" + style[VARIANTS[v][0]], color=colors[k], ms=4,
                       lw=0.6)
-    ax_d.plot([], [], "kx", label="fraction of steps with Q_hat_h(0,.) = 0 (tie)")
+    ax_d.plot([], [], "kx", ms=4, label=r"fraction of steps with $\hat Q_h(0, \cdot) = 0$ (tie)")
     ax_d.set_xscale("log")
     ax_d.set_ylim(-0.03, 1.05)
-    ax_d.set(xlabel="horizon H", ylabel="E[subopt]/eps (o), tie fraction (x)",
+    ax_d.set(xlabel="horizon $H$",
+             ylabel=r"$\mathbb{E}[\mathrm{SubOpt}] / \varepsilon$ (o), tie fraction (x)",
              title=f"(d) negative control: {r4} (Remark 4)")
     for ax in (ax_a, ax_b, ax_c, ax_d):
         ax.set_xticks(Hs, [f"{int(h)}" for h in Hs])
-        ax.minorticks_off()
-        ax.legend(fontsize=6, loc="best")
-        ax.grid(True, which="both", alpha=0.3)
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.grid(True, which="both")
+        legend_below(ax)
     n = max((_by_H(table, v, k, "K")[1].shape[1] for v in present for k in kappas
              if _by_H(table, v, k, "K")[0].size), default=0)
     M = table[0]["datasets"] if table else 0
-    fig.suptitle(f"VI-LCB on hard_episodic(S={params.S}, C={params.C:g}, "
-                 f"eps={params.epsilon:g}), delta={params.delta:g}, with K = kappa "
-                 f"H^3 S C/eps^2 episodes, theta random; {n} seeds x {M} datasets per point; "
-                 "slopes in H with 99% interval (exploratory)", fontsize=8.5)
-    fig.tight_layout()
+    suptitle(fig, f"VI-LCB on $\\mathtt{{hard\\_episodic}}$ ($S = {params.S}$, "
+                  f"$C = {params.C:g}$, "
+                  f"$\\varepsilon = {params.epsilon:g}$), $\\delta = {params.delta:g}$, with "
+                  r"$K = \kappa H^3 S C / \varepsilon^2$ episodes, $\theta$ random; "
+                  f"{n} seeds $\\times$ {M} datasets per point; slopes in $H$ with 99% "
+                  "interval (exploratory)")
     return fig

@@ -359,16 +359,35 @@ _SC_STYLE = {(4, 1.0): ("o", "-"), (4, 4.0): ("s", "--"), (16, 1.0): ("^", "-.")
 
 
 def _fmt(v: float, flag: str) -> str:
-    return f"{flag}{v:.2g}" if v < 1e4 else f"{flag}{v:.1e}".replace("e+0", "e").replace(
-        "e+", "e")
+    """``0.071``, ``4.2e2``, ``>1.0e5``: two significant digits, a power of ten from 100 on."""
+    if v < 100:
+        return f"{flag}{v:.2g}"
+    return f"{flag}{v:.1e}".replace("e+0", "e").replace("e+", "e")
+
+
+_TEX_CONST = {"bernstein": "c_b", "split": "c_L"}
+_SHORT = {"bernstein": "Bernstein", "split": "split"}
 
 
 def plot(table: list[dict], params: Values = DEFAULTS):
-    import matplotlib
+    from mdplab.plotting import style
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    with style():
+        return _plot(table, params)
+
+
+def _plot(table: list[dict], params: Values):
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from mdplab.plotting import (
+        blank_figure,
+        figure_legend,
+        legend_below,
+        minus,
+        style_axes,
+        suptitle,
+    )
 
     cur = curves(table)
     summ = summary(table, level=params.level)
@@ -377,44 +396,55 @@ def plot(table: list[dict], params: Values = DEFAULTS):
     for row in table:
         CONSTANTS.setdefault(row["alg"], {})[row["constants"]] = row["c"]
     variants = [v for v in ("scaled", "theory") if any(k[1] == v for k in cur)]
-    ncols = len(variants) + 1
-    fig, axes = plt.subplots(2, ncols, figsize=(4.6 * ncols, 8.2), squeeze=False)
+    nv = len(variants)
+    fig = blank_figure("full", 7.4)
+    top, bottom = fig.subfigures(2, 1, height_ratios=[6.0, 0.35 + 0.16 * (4 + 2 * nv)])
+    left, right = top.subfigures(1, 2, width_ratios=[nv, 1])
+    axes = left.subplots(2, nv, squeeze=False)
+    kappa_label = r"$\kappa = N (1-\gamma)^3 \varepsilon^2 / (S C)$"
+    letters = iter("abcdefg")
     for i, alg in enumerate(("bernstein", "split")):
         for j, variant in enumerate(variants):
-            ax = axes[i, j]
+            ax = style_axes(axes[i, j])
             keys = sorted(k for k in cur if k[:2] == (alg, variant))
             for key in keys:
                 _, _, S, C, g = key
                 marker, ls = _SC_STYLE.get((S, C), ("x", "-"))
                 c = cur[key]
-                ax.semilogx(c["kappa"], c["fail"], marker=marker, ls=ls, ms=3.5, lw=1.1,
+                ax.semilogx(c["kappa"], c["fail"], marker=marker, ls=ls, ms=3,
                             color=_GAMMA_COLOR.get(g, "k"))
                 if alg == "bernstein":
                     ax.semilogx(c["kappa"], c["lower_bound"], color="0.6", lw=0.7, ls="-",
-                                zorder=0)
-            ax.axhline(LEVEL, color="k", lw=0.8, ls="--")
+                                zorder=0, label="two-point lower bound (any algorithm)")
+            ax.axhline(LEVEL, color="k", lw=0.8, ls="--", label=f"failure rate {LEVEL:g}")
             const = CONSTANTS[alg][variant]
             v = summ["variants"].get((alg, variant))
-            sub = "" if v is None else (f"\nkappa_{LEVEL:g} spread {v['spread']:.3g}x "
-                                        f"({'<' if v['below_4x'] else '>='} 4x)")
-            kind = variant
-            ax.set_title(f"{ALG_LABEL[alg]}\n{CONST_NAME[alg]} = {const:g} ({kind}){sub}",
-                         fontsize=8)
+            sub = "" if v is None else (f"\n$\\kappa_{{{LEVEL:g}}}$ spread {v['spread']:.3g}"
+                                        f"$\\times$ ({'<' if v['below_4x'] else '>='} "
+                                        "4$\\times$)")
+            ax.set_title(f"({next(letters)}) {_SHORT[alg]}, ${_TEX_CONST[alg]} = {const:g}$ "
+                         f"({variant}){sub}")
             ax.set_ylim(-0.03, 1.03)
-            ax.set_xlabel("kappa = N (1-gamma)^3 eps^2 / (S C)")
-            ax.set_ylabel("max_theta P(pi_hat(0) != theta)")
-            ax.grid(True, which="both", alpha=0.3)
-    # legend: colour = gamma, marker/line = (S, C)
-    handles = [Line2D([], [], color=col, lw=1.5, label=f"gamma = {g:g}")
-               for g, col in _GAMMA_COLOR.items() if any(k[4] == g for k in cur)]
-    handles += [Line2D([], [], color="k", marker=m, ls=ls, ms=4, label=f"S = {S}, C = {C:g}")
+            ax.set_xlabel(kappa_label)
+            ax.set_ylabel(r"$\mathrm{max}_\theta\, P(\hat\pi(0) \neq \theta)$")
+            ax.grid(True, which="both")
+    # legend of the curves: colour = gamma, marker and line = (S, C)
+    gammas = [g for g in _GAMMA_COLOR if any(k[4] == g for k in cur)]
+    handles = [Patch(color=_GAMMA_COLOR[g], label=f"$\\gamma = {g:g}$") for g in gammas]
+    handles += [Line2D([], [], color="k", marker=m, ls=ls, ms=3, label=f"$S = {S}$, $C = {C:g}$")
                 for (S, C), (m, ls) in _SC_STYLE.items()]
-    handles += [Line2D([], [], color="0.6", lw=0.7, label="two-point lower bound (any alg.)"),
-                Line2D([], [], color="k", lw=0.8, ls="--", label=f"failure rate {LEVEL:g}")]
-    axes[0, 0].legend(handles=handles, fontsize=6, loc="upper right")
+    hs, ls_ = [], []
+    for ax in axes.ravel():
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            if lab not in ls_:
+                hs.append(h)
+                ls_.append(lab)
+    handles += hs
+    figure_legend(left, handles=handles, labels=[h.get_label() for h in handles[:-len(hs)]]
+                  + ls_, ncols=2 if nv == 1 else 3)
 
     # kappa_{1/4} against 1 - gamma
-    ax = axes[0, -1]
+    ax = style_axes(right.subplots())
     colors = {("bernstein", "scaled"): "C0", ("bernstein", "theory"): "C9",
               ("split", "scaled"): "C3", ("split", "theory"): "C1"}
     for (alg, variant), info in summ["variants"].items():
@@ -423,59 +453,91 @@ def plot(table: list[dict], params: Values = DEFAULTS):
         x = np.array([p[0] for p in pts])
         y = np.array([p[1] for p in pts])
         slope = info["slope_vs_1_minus_gamma"]
-        lab = f"{alg}, {CONST_NAME[alg]} = {CONSTANTS[alg][variant]:g}"
+        lab = f"{_SHORT[alg]}, ${_TEX_CONST[alg]} = {CONSTANTS[alg][variant]:g}$"
         if slope is not None:
             lo, hi = info["slope_interval"]
-            lab += f": exponent {slope:.2f} [{lo:.2f}, {hi:.2f}]"
-        ax.loglog(x, y, "o", ms=4, color=colors[(alg, variant)], label=lab, alpha=0.8)
+            lab += minus(f":\nexponent {slope:.2f} [{lo:.2f}, {hi:.2f}]")
+        ax.loglog(x, y, "o", color=colors[(alg, variant)], label=lab, alpha=0.8)
         cens = np.array([p[2] != "" for p in pts])
         if cens.any():
-            ax.loglog(x[cens], y[cens], "x", ms=7, color="k")
+            ax.loglog(x[cens], y[cens], "x", ms=6, color="k")
     xs = np.array(sorted({1.0 - k[4] for k in summ["cells"]}))
     if xs.size >= 2:
         anchor = [v[0] for k, v in summ["cells"].items()
                   if k[:2] == ("split", "scaled") and abs(1 - k[4] - xs[-1]) < 1e-12]
         if anchor:
             ax.loglog(xs, np.median(anchor) * (xs / xs[-1]) ** -2.0, "k--", lw=0.8,
-                      label="(1-gamma)^-2 reference")
-    ax.set_xlabel("1 - gamma")
-    ax.set_ylabel(f"kappa_{LEVEL:g} (x: censored at the grid edge)")
-    ax.set_title(f"kappa at failure rate {LEVEL:g} vs 1 - gamma\n(fitted exponent, 99% interval)",
-                 fontsize=8)
-    ax.legend(fontsize=6, loc="upper right")
-    ax.grid(True, which="both", alpha=0.3)
+                      label=r"$(1-\gamma)^{-2}$ reference")
+    ax.set_xlabel(r"$1 - \gamma$")
+    ax.set_ylabel(f"$\\kappa_{{{LEVEL:g}}}$ ($\\times$: censored at the grid edge)")
+    ax.set_title(f"({next(letters)}) $\\kappa_{{{LEVEL:g}}}$ against $1 - \\gamma$\n"
+                 "(fitted exponent, 99% interval)")
+    ax.grid(True, which="both")
+    legend_below(ax, ncols=1, handlelength=1.5)
 
-    # the table of kappa_{1/4}
-    ax = axes[1, -1]
-    ax.axis("off")
-    cols = [(alg, variant) for alg in ("bernstein", "split") for variant in variants]
-    names = [("B:" if a == "bernstein" else "Sp:") + f"{CONSTANTS[a][v]:g}" for a, v in cols]
-    head = "S  C  gamma " + "".join(f"{n:>10}" for n in names)
-    lines = [f"kappa_{LEVEL:g} per cell (B: Bernstein c_b; Sp: split c_L)", head]
-    for (S, C) in SC_CELLS:
-        for g in sorted({k[4] for k in summ["cells"]}):
-            vals = []
-            for a, v in cols:
-                kv = summ["cells"].get((a, v, S, C, g))
-                vals.append(f"{'-' if kv is None else _fmt(*kv):>10}")
-            lines.append(f"{S:<2} {C:<2g} {g:<5g} " + "".join(vals))
-    lines.append("spread  " + "    " + "".join(
-        f"{summ['variants'][c]['spread']:>9.3g}x" if c in summ["variants"] else f"{'-':>10}"
-        for c in cols))
-    lines.append("exponent    " + "".join(
-        f"{summ['variants'][c]['slope_vs_1_minus_gamma']:>10.2f}"
-        if c in summ["variants"] and summ["variants"][c]["slope_vs_1_minus_gamma"] is not None
-        else f"{'-':>10}" for c in cols))
-    lines.append(f"(exponent: log-log slope of kappa_{LEVEL:g} on 1 - gamma;")
-    lines.append(" '>' / '<': crossing outside the kappa window)")
-    ax.text(0.0, 1.0, "\n".join(lines), family="monospace", fontsize=6.3, va="top",
-            transform=ax.transAxes)
+    # the table of kappa_{level}
+    _kappa_table(bottom, summ, variants, CONSTANTS, LEVEL)
     seeds = max(1, len({r["replicate"] for r in table})) if table and "replicate" in table[0] \
         else 1
-    fig.suptitle("VI-LCB on hard_discounted: P(pi_hat(0) != theta) against "
-                 "kappa = N (1-gamma)^3 eps^2/(S C), eps = 1/(42(1-gamma)), "
-                 f"delta = {params.delta:g}, "
-                 f"known rewards; {seeds} seed(s) x datasets per point, counts drawn "
-                 "directly", fontsize=9)
-    fig.tight_layout()
+    suptitle(fig, "VI-LCB on $\\mathtt{hard\\_discounted}$: "
+                  r"$P(\hat\pi(0) \neq \theta)$ against $\kappa$, "
+                  r"$\varepsilon = 1/(42(1-\gamma))$, "
+                  f"$\\delta = {params.delta:g}$, known rewards; {seeds} seed(s) $\\times$ "
+                  "datasets per point, counts drawn directly. Bernstein: [LSCCW22] Alg. 1; "
+                  "split: the splitting Hoeffding VI-LCB of [RZMJR21]")
     return fig
+
+
+def _kappa_table(sfig, summ: dict, variants: list, constants: dict, level: float) -> None:
+    """kappa_level per (S, C, gamma) cell (columns) and (algorithm, constants) (rows), with
+    the spread and the fitted exponent, as a table of texts on an empty axes of ``sfig``."""
+    from mdplab.plotting import minus
+
+    ax = sfig.subplots()
+    ax.axis("off")
+    cols = [(alg, v) for alg in ("bernstein", "split") for v in variants]
+    cells = [(S, C, g) for (S, C) in SC_CELLS for g in sorted({k[4] for k in summ["cells"]})]
+    rows = [f"{_SHORT[a]}, ${_TEX_CONST[a]} = {constants[a][v]:g}$" for a, v in cols]
+    n_lines = 4 + len(rows)  # heading, S, C, gamma, one per row
+    pitch = 1.0 / n_lines
+    # columns: row labels, one per cell, then 'spread' and 'exponent' (1.6 cells wide each)
+    x0, x1 = 0.17, 0.985
+    step = (x1 - x0) / (len(cells) + 3.2)
+    right_edge = [x0 + (j + 1) * step for j in range(len(cells))]
+    right_edge += [right_edge[-1] + 1.6 * step, right_edge[-1] + 3.2 * step]
+    texts = [ax.text(0.0, 1.0,
+                     f"$\\kappa_{{{level:g}}}$ per cell ('>' / '<': the crossing lies outside "
+                     "the $\\kappa$ window); spread = max / min over the cells; exponent: "
+                     f"log-log slope of $\\kappa_{{{level:g}}}$ on $1 - \\gamma$",
+                     transform=ax.transAxes, va="top", ha="left")]
+    for i, head in enumerate(("$S$", "$C$", "$\\gamma$")):
+        ax.text(x0 - 0.05, 1.0 - (i + 2) * pitch, head, transform=ax.transAxes, ha="right",
+                va="baseline")
+    for j, (S, C, g) in enumerate(cells):
+        x = right_edge[j]
+        for i, v in enumerate((f"{S}", f"{C:g}", f"{g:g}")):
+            ax.text(x, 1.0 - (i + 2) * pitch, v, transform=ax.transAxes, ha="right",
+                    va="baseline", family="monospace")
+        for r, (a, var) in enumerate(cols):
+            kv = summ["cells"].get((a, var, S, C, g))
+            ax.text(x, 1.0 - (5 + r) * pitch, "-" if kv is None else _fmt(*kv),
+                    transform=ax.transAxes, ha="right", va="baseline", family="monospace")
+    for name, x in (("spread", right_edge[-2]), ("exponent", right_edge[-1])):
+        ax.text(x, 1.0 - 4 * pitch, name, transform=ax.transAxes, ha="right", va="baseline")
+        for r, c in enumerate(cols):
+            info = summ["variants"].get(c)
+            if info is None:
+                val = "-"
+            elif name == "spread":
+                val = f"{info['spread']:.3g}\N{MULTIPLICATION SIGN}"
+            else:
+                e = info["slope_vs_1_minus_gamma"]
+                val = "-" if e is None else minus(f"{e:.2f}")
+            ax.text(x, 1.0 - (5 + r) * pitch, val, transform=ax.transAxes, ha="right",
+                    va="baseline", family="monospace")
+    for r, label in enumerate(rows):
+        ax.text(0.0, 1.0 - (5 + r) * pitch, label, transform=ax.transAxes, ha="left",
+                va="baseline")
+    for t in [*texts, *ax.texts]:
+        t.set_fontsize(7.0)
+        t.set_in_layout(False)  # placed by hand inside the axes; the layout keeps it full width

@@ -229,13 +229,8 @@ def test_every_library_experiment_declares_its_constants(name):
 
 def test_gambler_c_b_reaches_the_cell_and_the_title():
     """The §1 scenario on the real experiment: c_b is a parameter; run_cell uses it and the
-    figure's title and legend print it."""
-    import matplotlib
-
+    figure's title and legend print it (mathtext, issue 9 §4)."""
     import experiments.gambler_vilcb as G
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     assert G.PARAMS["c_b"].default == 0.05
     cfg = {"N": 54, "version": "clean"}
@@ -244,20 +239,14 @@ def test_gambler_c_b_reaches_the_cell_and_the_title():
     table = [{**cfg, "replicate": i, "seed": i, **low} for i in range(2)]
     for c_b in (0.05, 0.5):
         fig = G.plot(table, resolve_params(G.PARAMS, {"c_b": c_b}))
-        assert f"VI-LCB c_b = {c_b:g} vs VI" in fig._suptitle.get_text()
-        labels = [t.get_text() for ax in fig.axes if ax.get_legend() for t in
-                  ax.get_legend().get_texts()]
-        assert any(f"c_b={c_b:g}" in t for t in labels)
-        plt.close(fig)
+        title = fig._suptitle.get_text().replace("\n", " ")
+        assert f"VI-LCB $c_b = {c_b:g}$ vs VI" in title
+        labels = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+        assert any(f"$c_b = {c_b:g}$" in t for t in labels)
 
 
 def test_pevi_linear_rate_draws_the_trivial_bound():
-    import matplotlib
-
     import experiments.pevi_linear_rate as E
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     rng = np.random.default_rng(0)
     table = [{"c": c, "K": K, "replicate": i, "seed": i, "suboptimality": rng.random(),
@@ -267,11 +256,10 @@ def test_pevi_linear_rate_draws_the_trivial_bound():
     fig = E.plot(table, p)
     for ax in fig.axes:
         labels = [t.get_text() for t in ax.get_legend().get_texts()]
-        assert "trivial bound H = 7" in labels
-        line = next(li for li in ax.get_lines() if li.get_label() == "trivial bound H = 7")
+        assert "trivial bound $H = 7$" in labels
+        line = next(li for li in ax.get_lines() if li.get_label() == "trivial bound $H = 7$")
         assert set(line.get_ydata()) == {7.0}
-    assert "H=7" in fig._suptitle.get_text()
-    plt.close(fig)
+    assert "$H = 7$" in fig._suptitle.get_text()
 
 
 def test_the_fingerprint_does_not_depend_on_the_import_name(tmp_path):

@@ -70,25 +70,34 @@ def run_cell(config: dict, seed: int, params: Values = DEFAULTS) -> dict:
 
 def plot(table: list[dict], params: Values = DEFAULTS):
     """abs_error against n on log-log axes, one curve per p, with its fitted slope, the
-    Hoeffding half-width at the ``delta`` used, and the trivial bound 1."""
-    from ..plotting import new_figure, rate_curve, reference_slope, trivial_bound
+    Hoeffding half-width at the ``delta`` used, and the trivial bound 1 -- in the house style
+    (:mod:`mdplab.plotting`: single column, mathtext labels, the legend below the panel)."""
+    from ..plotting import (
+        legend_below,
+        new_figure,
+        rate_curve,
+        reference_slope,
+        style,
+        trivial_bound,
+    )
 
-    fig, (ax,) = new_figure()
-    for p in sorted({row["p"] for row in table}):
-        rows = [r for r in table if r["p"] == p]
-        ns = sorted({r["n"] for r in rows})
-        errors = [[r["abs_error"] for r in rows if r["n"] == n] for n in ns]
-        width = min(len(e) for e in errors)
-        cover = np.mean([r["covered"] for r in rows])
-        rate_curve(ax, ns, [e[:width] for e in errors], f"p = {p} (covered {100 * cover:.0f}%)")
-    ns = sorted({r["n"] for r in table})
-    reference_slope(ax, ns, -0.5, 0.5 / np.sqrt(ns[0]))
-    ax.loglog(ns, hoeffding_width(ns, params.delta), "k:", lw=1,
-              label=f"Hoeffding half-width, delta = {params.delta:g}")
-    trivial_bound(ax, 1.0, "trivial bound |p_hat - p| <= 1")
-    ax.set(xlabel="number of draws n", ylabel="|p_hat - p| (probability)",
-           title=f"Bernoulli mean, delta = {params.delta:g}")
-    ax.legend(fontsize=7)
-    ax.grid(True, which="both", alpha=0.3)
-    fig.tight_layout()
+    with style():
+        fig, (ax,) = new_figure(1, "column", height=3.4)
+        for p in sorted({row["p"] for row in table}):
+            rows = [r for r in table if r["p"] == p]
+            ns = sorted({r["n"] for r in rows})
+            errors = [[r["abs_error"] for r in rows if r["n"] == n] for n in ns]
+            width = min(len(e) for e in errors)
+            cover = np.mean([r["covered"] for r in rows])
+            rate_curve(ax, ns, [e[:width] for e in errors],
+                       f"$p = {p}$ (covered {100 * cover:.0f}%)")
+        ns = sorted({r["n"] for r in table})
+        reference_slope(ax, ns, -0.5, 0.5 / np.sqrt(ns[0]))
+        ax.loglog(ns, hoeffding_width(ns, params.delta), "k:", lw=1,
+                  label=f"Hoeffding half-width, $\\delta = {params.delta:g}$")
+        trivial_bound(ax, 1.0, r"trivial bound $|\hat p - p| \leq 1$")
+        ax.set(xlabel="number of draws $n$", ylabel=r"$|\hat p - p|$",
+               title=f"Bernoulli mean, $\\delta = {params.delta:g}$")
+        ax.grid(True, which="both")
+        legend_below(ax, ncols=1)
     return fig

@@ -13,7 +13,8 @@ with
 - ``run_cell(config, seed) -> dict``: one cell's measurements: scalars, or 1-D arrays (they go
   to the long table, :mod:`mdplab.experiments.tables`); a result key may not repeat a
   configuration key;
-- optionally ``plot(table) -> matplotlib.figure.Figure``;
+- optionally ``plot(table) -> matplotlib.figure.Figure`` (house style:
+  :mod:`mdplab.plotting`; a quick run stamps it with :func:`mdplab.plotting.quick_mark`);
 - optionally ``PARAMS = {name: Param(type, default, help, low=, high=, choices=)}``: its tunable
   constants (:mod:`mdplab.experiments.params`). An experiment with ``PARAMS`` receives the
   values actually used as one more argument of every hook: ``grid(quick, params)``,
@@ -365,9 +366,12 @@ def run_experiment(experiment: Any, *, params: Mapping[str, Any] | None = None,
         if not write_long_csv(table, long_path, id_columns):
             long_path = None
         if hasattr(experiment, "plot") and table:
+            from ..plotting import quick_mark
             from .figures import save_figure
 
             fig = _call(experiment, "plot", table, params=values)
+            if quick:  # a quick-budget figure says so, visibly
+                quick_mark(fig)
             figs = save_figure(fig, out / f"{stem}.png", out / f"{stem}.pdf")
         meta_path = out / f"{stem}.meta.json"
         outputs = [p.name for p in (csv_path, long_path, *figs) if p is not None]

@@ -104,7 +104,7 @@ def test_experiment_results_equal_the_csv_files(tmp_path):
     exp = _toy_experiment()
     exp.run_cell = lambda config, seed: {"mean": config["mu"]}
     exp.NAME = "toy_scalar"
-    flat = run_experiment(exp, store=tmp_path / "t.sqlite", progress=False)
+    flat = run_experiment(exp, out_dir=tmp_path, store=tmp_path / "t.sqlite", progress=False)
     assert flat.to_pandas(long=True).empty
     assert list(flat.to_pandas(long=True).columns) == ["mu", "replicate", "seed", "quantity",
                                                        "index", "value"]

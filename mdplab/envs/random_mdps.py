@@ -168,14 +168,16 @@ def random_linear(
 
     Source: the linear MDP of C. Jin, Z. Yang, Z. Wang and M. I. Jordan (2020), "Provably efficient
     reinforcement learning with linear function approximation", COLT, arXiv:1907.05388,
-    Assumption A: P_h(s'|s,a) = <phi(s,a), mu_h(s')>, r_h(s,a) = <phi(s,a), theta_h>.
+    Assumption A: ``P_h(s'|s,a) = <phi(s,a), mu_h(s')>``, ``r_h(s,a) = <phi(s,a), theta_h>``.
     Simplex features make this a latent-variable ("soft state aggregation") model: the
     next state is drawn by first drawing a latent i ~ phi(s, a), then s' ~ mu_h[i, :].
 
-    Random stream (rng = default_rng(seed)), in this order:
-    phi = rng.dirichlet(feature_concentration * 1_d, size=(S, A))     (S, A, d)
-    mu = rng.dirichlet(measure_concentration * 1_S, size=(H, d))      (H, d, S)
-    theta = rng.random((H, d))                                        in [0, 1]^d
+    Random stream (rng = default_rng(seed)), in this order::
+
+        phi = rng.dirichlet(feature_concentration * 1_d, size=(S, A))     (S, A, d)
+        mu = rng.dirichlet(measure_concentration * 1_S, size=(H, d))      (H, d, S)
+        theta = rng.random((H, d))                                        in [0, 1]^d
+
     so P is a distribution (a mixture of distributions) and r = phi . theta lies in
     [0, 1]. Start: state 0. Features are stationary, measures and rewards per step.
 

@@ -415,7 +415,7 @@ class GenerativeModel:
         """Sum of ``n`` i.i.d. sampled rewards at every pair; shape ``pair_shape`` float64.
 
         Divide by ``n`` for the empirical mean reward. Rewards are drawn in blocks of
-        samples (each block one call of ``reward_dist.sample`` on an (m, *pair_shape)
+        samples (each block one call of ``reward_dist.sample`` on an ``(m, *pair_shape)``
         array of means) and summed block by block.
         """
         n = check_positive_int(n, "n", minimum=0)

@@ -20,8 +20,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(DOCS / "_ext"))
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])
-# tutorials draw figures without a display
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 import mdplab  # noqa: E402
 
@@ -33,7 +31,6 @@ release = version = mdplab.__version__
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
-    "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
     "myst_nb",
     "mdplab_apigen",
@@ -49,7 +46,6 @@ autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
 autodoc_preserve_defaults = True
 autodoc_inherit_docstrings = False
-autosummary_generate = False  # the API pages come from mdplab_apigen (from __all__)
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False

@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -152,13 +153,19 @@ def _home(defined_in: str, homes: list[str]) -> str:
 
 
 def _first_line(obj: Any) -> str:
+    """The first paragraph of the object's docstring, on one line."""
     doc = inspect.getdoc(obj) or ""
     return doc.strip().split("\n\n")[0].replace("\n", " ") if doc else ""
 
 
+def _one_line(text: str) -> str:
+    """Text for a table cell: one line, no literal-block marker at the end."""
+    text = " ".join(text.split())
+    return text[:-1] if text.endswith("::") else (text or "(no docstring)")
+
+
 def _directive(kind: str) -> str:
-    return {"class": "autoclass", "exception": "autoexception", "function": "autofunction",
-            "data": "autodata"}[kind]
+    return {"class": "autoclass", "exception": "autoexception", "function": "autofunction"}[kind]
 
 
 def _title(text: str, char: str) -> list[str]:
@@ -180,8 +187,12 @@ def package_page(package: str, entries: list[Entry], own_pages: tuple[str, ...] 
     if entries:
         lines += _title("Summary", "-")
         lines += [f"Every name in ``{package}.__all__`` ({len(entries)}).", ""]
-        lines += [".. autosummary::", "   :nosignatures:", ""]
-        lines += [f"   {e.name}" for e in entries if e.kind != "module"]
+        lines += [".. list-table::", "   :widths: 30 70", "   :class: mdplab-api-summary", ""]
+        for e in entries:
+            obj = getattr(pkg, e.name)
+            summary = (_first_line(obj) if e.kind != "data"
+                       else " ".join(data_comment(pkg, e.name)))
+            lines += [f"   * - :{_xref(e.kind)}:`~{e.full}`", f"     - {_one_line(summary)}"]
         lines += [""]
     if modules:
         lines += ["Submodules exported as names: " + ", ".join(
@@ -196,10 +207,13 @@ def package_page(package: str, entries: list[Entry], own_pages: tuple[str, ...] 
             summary = _first_line(getattr(pkg, e.name))
             lines += [f".. {role}:: {e.name}", "   :no-index-entry:", "",
                       f"   The same object as :{_xref(e.kind)}:`{e.canonical}`. "
-                      f"{summary}", ""]
+                      f"{_one_line(summary)}", ""]
     if here:
         lines += _title("Reference", "-")
         for e in here:
+            if e.kind == "data":
+                lines += _data_entry(pkg, e.name)
+                continue
             lines += [f".. {_directive(e.kind)}:: {e.name}"]
             if e.kind in ("class", "exception"):
                 lines += ["   :members:", "   :show-inheritance:"]
@@ -218,8 +232,46 @@ def package_page(package: str, entries: list[Entry], own_pages: tuple[str, ...] 
     return "\n".join(lines).rstrip() + "\n"
 
 
+def data_comment(package: ModuleType, name: str) -> list[str]:
+    """The ``#:`` doc comment of a constant, read from the module that assigns it (the
+    package itself or one of its modules, wherever the same object is bound to ``name``)."""
+    from sphinx.pycode import ModuleAnalyzer, PycodeError
+
+    obj = getattr(package, name)
+    candidates = [package.__name__] + sorted(
+        m for m in sys.modules if m.startswith(package.__name__ + "."))
+    for modname in candidates:
+        mod = sys.modules.get(modname)
+        if mod is None or getattr(mod, name, _MISSING) is not obj:
+            continue
+        try:
+            docs = ModuleAnalyzer.for_module(modname).find_attr_docs()
+        except PycodeError:
+            continue
+        if ("", name) in docs:
+            return [line for line in docs[("", name)] if line.strip()]
+    return []
+
+
+_MISSING = object()
+
+
+def _data_entry(package: ModuleType, name: str) -> list[str]:
+    """A constant: its value (its repr, shortened) and its doc comment (no type docstring)."""
+    value = repr(getattr(package, name))
+    if len(value) > 100:
+        value = value[:97] + "..."
+    comment = data_comment(package, name)
+    if not comment:
+        raise ValueError(f"{package.__name__}.{name} is public but has no '#:' doc comment "
+                         "where it is assigned; write one")
+    return [f".. py:data:: {name}", f"   :value: {value}", "",
+            *[f"   {line}" for line in comment], ""]
+
+
 def _xref(kind: str) -> str:
-    return {"class": "class", "exception": "exc", "function": "func", "data": "data"}[kind]
+    return {"class": "class", "exception": "exc", "function": "func", "data": "data",
+            "module": "mod"}[kind]
 
 
 def index_page(packages: list[str]) -> str:
@@ -233,7 +285,7 @@ def index_page(packages: list[str]) -> str:
     for p in packages:
         mod = importlib.import_module(p)
         lines += [f"   * - :mod:`{p}`", f"     - {len(public_names(mod))}",
-                  f"     - {_first_line(mod)}"]
+                  f"     - {_one_line(_first_line(mod))}"]
     lines += ["", ".. toctree::", "   :hidden:", ""]
     lines += [f"   {p}" for p in packages]
     return "\n".join(lines) + "\n"

@@ -4,7 +4,8 @@
 finds (the library's own, :mod:`mdplab.proofs_checks`; installed plugins are left out so the
 site does not depend on what else is installed), its id, statement, source, the sizes its
 check uses at the quick and the full budget, its false-alarm probability and its planted
-bugs. Option ``:paper: KEY`` keeps one paper's claims.
+bugs. Option ``:paper: KEY`` keeps one paper's claims; ``:match: REGEX`` keeps the claims
+whose id matches the regular expression (``re.search``).
 
 The budget notes are read from the check's source (and from the module's helpers the check
 calls with ``budget``): every assignment whose value depends on the budget
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 import textwrap
 from collections.abc import Callable
 from typing import Any
@@ -151,7 +153,7 @@ def budget_notes(fn: Callable, _seen: set | None = None) -> list[tuple[str, str,
     return [n for n in notes if n[0] != "quick"]
 
 
-def claim_rows(paper: str | None = None) -> list[dict[str, Any]]:
+def claim_rows(paper: str | None = None, match: str | None = None) -> list[dict[str, Any]]:
     """One dict per registered claim (in registry order): id, paper, statement, source,
     budget notes, false_alarm, mutants."""
     from mdplab.claims import discover
@@ -159,6 +161,8 @@ def claim_rows(paper: str | None = None) -> list[dict[str, Any]]:
     rows = []
     for claim in discover(plugins=False):
         if paper is not None and claim.paper != paper:
+            continue
+        if match is not None and not re.search(match, claim.id):
             continue
         rows.append({"id": claim.id, "paper": claim.paper, "statement": claim.statement,
                      "source": claim.source, "budget": budget_notes(claim.check),
@@ -191,39 +195,52 @@ def _table(headers: list[str], rows: list[list[nodes.entry]], widths: list[int])
 
 
 class ClaimsTable(SphinxDirective):
-    option_spec = {"paper": directives.unchanged}
+    option_spec = {"paper": directives.unchanged, "match": directives.unchanged}
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        paper = self.options.get("paper")
-        rows = claim_rows(paper)
+        paper, match = self.options.get("paper"), self.options.get("match")
+        rows = claim_rows(paper, match)
         if not rows:
-            raise self.error(f"no registered claims for paper {paper!r}")
-        for mod in {r["paper"] for r in rows}:
-            self.env.note_dependency(inspect.getsourcefile(
-                __import__("mdplab.claims", fromlist=["discover"]).discover))
-            del mod
-        out = []
-        for r in rows:
-            budget = nodes.bullet_list()
-            for name, q, f in r["budget"]:
-                budget += nodes.list_item("", _para(
-                    nodes.literal(text=name), nodes.Text(": "), nodes.literal(text=q),
-                    nodes.Text(" (quick) / "), nodes.literal(text=f), nodes.Text(" (full)")))
-            budget_cell = _cell(budget) if r["budget"] else _cell(_para(nodes.Text(
-                "the same at both budgets")))
-            bugs = _cell(_para(*_join([nodes.literal(text=m) for m in r["mutants"]])))
-            target = nodes.target("", "", ids=[nodes.make_id("claim-" + r["id"])])
-            out.append([
-                _cell(_para(target, nodes.literal(text=r["id"]))),
-                _cell(_para(nodes.Text(r["statement"]))),
-                _cell(_para(nodes.Text(r["source"]))),
-                budget_cell,
-                _cell(_para(nodes.Text(f"{r['false_alarm']:g}"))),
-                bugs,
-            ])
-        return [_table(["id", "statement", "source", "budget notes (quick / full)",
-                        "false alarm", "planted bugs"], out, [14, 26, 24, 18, 6, 12])]
+            raise self.error(f"no registered claims for paper={paper!r}, match={match!r}")
+        if paper is not None or match is not None:
+            return [_claims_table(rows)]
+        # the whole registry: a count, then one table per paper (in registry order)
+        papers = list(dict.fromkeys(r["paper"] for r in rows))
+        n_bugs = sum(len(r["mutants"]) for r in rows)
+        out: list[nodes.Node] = [_para(nodes.Text(
+            f"{len(rows)} claims from {len(papers)} claims modules, with {n_bugs} planted "
+            "bugs."))]
+        for key in papers:
+            mine = [r for r in rows if r["paper"] == key]
+            out.append(nodes.rubric("", "", nodes.literal(text=key), nodes.Text(
+                f" ({len(mine)} claims)"), ids=[nodes.make_id("paper-" + key)]))
+            out.append(_claims_table(mine))
+        return out
+
+
+def _claims_table(rows: list[dict[str, Any]]) -> nodes.table:
+    out = []
+    for r in rows:
+        budget = nodes.bullet_list()
+        for name, q, f in r["budget"]:
+            budget += nodes.list_item("", _para(
+                nodes.literal(text=name), nodes.Text(": "), nodes.literal(text=q),
+                nodes.Text(" (quick) / "), nodes.literal(text=f), nodes.Text(" (full)")))
+        budget_cell = _cell(budget) if r["budget"] else _cell(_para(nodes.Text(
+            "the same at both budgets")))
+        bugs = _cell(_para(*_join([nodes.literal(text=m) for m in r["mutants"]])))
+        target = nodes.target("", "", ids=[nodes.make_id("claim-" + r["id"])])
+        out.append([
+            _cell(_para(target, nodes.literal(text=r["id"]))),
+            _cell(_para(nodes.Text(r["statement"]))),
+            _cell(_para(nodes.Text(r["source"]))),
+            budget_cell,
+            _cell(_para(nodes.Text(f"{r['false_alarm']:g}"))),
+            bugs,
+        ])
+    return _table(["id", "statement", "source", "budget notes (quick / full)",
+                   "false alarm", "planted bugs"], out, [14, 26, 24, 18, 6, 12])
 
 
 def _join(items: list[nodes.Node]) -> list[nodes.Node]:

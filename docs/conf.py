@@ -53,7 +53,9 @@ napoleon_use_rtype = False
 # as ``(H, S, A) float array``) are text, not cross-references to guess.
 napoleon_use_param = False
 napoleon_use_keyword = False
-napoleon_custom_sections = [("Attributes", "params_style")]
+# "Returns" as written: mdplab's docstrings describe results in prose (a result object and
+# its fields), which napoleon's field parser would cut into one bullet per line
+napoleon_custom_sections = [("Attributes", "params_style"), "Returns"]
 napoleon_preprocess_types = False
 
 # A broken reference to mdplab's own objects fails the build; references to other libraries'

@@ -76,6 +76,8 @@ def garnet(
     sparse : store the kernel as SparseTransitions (CSR, S*A*b entries; use this for
         large S, e.g. S = 100_000) instead of a dense (S, A, S) array
 
+    Notes
+    -----
     Every row of the kernel has exactly b nonzero entries (with probability 1). Optimal
     values: none in closed form; use the exact planners.
     """
@@ -223,6 +225,8 @@ def tabular_as_linear(mdp: FiniteHorizonMDP | None = None, S: int = 4, A: int = 
     S, A, H : ints >= 1
     seed : int seed, None or a Generator
 
+    Notes
+    -----
     ``result.to_tabular()`` reproduces the tabular kernel and rewards exactly.
     """
     if mdp is None:

@@ -236,6 +236,8 @@ class GenerativeModel:
     ----------
     mdp : FiniteHorizonMDP or DiscountedMDP, with a dense or sparse kernel.
 
+    Notes
+    -----
     The sampling tables are built once, here (O(nnz) time and memory); see the
     module docstring for the method. Every method takes ``rng`` (None, an int seed
     or a ``numpy.random.Generator``); the same seed gives the same arrays bit for bit.

@@ -294,6 +294,8 @@ def mab_choices(n: ArrayLike, r_sum: ArrayLike | None = None, *, rule: str = "lc
     unseen, tie : conventions (module docstring); ``rng`` is needed for tie='uniform'
         (one uniform per dataset).
 
+    Notes
+    -----
     Returns (M,) int64. The loop over datasets runs in the numba kernel ``_choose_rows``.
     """
     _choice(rule, "rule", RULES)
@@ -319,6 +321,8 @@ def cb_choices(n: ArrayLike, r_sum: ArrayLike | None = None, *, rule: str = "lcb
     delta : in (0, 1]; default 1/N per dataset (N = n[m].sum()), L = log(2SA/delta)
     unseen, tie, rng : as in :func:`mab_choices` (one uniform per (dataset, context)).
 
+    Notes
+    -----
     Returns (M, S) int64.
     """
     _choice(rule, "rule", RULES)
@@ -457,6 +461,8 @@ def lcb_mab(actions: ArrayLike, rewards: ArrayLike, *, A: int, delta: float | No
     unseen : 'neg_inf' (default) or 'paper' (r_hat = 0, b = 1 when n = 0)
     tie : 'lowest' (default) or 'uniform' (needs ``rng``)
 
+    Notes
+    -----
     Small data: the bonus sqrt(log(2A/delta) / (2 n)) with delta = 1/N is large for arms
     seen a few times, so LCB prefers well-sampled arms (it is never degenerate in the
     sense of PEVI: an arm with data always beats an unseen one). A larger ``delta`` shrinks

@@ -331,6 +331,8 @@ def vi_lcb_bernstein(data: OfflineDataset | tuple[ArrayLike, ArrayLike], r: Arra
     rho : (S,) start distribution for the ``degenerate`` flag (default: every state that
         appears in the data).
 
+    Notes
+    -----
     Small data: with c_b = 144 the penalty reaches its cap 1/(1-gamma) until n(s, a) is in
     the thousands, so Q_hat = 0 and the policy is the tie rule's (``degenerate``). A smaller
     c_b is informative sooner but voids Theorem 1 (Remark 2 needs c_b >= 144).
@@ -515,6 +517,8 @@ def vi_lcb_split_from_folds(nn_folds: np.ndarray, gamma: float, *, N: int,
         a smaller c_L is informative sooner but the recalled guarantee needs c_L as given.
     rho : (S,) start distribution for the ``degenerate`` flag (default: every state seen).
 
+    Notes
+    -----
     Any random split of N i.i.d. tuples into folds gives folds that are independent i.i.d.
     samples, so fold counts may also be drawn directly (multinomial) with the same law.
     """
@@ -605,6 +609,8 @@ def vi_lcb_split(data: OfflineDataset, gamma: float, *, delta: float = 0.05,
     rng : seed or Generator for the split.
     r : optional (S, A) known rewards.
 
+    Notes
+    -----
     Raises ValueError when N < T + 1 (a fold would be empty).
     """
     nn, r_folds, m = split_fold_counts(data, gamma, rng)

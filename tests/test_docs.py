@@ -9,8 +9,10 @@ also tested on their own (no Sphinx build), each against a planted omission.
 
 from __future__ import annotations
 
+import fcntl
 import html as html_lib
 import importlib
+import json
 import os
 import re
 import subprocess
@@ -33,22 +35,36 @@ import mdplab_claims as claims_ext  # noqa: E402
 BUILD_BUDGET_SECONDS = 300
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
+def _build(out: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])}
     t0 = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "-q",
          str(DOCS), str(out)], cwd=ROOT, env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - t0
-    tail = "\n".join((done.stdout + done.stderr).splitlines()[-80:])
-    assert done.returncode == 0, f"sphinx -W failed (exit {done.returncode}):\n{tail}"
-    assert seconds < BUILD_BUDGET_SECONDS, (
-        f"the docs build took {seconds:.0f} s; keep it under {BUILD_BUDGET_SECONDS} s (the "
-        "tutorials must stay small)")
-    print(f"docs build: {seconds:.1f} s")
+    return {"returncode": done.returncode, "seconds": time.perf_counter() - t0,
+            "tail": "\n".join((done.stdout + done.stderr).splitlines()[-80:])}
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The built site; built once per test session, also under pytest-xdist (the workers
+    share a folder and a lock, and the first one to get the lock builds)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker has its own basetemp below this
+        shared = shared.parent
+    out, record = shared / "docs-site", shared / "docs-site.json"
+    with open(shared / "docs-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            record.write_text(json.dumps(_build(out)), encoding="utf-8")
+        result = json.loads(record.read_text(encoding="utf-8"))
+    assert result["returncode"] == 0, (
+        f"sphinx -W failed (exit {result['returncode']}):\n{result['tail']}")
+    assert result["seconds"] < BUILD_BUDGET_SECONDS, (
+        f"the docs build took {result['seconds']:.0f} s; keep it under "
+        f"{BUILD_BUDGET_SECONDS} s (the tutorials must stay small)")
+    print(f"docs build: {result['seconds']:.1f} s")
     return out
 
 

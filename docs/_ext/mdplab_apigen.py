@@ -375,7 +375,30 @@ def _builder_inited(app) -> None:
     _build_canonical_map()
 
 
+def _format_field(self, _name: str, _type: str, _desc: list[str]) -> list[str]:
+    """napoleon's field, as mdplab's docstrings write it: ``**name** : text -- description``.
+
+    mdplab's docstrings put a shape or a one-line description after ``name :`` (``c_b : the
+    penalty constant``, ``P : array (S, A, S)``), often continued on the indented lines;
+    napoleon would print it as an italic type in parentheses. Here it stays as written (its
+    markup included)."""
+    _desc = self._strip_empty(_desc)
+    head = f"**{_name}**" if _name else ""
+    if _type:
+        head = f"{head} : {_type}" if head else _type
+    if any(_desc):
+        _desc = self._fix_field_desc(_desc)
+        # an indented line that starts in lower case continues the sentence after "name :"
+        first = _desc[0].lstrip()
+        sep = "" if not head else (" " if _type and first[:1].islower() else " -- ")
+        return [head + sep + _desc[0], *_desc[1:]] if _desc[0] else [head, *_desc]
+    return [head]
+
+
 def setup(app):
+    from sphinx.ext.napoleon.docstring import GoogleDocstring
+
+    GoogleDocstring._format_field = _format_field
     app.connect("builder-inited", _builder_inited)
     app.connect("missing-reference", _missing_reference)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -67,16 +67,27 @@ def _function_ast(fn: Callable) -> ast.FunctionDef | None:
                 None)
 
 
+def _budget_return(fn: Any) -> ast.IfExp | None:
+    """The ``x if budget == "quick" else y`` that a helper returns as its only statement."""
+    tree = _function_ast(fn) if inspect.isfunction(fn) else None
+    if tree is None:
+        return None
+    body = [s for s in tree.body if not (isinstance(s, ast.Expr)
+                                         and isinstance(s.value, ast.Constant))]  # docstring
+    if (len(body) == 1 and isinstance(body[0], ast.Return)
+            and isinstance(body[0].value, ast.IfExp)
+            and _is_budget_test(body[0].value.test) is not None):
+        return body[0].value
+    return None
+
+
 def _is_pick(fn: Any) -> bool:
     """A helper ``f(budget, quick_value, full_value)`` returning one of its arguments."""
     tree = _function_ast(fn) if inspect.isfunction(fn) else None
-    if tree is None or len(tree.args.args) != 3:
-        return False
-    body = [s for s in tree.body if not (isinstance(s, ast.Expr)
-                                         and isinstance(s.value, ast.Constant))]  # docstring
-    return (len(body) == 1 and isinstance(body[0], ast.Return)
-            and isinstance(body[0].value, ast.IfExp)
-            and _is_budget_test(body[0].value.test) is not None)
+    node = _budget_return(fn)
+    return (node is not None and len(tree.args.args) == 3
+            and all(isinstance(b, ast.Name) and b.id in {a.arg for a in tree.args.args[1:]}
+                    for b in (node.body, node.orelse)))
 
 
 def _simple_assignments(block: list[ast.stmt]) -> dict[str, ast.AST]:
@@ -120,9 +131,14 @@ def budget_notes(fn: Callable, _seen: set | None = None) -> list[tuple[str, str,
                 if which is not None:
                     add(name, node.body, node.orelse, which)
             elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                  and len(node.args) == 3 and isinstance(node.args[0], ast.Name)
-                  and node.args[0].id == "budget" and _is_pick(env.get(node.func.id))):
-                add(name, node.args[1], node.args[2])
+                  and any(isinstance(a, ast.Name) and a.id == "budget" for a in node.args)):
+                helper = env.get(node.func.id)
+                if len(node.args) == 3 and _is_pick(helper):
+                    add(name, node.args[1], node.args[2])
+                elif (chosen := _budget_return(helper)) is not None:
+                    which = _is_budget_test(chosen.test)
+                    label = name if name.isidentifier() and name != "_" else ast.unparse(node)
+                    add(label, chosen.body, chosen.orelse, which)
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign):
@@ -145,7 +161,7 @@ def budget_notes(fn: Callable, _seen: set | None = None) -> list[tuple[str, str,
                         for a in node.args)):
             helper = env.get(node.func.id)
             if (inspect.isfunction(helper) and helper.__module__ == fn.__module__
-                    and not _is_pick(helper)):
+                    and _budget_return(helper) is None):
                 for note in budget_notes(helper, seen):
                     if note not in notes:
                         notes.append(note)
@@ -166,7 +182,8 @@ def claim_rows(paper: str | None = None, match: str | None = None) -> list[dict[
             continue
         rows.append({"id": claim.id, "paper": claim.paper, "statement": claim.statement,
                      "source": claim.source, "budget": budget_notes(claim.check),
-                     "false_alarm": claim.false_alarm, "mutants": sorted(claim.mutants)})
+                     "false_alarm": claim.false_alarm, "mutants": sorted(claim.mutants),
+                     "file": inspect.getsourcefile(claim.check)})
     return rows
 
 
@@ -203,6 +220,10 @@ class ClaimsTable(SphinxDirective):
         rows = claim_rows(paper, match)
         if not rows:
             raise self.error(f"no registered claims for paper={paper!r}, match={match!r}")
+        # re-read the page when this extension or a claims module changes
+        self.env.note_dependency(__file__)
+        for path in {r["file"] for r in rows if r["file"]}:
+            self.env.note_dependency(path)
         if paper is not None or match is not None:
             return [_claims_table(rows)]
         # the whole registry: a count, then one table per paper (in registry order)
@@ -219,28 +240,35 @@ class ClaimsTable(SphinxDirective):
         return out
 
 
+def _breakable(text: str) -> str:
+    """A dotted identifier that may wrap after its dots and underscores (zero-width spaces),
+    so a narrow table column breaks it there and not in the middle of a word."""
+    return text.replace(".", ".\u200b").replace("_", "_\u200b")
+
+
 def _claims_table(rows: list[dict[str, Any]]) -> nodes.table:
+    """Three columns: the claim (id and statement), its source, and how it is checked
+    (budget notes, false-alarm probability, planted bugs)."""
     out = []
     for r in rows:
-        budget = nodes.bullet_list()
-        for name, q, f in r["budget"]:
-            budget += nodes.list_item("", _para(
-                nodes.literal(text=name), nodes.Text(": "), nodes.literal(text=q),
-                nodes.Text(" (quick) / "), nodes.literal(text=f), nodes.Text(" (full)")))
-        budget_cell = _cell(budget) if r["budget"] else _cell(_para(nodes.Text(
-            "the same at both budgets")))
-        bugs = _cell(_para(*_join([nodes.literal(text=m) for m in r["mutants"]])))
         target = nodes.target("", "", ids=[nodes.make_id("claim-" + r["id"])])
-        out.append([
-            _cell(_para(target, nodes.literal(text=r["id"]))),
-            _cell(_para(nodes.Text(r["statement"]))),
-            _cell(_para(nodes.Text(r["source"]))),
-            budget_cell,
-            _cell(_para(nodes.Text(f"{r['false_alarm']:g}"))),
-            bugs,
-        ])
-    return _table(["id", "statement", "source", "budget notes (quick / full)",
-                   "false alarm", "planted bugs"], out, [14, 26, 24, 18, 6, 12])
+        claim = _cell(_para(target, nodes.strong("", "", nodes.literal(
+            text=_breakable(r["id"])))), _para(nodes.Text(r["statement"])))
+        how: list[nodes.Node] = []
+        if r["budget"]:
+            budget = nodes.bullet_list()
+            for name, q, f in r["budget"]:
+                budget += nodes.list_item("", _para(
+                    nodes.literal(text=name), nodes.Text(": "), nodes.literal(text=q),
+                    nodes.Text(" (quick) / "), nodes.literal(text=f), nodes.Text(" (full)")))
+            how += [_para(nodes.Text("Budget:")), budget]
+        else:
+            how.append(_para(nodes.Text("Budget: the same sizes at both budgets.")))
+        how.append(_para(nodes.Text(f"False alarm: {r['false_alarm']:g}.")))
+        how.append(_para(nodes.Text("Planted bugs: "), *_join(
+            [nodes.literal(text=_breakable(m)) for m in r["mutants"]]), nodes.Text(".")))
+        out.append([claim, _cell(_para(nodes.Text(r["source"]))), _cell(*how)])
+    return _table(["claim", "source", "how it is checked"], out, [40, 30, 30])
 
 
 def _join(items: list[nodes.Node]) -> list[nodes.Node]:

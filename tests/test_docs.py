@@ -139,6 +139,17 @@ def test_tutorial_executed(site, page, needles):
     assert "Traceback" not in html, f"{page}: an output holds a traceback"
 
 
+@pytest.mark.parametrize("source", sorted(
+    p.stem for p in (DOCS / "tutorials").glob("*.md") if p.stem != "index"))
+def test_every_tutorial_is_built_and_executed(site, source):
+    """Every notebook in docs/tutorials/ (also ones added later) is in the site, executed."""
+    html = _text(site / "tutorials" / f"{source}.html")
+    assert html.count("cell_output") >= 2, f"{source}: no executed outputs"
+    assert "Traceback" not in html, f"{source}: an output holds a traceback"
+    index = _text(site / "tutorials" / "index.html")
+    assert f'href="{source}.html"' in index, f"{source} is not listed on the tutorials page"
+
+
 def test_family_pages_show_their_figures(site):
     for page, figure in [("pevi", "pevi_linear_rate"), ("lcb", "lcb_bandit_regimes"),
                          ("vilcb", "gambler_vilcb"), ("generative", "generative_model_rate")]:

@@ -67,6 +67,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from ._warnings import MdplabWarning
 
+#: the version of mdplab (the distribution ``mdplab-theory``)
 __version__ = "0.1.0"
 
 #: subpackages imported on first access (PEP 562)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+#: the budgets of a claim's check: "quick" (seconds; what CI runs) and "full" (minutes; the
+#: one to quote)
 BUDGETS = ("quick", "full")
 
 

@@ -1,5 +1,7 @@
 """The ``mdplab`` command line.
 
+::
+
     mdplab list                         the registered instances and their parameters
     mdplab solve NAME [--param k=v ...] [--json]
                                         exact solution of an instance: V*(rho), the optimal

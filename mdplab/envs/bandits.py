@@ -24,6 +24,8 @@ def bernoulli_bandit(means: ArrayLike | None = None, A: int = 5, seed: RngLike =
     A : number of arms, >= 1 (when ``means`` is None)
     seed : int seed (or None / Generator); means = default_rng(seed).random(A)
 
+    Notes
+    -----
     Optimal: the arm with the largest mean (``model.optimal_arm``, ties to the lowest index);
     V* = max(means).
     """
@@ -54,6 +56,8 @@ def gap_bandit(A: int = 5, gap: float = 0.1, base: float = 0.5, best: int = 0) -
     base : mean of the other arms, in [0, 1]
     best : index of the best arm
 
+    Notes
+    -----
     Optimal: arm ``best``, V* = base + gap; every other arm has gap ``gap``.
     """
     A = check_positive_int(A, "A")
@@ -82,6 +86,8 @@ def contextual_bandit(S: int = 4, A: int = 3, seed: RngLike = 0,
     seed : int seed (or None / Generator); means = default_rng(seed).random((S, A))
     rho : optional (S,) context distribution (default uniform)
 
+    Notes
+    -----
     Optimal: arm argmax_a means[s, a] in context s (``model.optimal_arms``).
     """
     S = check_positive_int(S, "S")

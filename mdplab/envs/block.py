@@ -70,6 +70,8 @@ def block_lock(
     a_star : target action, default A - 1
     r_star : reward in [0, 1], default 1/2
 
+    Notes
+    -----
     Optimal: J* = r_star when H - 1 >= b (every latent is reachable at layer H-1; reach
     z_star there and play a_star). Coverability (checked by the coverage tests): C_h = A min(A^h,
     k),
@@ -120,6 +122,8 @@ def rich_lock(H: int = 5, A: int = 2, m: int = 4, code: ArrayLike | None = None,
     r_star : reward in [0, 1]
     seed : int seed (or None / Generator) for the code when ``code`` is None
 
+    Notes
+    -----
     Optimal: J* = r_star (follow the code); the uniform policy earns r_star A^(-H).
     With m = 1 and r_star = 1 this is :func:`mdplab.envs.combination_lock`.
     """
@@ -170,6 +174,8 @@ def mixing_de_bruijn(
     gamma : None -> FiniteHorizonMDP, float in [0, 1) -> DiscountedMDP
     target : optional rewarded state in {0..S-1}
 
+    Notes
+    -----
     Reference values (S = 16, A = 2, H = 6): C_cov(all) = 32 at eta = 0, 23.3696 at
     0.1, 14.1875 at 0.25, 6.0 at 0.5, 2.9375 at 0.75, 2.2496 at 0.9, 2.0 at 1.0.
     """

@@ -99,6 +99,8 @@ def riverswim(
     normalize : divide the rewards by their maximum
     rho : optional (S,) initial distribution
 
+    Notes
+    -----
     Optimal behaviour: for both variants, with gamma = 0.95 (or a horizon long enough,
     e.g. H = 20 from h = 0), swimming RIGHT is optimal in every state; at the last few
     steps of a finite horizon LEFT at state 0 can be optimal (the small sure reward).
@@ -164,6 +166,8 @@ def chain(n_states: int = 10, H: int = 20, gamma: float | None = None,
     gamma : None -> FiniteHorizonMDP, float in [0, 1) -> DiscountedMDP
     slip : probability in [0, 1] that a move goes the other way
 
+    Notes
+    -----
     Optimal: for slip < 1/2, RIGHT everywhere. With slip = 0,
     V*_0(0) = max(0, H - (n-1)) (finite horizon) and V*(0) = gamma^(n-1) / (1 - gamma)
     (discounted).
@@ -205,6 +209,8 @@ def combination_lock(H: int = 5, A: int = 2, code: ArrayLike | None = None,
     code : optional length-H sequence of actions; default: drawn uniformly from ``seed``
     seed : int seed (or None / Generator) for the code when ``code`` is None
 
+    Notes
+    -----
     Optimal: V* = 1 (follow the code). The uniformly random policy earns A^(-H) (it
     must pick the code's action at each of the H steps).
     """
@@ -282,6 +288,8 @@ def gridworld(
     absorbing_goal : bool
     walls : sequence of (row, col) wall cells (not the start or the goal)
 
+    Notes
+    -----
     Optimal (slip = 0, absorbing goal): with D the shortest-path length from start to
     goal (the Manhattan distance without walls), V*_0(start) = max(0, H - D) and, with a
     discount, V*(start) = gamma^D / (1 - gamma).

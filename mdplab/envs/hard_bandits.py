@@ -115,6 +115,8 @@ def mab_two_point(C_star: float = 4.0, gap: float = 0.1, sign: int = 1) -> Bandi
     gap : in (0, 1/2]; arm 0 has mean 1/2 + sign * gap, arm 1 has mean 1/2 (Bernoulli)
     sign : +1 (a* = 0, the rare arm) or -1 (a* = 1)
 
+    Notes
+    -----
     Optimal: arm 0 if sign = +1, arm 1 if sign = -1; the other arm's gap is ``gap``.
     Exact C* = 1/mu(a*): C_star for sign = +1 and C_star / (C_star - 1) for sign = -1,
     which is <= C_star when C_star >= 2, so both hypotheses lie in the C_star class.
@@ -152,6 +154,8 @@ def mab_expert_like(C_star: float = 1.5, gap: float = 0.1, best: int = 0) -> Ban
     gap : in (0, 1/2]; the best arm has mean 1/2 + gap, the other 1/2 (Bernoulli)
     best : index of the optimal arm, 0 or 1 (matters for the tie rule of MPA)
 
+    Notes
+    -----
     Optimal: arm ``best``; exact C* = C_star.
     """
     _mab_expert_like_behaviour(C_star, gap, best)
@@ -187,6 +191,8 @@ def mab_many_arms(A: int = 1000, eta: float = 0.5, gap: float = 0.1) -> Bandit:
     eta : in [0, 1); mu(0) = 1 - eta and the other A - 1 arms share eta uniformly
     gap : in (0, 1/2]; arm 0 has mean 1/2, every other arm 1/2 - gap (Bernoulli)
 
+    Notes
+    -----
     Optimal: arm 0; exact C* = 1 / (1 - eta).
     """
     _mab_many_arms_behaviour(A, eta, gap)
@@ -236,6 +242,8 @@ def cb_two_point(S: int = 10, C_star: float = 4.0, gap: float = 0.1,
     gap : in (0, 1/2]; in context s arm 0 has mean 1/2 + sign_s * gap, arm 1 has 1/2
     sign : +1, -1, or a sequence of S values in {+1, -1} (one per context)
 
+    Notes
+    -----
     Optimal: pi*(s) = 0 where sign_s = +1 and 1 where sign_s = -1. Exact
     C* = C_star if some sign_s = +1, else C_star / (C_star - 1).
     """
@@ -303,6 +311,8 @@ def cb_expert(S: int = 20, A: int = 3, N: int = 100, gap: float = 0.5,
     gap : in (0, 1]; pi*(s) has mean (1 + gap)/2, every other arm (1 - gap)/2 (Bernoulli)
     rho : "worst" (``cb_expert_rho``: 1/(N+1) on contexts 1..S-1) or "uniform"
 
+    Notes
+    -----
     Optimal: pi*(s) = 1 + (s mod (A - 1)), never arm 0. Behaviour: mu(s, a) =
     rho(s) 1{a = pi*(s)} (the expert's occupancy), so C* = 1 exactly.
     """

@@ -228,6 +228,8 @@ def hard_discounted(S: int = 10, gamma: float = 0.9, C: float = 2.0, epsilon: fl
     epsilon : the wrong action at state 0 costs exactly 2 epsilon in V(0)
     theta : 0 or 1
 
+    Notes
+    -----
     Optimal: action theta at state 0 (either action elsewhere); rho = e_0;
     C*_clipped = C exactly and C* = d*(0) C S.
     """

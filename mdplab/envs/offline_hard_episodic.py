@@ -257,7 +257,7 @@ def clipped_concentrability_example(K: int = 10, p: float = 0.3) -> FiniteHorizo
     H = 2. Step 0 (the paper's step 1) starts in state 0 with actions {0, 1}: action 0 moves
     to state 1 with probability p, action 1 with probability 1/2. At step 1 the state is kept
     and pays 1 in state 1 (both actions are the same). The behaviour plays action 1 at step 0
-    with probability 1/K. With the clipping level 1/|S_0| = 1 (one state exists at step 0),
+    with probability 1/K. With the clipping level ``1/|S_0|`` = 1 (one state exists at step 0),
     C*_clipped = K if p < 1/2 and K/(K-1) if p > 1/2; with the library's single level
     1/S = 1/2 the step-0 entry is halved and the coefficient lies between half that value and
     that value (step-1 entries can dominate when K is small).

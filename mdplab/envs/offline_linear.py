@@ -19,7 +19,7 @@ def linear_simplex(S: int = 30, A: int = 4, d: int = 4, H: int = 5, seed: RngLik
     """Exact linear MDP with simplex features: the default linear test bed of the PEVI claims.
 
     Source: a library instance for the PEVI claims (Jin, Yang & Wang 2021, arXiv 2012.15085),
-                   built on the linear MDP
+    built on the linear MDP
     of Jin, Yang, Wang & Jordan (2020), arXiv:1907.05388. phi(s, a) in Delta_d (Dirichlet),
     P_h(.|s,a) = sum_i phi_i(s,a) nu_{h,i}(.) with nu_{h,i} in Delta_S, r_h = phi . theta_h with
     theta_h in [0, 1]^d, so ||phi||_2 <= 1 and the measures sum to one per latent. It is

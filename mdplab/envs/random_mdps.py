@@ -76,6 +76,8 @@ def garnet(
     sparse : store the kernel as SparseTransitions (CSR, S*A*b entries; use this for
         large S, e.g. S = 100_000) instead of a dense (S, A, S) array
 
+    Notes
+    -----
     Every row of the kernel has exactly b nonzero entries (with probability 1). Optimal
     values: none in closed form; use the exact planners.
     """
@@ -168,14 +170,16 @@ def random_linear(
 
     Source: the linear MDP of C. Jin, Z. Yang, Z. Wang and M. I. Jordan (2020), "Provably efficient
     reinforcement learning with linear function approximation", COLT, arXiv:1907.05388,
-    Assumption A: P_h(s'|s,a) = <phi(s,a), mu_h(s')>, r_h(s,a) = <phi(s,a), theta_h>.
+    Assumption A: ``P_h(s'|s,a) = <phi(s,a), mu_h(s')>``, ``r_h(s,a) = <phi(s,a), theta_h>``.
     Simplex features make this a latent-variable ("soft state aggregation") model: the
     next state is drawn by first drawing a latent i ~ phi(s, a), then s' ~ mu_h[i, :].
 
-    Random stream (rng = default_rng(seed)), in this order:
-    phi = rng.dirichlet(feature_concentration * 1_d, size=(S, A))     (S, A, d)
-    mu = rng.dirichlet(measure_concentration * 1_S, size=(H, d))      (H, d, S)
-    theta = rng.random((H, d))                                        in [0, 1]^d
+    Random stream (rng = default_rng(seed)), in this order::
+
+        phi = rng.dirichlet(feature_concentration * 1_d, size=(S, A))     (S, A, d)
+        mu = rng.dirichlet(measure_concentration * 1_S, size=(H, d))      (H, d, S)
+        theta = rng.random((H, d))                                        in [0, 1]^d
+
     so P is a distribution (a mixture of distributions) and r = phi . theta lies in
     [0, 1]. Start: state 0. Features are stationary, measures and rewards per step.
 
@@ -221,6 +225,8 @@ def tabular_as_linear(mdp: FiniteHorizonMDP | None = None, S: int = 4, A: int = 
     S, A, H : ints >= 1
     seed : int seed, None or a Generator
 
+    Notes
+    -----
     ``result.to_tabular()`` reproduces the tabular kernel and rewards exactly.
     """
     if mdp is None:

@@ -16,7 +16,7 @@ The shape of an experiment (see :mod:`mdplab.experiments.runner`):
   and the figure's title and legends are built from ``params`` (never typed in by hand).
 
 Source of the bound: W. Hoeffding (1963), "Probability inequalities for sums of bounded random
-variables", J. Amer. Statist. Assoc. 58(301), Theorem 2: P(|p_hat - p| >= t) <= 2 exp(-2 n t^2).
+variables", J. Amer. Statist. Assoc. 58(301), Theorem 2: ``P(|p_hat - p| >= t) <= 2 exp(-2 n t^2)``.
 """
 
 from __future__ import annotations

@@ -335,7 +335,10 @@ class CellStore:
                     claimed.append(key)
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                # a Ctrl-C delivered just after COMMIT (or before BEGIN took effect) leaves no
+                # transaction to roll back; ROLLBACK would then raise and hide the interrupt
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
                 raise
         return claimed
 

@@ -5,7 +5,7 @@ PEVI with a fixed penalty Gamma_h(s, a) (Jin, Yang & Wang
 2021, arXiv 2012.15085, Algorithm 1) and VI-LCB with the Bernstein penalty that depends on
 the next-step value (Li, Shi, Chen, Chi & Wei 2022, arXiv 2204.05275, Algorithm 2, eq. (55)).
 For h = H-1, ..., 0 and every (s, a), with W = V[h+1] + arrival[h] (a reward received on
-arriving in s' and folded into the next-state value; zero unless asked):
+arriving in s' and folded into the next-state value; zero unless asked)::
 
     m(s,a)     = P_hat[h, s, a, :] . W                       (0 where the row is all zero)
     var(s,a)   = P_hat[h, s, a, :] . (W - m)^2                (two-pass: no cancellation)

@@ -6,7 +6,7 @@ with S states and A actions:
 1. The pessimistic Bellman operator with the Bernstein penalty of Li, Shi, Chen, Chi & Wei
    (2022), arXiv 2204.05275, eqs. (27)-(28), iterated as in their Algorithm 1. For a value
    vector V (S,) and every (s, a), with c = c_b * log(N / ((1 - gamma) delta)) (the caller
-   folds the log into ``c_log``) and ``add`` = 5/N:
+   folds the log into ``c_log``) and ``add`` = 5/N::
 
        m(s,a)   = P_hat[s, a, :] . V                         (0 on an all-zero row)
        var(s,a) = P_hat[s, a, :] . (V - m)^2                  (two passes: never negative)
@@ -20,7 +20,7 @@ with S states and A actions:
 
 2. The sample-splitting VI-LCB of Rashidinejad, Zhu, Ma, Jiao & Russell (2021),
    arXiv 2103.12021 (its details are unconfirmed against the paper's text): for
-   t = 1..T, from fold t's counts m_t, empirical kernel P_t and mean rewards r_t,
+   t = 1..T, from fold t's counts m_t, empirical kernel P_t and mean rewards r_t::
 
        Q_t(s,a) = r_t(s,a) - c_pen / sqrt(m_t(s,a)) + gamma P_t(s,a,:) . V_{t-1}   (m_t > 0)
                 = -v_max                                                          (m_t = 0)

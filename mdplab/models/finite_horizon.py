@@ -113,6 +113,8 @@ class FiniteHorizonMDP:
     reward_range : (float, float)
         The interval every mean reward must lie in.
 
+    Notes
+    -----
     Steps are 0-indexed (h = 0..H-1); values have H+1 rows with V[H] = 0.
 
     Attributes

@@ -38,6 +38,8 @@ class LinearMDP:
     reward_dist, reward_range
         As in :class:`FiniteHorizonMDP`.
 
+    Notes
+    -----
     Construction checks that ``phi[h,s,a] . mu[h,:,s']`` is a distribution over s'
     for every (h, s, a) (entries >= -1e-12, sums within 1e-9) and that the mean
     rewards ``phi . theta`` lie in ``reward_range``.

@@ -1,8 +1,8 @@
 r"""Certified error bounds for approximate discounted values, round-off included.
 
 For any value vector W (S,), the Bellman optimality operator T of a discounted MDP
-(P, r, gamma), (T W)(s) = max_a r(s, a) + gamma sum_{s'} P(s'|s, a) W(s'), is a
-beta-contraction in the sup norm with beta = gamma max_{s,a} sum_{s'} |P(s'|s, a)|
+(P, r, gamma), ``(T W)(s) = max_a r(s, a) + gamma sum_{s'} P(s'|s, a) W(s')``, is a
+beta-contraction in the sup norm with ``beta = gamma max_{s,a} sum_{s'} |P(s'|s, a)|``
 (beta = gamma for an exactly stochastic P), so its fixed point V* satisfies
 (Puterman 1994, Prop. 6.2.4 / Thm 6.3.1)
 
@@ -18,7 +18,7 @@ successors of a row,
 .. math:: |\hat e(s) - e(s)| \le u |\hat e(s)| + 2\gamma((n+3)u)^2 \rho \|W\|_\infty
           + 6u^2(\|r\|_\infty + \rho\|W\|_\infty + \|W\|_\infty)\,[\gamma > 0],
 
-with rho = max_{s,a} sum_{s'} |P(s'|s, a)| (computed and rounded upward); every
+with ``rho = max_{s,a} sum_{s'} |P(s'|s, a)|`` (computed and rounded upward); every
 remaining operation on the bound is rounded upward. The bound is 0 only if T W = W
 exactly, i.e. W = V*.
 """
@@ -217,7 +217,7 @@ def certified_error_bound(mdp: DiscountedMDP, V: np.ndarray) -> float:
     r"""A bound on ||V - V*||_inf that holds in floating point, for any values ``V``.
 
     :math:`\|V - V^*\|_\infty \le \|T V - V\|_\infty / (1 - \beta)` with
-    beta = gamma max_{s,a} sum_{s'} |P(s'|s, a)| (Puterman 1994, Prop. 6.2.4), the
+    ``beta = gamma max_{s,a} sum_{s'} |P(s'|s, a)|`` (Puterman 1994, Prop. 6.2.4), the
     residual evaluated in double-double arithmetic and every round-off term bounded (see
     the module docstring). 0 only when ``V`` is exactly the fixed point.
 

@@ -53,7 +53,7 @@ def policy_iteration(
     1e-12 relative switching tolerance. Terminates after at most A^S improvements.
 
     ``error_bound`` is a floating-point-certified bound on ||V - V*||_inf for the
-    returned V (converged or not): with beta = gamma max_{s,a} sum_{s'} |P(s'|s,a)|,
+    returned V (converged or not): with ``beta = gamma max_{s,a} sum_{s'} |P(s'|s,a)|``,
 
     .. math:: \|V - V^*\|_\infty \le \frac{\|T V - V\|_\infty}{1 - \beta},
 

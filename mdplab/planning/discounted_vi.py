@@ -283,7 +283,7 @@ def value_iteration(
 ) -> DiscountedSolution:
     r"""Value iteration with the span stopping rule and MacQueen's bias correction.
 
-    Iterates V_{k+1} = T V_k, (T V)(s) = max_a r(s,a) + gamma sum_{s'} P(s'|s,a) V(s'),
+    Iterates V_{k+1} = T V_k, ``(T V)(s) = max_a r(s,a) + gamma sum_{s'} P(s'|s,a) V(s')``,
     from ``V0`` (default 0), with d_k = V_{k+1} - V_k, and stops at the first k with
 
     .. math:: \operatorname{span}(d_k) = \max_s d_k(s) - \min_s d_k(s)
@@ -309,7 +309,7 @@ def value_iteration(
 
     Floating point: ``error_bound`` is not that exact-arithmetic value but a bound that
     holds for the computed :math:`\hat V` itself. With beta = gamma max_{s,a}
-    sum_{s'} |P(s'|s,a)| (the contraction modulus of T; beta = gamma up to round-off),
+    ``sum_{s'} |P(s'|s,a)|`` (the contraction modulus of T; beta = gamma up to round-off),
 
     .. math:: \|\hat V - V^*\|_\infty \le \frac{\|T\hat V - \hat V\|_\infty}{1-\beta},
 

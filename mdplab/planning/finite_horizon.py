@@ -33,7 +33,7 @@ def _require_fh(mdp: object, fn: str) -> None:
 def backward_induction(mdp: FiniteHorizonMDP) -> FiniteHorizonSolution:
     """Q*, V* and a greedy optimal policy by dynamic programming.
 
-    Q*_h(s,a) = r_h(s,a) + sum_{s'} P_h(s'|s,a) V*_{h+1}(s'),  V*_h(s) = max_a Q*_h(s,a),
+    ``Q*_h(s,a) = r_h(s,a) + sum_{s'} P_h(s'|s,a) V*_{h+1}(s')``, ``V*_h(s) = max_a Q*_h(s,a)``,
     for h = H-1, ..., 0 with V*_H = 0 (Bellman 1957; Puterman 1994, Sec. 4.5).
 
     Ties: ``policy[h, s]`` is the *lowest* action index attaining the maximum
@@ -96,8 +96,8 @@ def occupancy_measure(
     """State-action occupancy of a policy.
 
     Finite horizon: ``d[h, s, a] = P(s_h = s, a_h = a | s_0 ~ rho, pi)``, shape (H, S, A),
-    by the forward recursion d_0(s,a) = rho(s) pi_0(a|s),
-    d_{h+1}(s',a') = (sum_{s,a} d_h(s,a) P_h(s'|s,a)) pi_{h+1}(a'|s').
+    by the forward recursion ``d_0(s,a) = rho(s) pi_0(a|s)``,
+    ``d_{h+1}(s',a') = (sum_{s,a} d_h(s,a) P_h(s'|s,a)) pi_{h+1}(a'|s')``.
     Each d[h] sums to 1.
 
     Discounted: the normalised occupancy d(s,a) = (1-gamma) sum_t gamma^t P(s_t=s, a_t=a),

@@ -53,7 +53,7 @@ def solve_lp(
 
     The policy is greedy w.r.t. Q = r + gamma P V. ``error_bound`` is certified by one
     Bellman residual: ||V - V*||_inf <= ||T V - V||_inf / (1 - beta), beta =
-    gamma max_{s,a} sum_{s'} |P(s'|s,a)| (T is a beta-contraction), with the residual
+    ``gamma max_{s,a} sum_{s'} |P(s'|s,a)|`` (T is a beta-contraction), with the residual
     evaluated in double-double arithmetic and every round-off term bounded
     (:mod:`mdplab.planning.certify`), so it holds in floating point.
     For small and medium S (the LP has S*A variables and S equality constraints).

@@ -65,6 +65,8 @@ class OfflineDataset:
         Episode id of each transition (D-traj); :meth:`split` keeps episodes whole.
     reward_range : (low, high)
 
+    Notes
+    -----
     Validation raises ValueError naming the field and index, e.g.
     ``s[12] is 7; must be in {0, ..., 4}``.
     """
@@ -227,6 +229,8 @@ class OfflineDataset:
             (finite horizon; uniform if no transition has h = 0) or uniform (discounted).
         gamma : discount factor; required for a discounted dataset.
 
+        Notes
+        -----
         Returns a non-stationary :class:`FiniteHorizonMDP` (H, S, A, S) or a
         :class:`DiscountedMDP`, with reward range widened to include 0.
         """
@@ -405,6 +409,8 @@ def sample_iid(mdp: FiniteHorizonMDP | DiscountedMDP | GenerativeModel, mu: Arra
     N : tuples per step (a finite-horizon dataset has N*H transitions, step-major).
     rng : None, int seed or numpy Generator.
 
+    Notes
+    -----
     Randomness, in order: ``rng.random(H*N)`` for the pairs (inverse CDF over the
     flattened (s, a) index), ``rng.random(H*N)`` for the next states, then the rewards.
     Source: Li et al. 2022 (arXiv 2204.05275) eq. (17) with mu = d^b; Rashidinejad et

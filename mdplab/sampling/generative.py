@@ -236,6 +236,8 @@ class GenerativeModel:
     ----------
     mdp : FiniteHorizonMDP or DiscountedMDP, with a dense or sparse kernel.
 
+    Notes
+    -----
     The sampling tables are built once, here (O(nnz) time and memory); see the
     module docstring for the method. Every method takes ``rng`` (None, an int seed
     or a ``numpy.random.Generator``); the same seed gives the same arrays bit for bit.
@@ -415,7 +417,7 @@ class GenerativeModel:
         """Sum of ``n`` i.i.d. sampled rewards at every pair; shape ``pair_shape`` float64.
 
         Divide by ``n`` for the empirical mean reward. Rewards are drawn in blocks of
-        samples (each block one call of ``reward_dist.sample`` on an (m, *pair_shape)
+        samples (each block one call of ``reward_dist.sample`` on an ``(m, *pair_shape)``
         array of means) and summed block by block.
         """
         n = check_positive_int(n, "n", minimum=0)

@@ -150,6 +150,8 @@ def rollout(mdp: FiniteHorizonMDP | GenerativeModel, policy: np.ndarray, n_episo
     rho : start distribution (S,), default ``mdp.rho`` (it may differ from the test
         distribution, as in D-traj).
 
+    Notes
+    -----
     Randomness: the uniforms ``u0 = rng.random(K)`` (start states) and
     ``u = rng.random((K, H, 2))`` (action, next state; drawn in blocks of episodes,
     which leaves the stream unchanged) are drawn first, then the

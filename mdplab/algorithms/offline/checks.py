@@ -5,7 +5,7 @@ not estimated:
 
 - the model-evaluation error iota_h(s,a) = (B_h V_hat_{h+1})(s,a) - Q_hat_h(s,a), with the
   true Bellman operator (B_h V)(s,a) = r_h(s,a) + P_h(.|s,a) . V;
-- the event E = { |(B_hat_h V_hat_{h+1}) - (B_h V_hat_{h+1})| <= Gamma_h for all h,s,a }
+- the event E = ``{ |(B_hat_h V_hat_{h+1}) - (B_h V_hat_{h+1})| <= Gamma_h for all h,s,a }``
   (Jin, Yang & Wang 2021, arXiv 2012.15085, Definition 4.1, the xi-uncertainty quantifier);
 - the three terms of the suboptimality decomposition (ibid., Lemma 3.1);
 - the data-dependent bound 2 sum_h E_{pi*}[Gamma_h(s_h, a_h) | s_0 = x] (ibid., Theorem 4.2;
@@ -80,8 +80,8 @@ def model_evaluation_error(mdp: FiniteHorizonMDP, result: PessimisticResult) -> 
 def event_E(mdp: FiniteHorizonMDP, result: PessimisticResult, slack: float = 0.0) -> dict:
     """Whether the event E holds for this dataset, computed exactly.
 
-    E: |(B_hat_h V_hat_{h+1})(s,a) - (B_h V_hat_{h+1})(s,a)| <= Gamma_h(s,a) + slack for all
-    (h, s, a), with B_hat V_hat = ``result.backup`` and Gamma = ``result.penalty``.
+    E: ``|(B_hat_h V_hat_{h+1})(s,a) - (B_h V_hat_{h+1})(s,a)| <= Gamma_h(s,a) + slack`` for
+    all (h, s, a), with B_hat V_hat = ``result.backup`` and Gamma = ``result.penalty``.
 
     Returns ``{"holds": bool, "worst_excess": max(|B_hat - B| - Gamma), "where": (h,s,a)}``.
     """
@@ -139,11 +139,12 @@ def data_dependent_bound(mdp: FiniteHorizonMDP, penalty: np.ndarray,
 
 def decomposition(mdp: FiniteHorizonMDP, result: PessimisticResult,
                   policy_star: ArrayLike | None = None) -> dict:
-    """The three terms of the suboptimality decomposition, for every start x (shape (S,)).
+    """The three terms of the suboptimality decomposition, for every start x (shape (S,))::
 
-    SubOpt(pi_hat; x) = -sum_h E_{pi_hat}[iota_h | x]           ("spurious")
-                        + sum_h E_{pi*}[iota_h | x]             ("intrinsic")
-                        + sum_h E_{pi*}[<Q_hat_h, pi*_h - pi_hat_h> | x]   ("optimisation")
+        SubOpt(pi_hat; x) = -sum_h E_{pi_hat}[iota_h | x]           ("spurious")
+                            + sum_h E_{pi*}[iota_h | x]             ("intrinsic")
+                            + sum_h E_{pi*}[<Q_hat_h, pi*_h - pi_hat_h> | x]   ("optimisation")
+
     (Jin, Yang & Wang 2021, Lemma 3.1). Returns the terms, their sum and ``suboptimality``
     (computed independently), so that a caller can check the identity.
     """

@@ -171,7 +171,7 @@ def lcb_log_term(*, A: int, delta: float, S: int = 1) -> float:
 def hoeffding_bonus(n: ArrayLike, *, log_term: float, unseen: str = "neg_inf") -> np.ndarray:
     """b = sqrt(L / (2 n)) elementwise, for counts ``n`` of any shape.
 
-    Hoeffding: for n i.i.d. rewards in [0, 1], P(|r_hat - r| > b) <= 2 exp(-2 n b^2)
+    Hoeffding: for n i.i.d. rewards in [0, 1], ``P(|r_hat - r| > b) <= 2 exp(-2 n b^2)``
     = 2 exp(-L). Where n = 0: +inf with ``unseen="neg_inf"`` (the arm's index is -inf),
     1 with ``unseen="paper"`` (the recalled convention of [RZMJR21], unconfirmed).
     """
@@ -294,6 +294,8 @@ def mab_choices(n: ArrayLike, r_sum: ArrayLike | None = None, *, rule: str = "lc
     unseen, tie : conventions (module docstring); ``rng`` is needed for tie='uniform'
         (one uniform per dataset).
 
+    Notes
+    -----
     Returns (M,) int64. The loop over datasets runs in the numba kernel ``_choose_rows``.
     """
     _choice(rule, "rule", RULES)
@@ -319,6 +321,8 @@ def cb_choices(n: ArrayLike, r_sum: ArrayLike | None = None, *, rule: str = "lcb
     delta : in (0, 1]; default 1/N per dataset (N = n[m].sum()), L = log(2SA/delta)
     unseen, tie, rng : as in :func:`mab_choices` (one uniform per (dataset, context)).
 
+    Notes
+    -----
     Returns (M, S) int64.
     """
     _choice(rule, "rule", RULES)
@@ -457,6 +461,8 @@ def lcb_mab(actions: ArrayLike, rewards: ArrayLike, *, A: int, delta: float | No
     unseen : 'neg_inf' (default) or 'paper' (r_hat = 0, b = 1 when n = 0)
     tie : 'lowest' (default) or 'uniform' (needs ``rng``)
 
+    Notes
+    -----
     Small data: the bonus sqrt(log(2A/delta) / (2 n)) with delta = 1/N is large for arms
     seen a few times, so LCB prefers well-sampled arms (it is never degenerate in the
     sense of PEVI: an arm with data always beats an unseen one). A larger ``delta`` shrinks
@@ -608,7 +614,7 @@ def lcb_mab_hoeffding_bound(N: int, mu_star: float, *, A: int,
     """delta + E[min{1, 2 b(a*)}], with N(a*) ~ Bin(N, mu(a*)) and min{.} := 1 if N(a*) = 0.
 
     An explicit-constant bound on E_D[r(a*) - r(a_hat)] for LCB (either unseen convention,
-    any tie rule): on the event that |r_hat(a) - r(a)| <= b(a) for every seen arm (which
+    any tie rule): on the event that ``|r_hat(a) - r(a)| <= b(a)`` for every seen arm (which
     fails with probability <= delta by Hoeffding and a union bound over the A arms,
     conditionally on the counts), r(a_hat) >= r_hat(a_hat) - b(a_hat) >= r_hat(a*) - b(a*)
     >= r(a*) - 2 b(a*); off it the loss is <= 1. This is the Hoeffding argument behind
@@ -737,13 +743,13 @@ def unseen_context_gap(means: ArrayLike, *, tie: str = "lowest") -> np.ndarray:
 
 
 def expert_cb_suboptimality(rho: ArrayLike, gap_unseen: ArrayLike, N: int) -> float:
-    """Exact E[SubOpt] of LCB (``unseen="neg_inf"``) on pure expert data (C* = 1):
+    """Exact E[SubOpt] of LCB (``unseen="neg_inf"``) on pure expert data (C* = 1),
     sum_s rho(s) (1 - rho(s))^N gbar(s).
 
     With mu(s, a) = rho(s) 1{a = pi*(s)}, only pi*(s) is ever seen in context s, so LCB
     picks pi*(s) in every context seen at least once and the tie rule's arm elsewhere
     (claim rashidinejad2021.expert_cb_identity; derived here,
-                            not a statement of [RZMJR21]). ``rho`` (S,),
+    not a statement of [RZMJR21]). ``rho`` (S,),
     ``gap_unseen`` (S,) from :func:`unseen_context_gap`. Its worst case over rho is about
     (S - 1)/(e N) times the gap (``envs.cb_expert_rho``): the S/N imitation rate.
     """

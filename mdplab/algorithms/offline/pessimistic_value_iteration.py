@@ -82,9 +82,11 @@ def pevi(H: int, S: int, A: int, backup: Callable[[int, np.ndarray], np.ndarray]
     rho : (S,) start distribution for the ``degenerate`` flag (default: every state). With
         no empirical model to follow, only the start states at h = 0 are checked for ties.
 
+    Notes
+    -----
     Guarantee (JYW21 Theorem 4.2; numbering unconfirmed): on the event E that
-    |B_hat_h V_hat_{h+1} - B_h V_hat_{h+1}| <= Gamma_h everywhere,
-    SubOpt(pi_hat; x) <= 2 sum_h E_{pi*}[Gamma_h(s_h, a_h) | s_0 = x] for every x
+    ``|B_hat_h V_hat_{h+1} - B_h V_hat_{h+1}| <= Gamma_h`` everywhere,
+    ``SubOpt(pi_hat; x) <= 2 sum_h E_{pi*}[Gamma_h(s_h, a_h) | s_0 = x]`` for every x
     (:func:`mdplab.algorithms.offline.data_dependent_bound`).
     """
     H, S, A = check_sizes(H=H, S=S, A=A)
@@ -236,6 +238,8 @@ def pevi_tabular(data: OfflineDataset, *, penalty: str = "l1", xi: float = 0.1,
     rho : (S,) start distribution for the ``degenerate`` flag (default: the empirical
         distribution of the first states of the data).
 
+    Notes
+    -----
     Returns a :class:`PessimisticResult`; ``degenerate`` says whether the policy is decided by
     tie-breaking on the support of rho (see :func:`tabular_penalty` for which preset or
     constant is informative at small data, and at what cost).
@@ -303,6 +307,8 @@ def pevi_linear(episodes: Episodes, phi: np.ndarray, *, beta: float | None = Non
     rho : (S,) start distribution for the ``degenerate`` flag (default: the empirical
         distribution of the episodes' first states).
 
+    Notes
+    -----
     Small data: with c = 1, beta = d H sqrt(zeta) exceeds H - h wherever
     ||phi||_{Lam^{-1}} > 1/(d sqrt(zeta)), so Q_hat = 0 until every direction of phi has
     been seen about d^2 zeta times; then the policy is the tie rule's (``degenerate``).

@@ -21,17 +21,19 @@ What was checked in the papers
 - [LSCCW22] eq. (28), confirmed from a LaTeX transcription of the published paper (the
   PDF-to-text copy of the arXiv version we could read has the prose but not the displayed
   formulas; its prose confirms "c_b = 144" as the example value, the target success
-  probability 1 - delta, and Algorithm 1 line by line):
-  b(s,a;V) = min{ max{ sqrt(c_b log(N/((1-gamma)delta)) Var_{P_hat_{s,a}}(V) / N(s,a)),
-                       2 c_b log(N/((1-gamma)delta)) / ((1-gamma) N(s,a)) }, 1/(1-gamma) }
-             + 5/N.
+  probability 1 - delta, and Algorithm 1 line by line)::
+
+    b(s,a;V) = min{ max{ sqrt(c_b log(N/((1-gamma)delta)) Var_{P_hat_{s,a}}(V) / N(s,a)),
+                         2 c_b log(N/((1-gamma)delta)) / ((1-gamma) N(s,a)) }, 1/(1-gamma) }
+               + 5/N.
+
   So the library's max/min nesting and the +5/N term are right, and so is the log argument.
 - [LSCCW22] eq. (25) (same transcription): where N(s,a) = 0 the paper sets
   P_hat(.|s,a) = 1/S (uniform), not the zero row that
   :attr:`mdplab.sampling.OfflineDataset.P_hat` uses ("0/0 = 0", [LSCCW22] Sec. 1.4). This changes
   nothing here: there b = 1/(1-gamma) + 5/N, and with r <= 1 and 0 <= V <= 1/(1-gamma)
   both rows give r + gamma P_hat V - b < 0, so Q_hat(s,a) = 0 either way, and both satisfy
-  |(P_hat - P) V| <= 1/(1-gamma) < b. The library keeps the zero row.
+  ``|(P_hat - P) V| <= 1/(1-gamma) < b``. The library keeps the zero row.
 - Confirmed from the text: Algorithm 1 (Q_0 = 0; for tau = 1..tau_max: penalty
   b(s,a; V_{tau-1}), Q_tau = max{r + gamma P_hat V_{tau-1} - b, 0}, V_tau = max_a Q_tau;
   output the greedy policy of Q_{tau_max}, eq. (31)); Lemma 1 (gamma-contraction on
@@ -329,6 +331,8 @@ def vi_lcb_bernstein(data: OfflineDataset | tuple[ArrayLike, ArrayLike], r: Arra
     rho : (S,) start distribution for the ``degenerate`` flag (default: every state that
         appears in the data).
 
+    Notes
+    -----
     Small data: with c_b = 144 the penalty reaches its cap 1/(1-gamma) until n(s, a) is in
     the thousands, so Q_hat = 0 and the policy is the tie rule's (``degenerate``). A smaller
     c_b is informative sooner but voids Theorem 1 (Remark 2 needs c_b >= 144).
@@ -380,7 +384,7 @@ def _require(mdp, result):
 
 def discounted_event(mdp: DiscountedMDP, result: BernsteinVILCBResult,
                      slack: float = 0.0) -> dict:
-    """Whether |(P_hat_{s,a} - P_{s,a}) V_hat| <= b(s, a; V_hat) + slack for all (s, a),
+    """Whether ``|(P_hat_{s,a} - P_{s,a}) V_hat| <= b(s, a; V_hat) + slack`` for all (s, a),
     computed exactly with the true kernel (the event of the proof of Theorem 1 of [LSCCW22],
     Step 3; claim li2022_discounted.event_implications).
 
@@ -513,6 +517,8 @@ def vi_lcb_split_from_folds(nn_folds: np.ndarray, gamma: float, *, N: int,
         a smaller c_L is informative sooner but the recalled guarantee needs c_L as given.
     rho : (S,) start distribution for the ``degenerate`` flag (default: every state seen).
 
+    Notes
+    -----
     Any random split of N i.i.d. tuples into folds gives folds that are independent i.i.d.
     samples, so fold counts may also be drawn directly (multinomial) with the same law.
     """
@@ -603,6 +609,8 @@ def vi_lcb_split(data: OfflineDataset, gamma: float, *, delta: float = 0.05,
     rng : seed or Generator for the split.
     r : optional (S, A) known rewards.
 
+    Notes
+    -----
     Raises ValueError when N < T + 1 (a fold would be empty).
     """
     nn, r_folds, m = split_fold_counts(data, gamma, rng)

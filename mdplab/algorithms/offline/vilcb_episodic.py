@@ -257,7 +257,7 @@ def vi_lcb_episodic(data: OfflineDataset | tuple[np.ndarray, np.ndarray], r: np.
     """VI-LCB on a set of transitions D_0 (Li et al. 2022, arXiv 2204.05275, Algorithm 2).
 
     For h = H-1, ..., 0, with W = V_hat_{h+1} + arrival[h] (an optional reward paid on
-    arriving in s', folded into the next-state value as in the authors' experiment):
+    arriving in s', folded into the next-state value as in the authors' experiment)::
 
         b_h(s,a) = min{ sqrt(c_b L Var_{P_hat_h(s,a)}(W) / N_h(s,a)) + c_b H L / N_h(s,a),
                         cap }                                   (eq. (55)),  b = cap if N = 0
@@ -406,7 +406,7 @@ class TrimResult:
 
     @property
     def fraction_discarded(self) -> float:
-        """1 - |D_trim| / |D| (at least about 1/2: the whole D_aux is discarded)."""
+        """``1 - |D_trim| / |D|`` (at least about 1/2: the whole D_aux is discarded)."""
         total = self.n_total
         return 1.0 - float(self.kept.sum()) / total if total else 0.0
 
@@ -476,7 +476,8 @@ def vi_lcb_subsampled(data: OfflineDataset, r: np.ndarray, *, c_b: float = 16.0,
     """VI-LCB with two-fold subsampling (Li et al. 2022, arXiv 2204.05275, Algorithm 3).
 
     :func:`two_fold_subsample` (with ``delta`` and ``rng``), then :func:`vi_lcb_episodic` on
-    D_trim (same c_b, delta, fold_log, cap, arrival, valid; N in L = log(NH/delta) is |D_trim|).
+    D_trim (same c_b, delta, fold_log, cap, arrival, valid; N in L = log(NH/delta) is
+    ``|D_trim|``).
     Theorem 3: with probability >= 1 - 12 delta, V*(rho) - V^pi_hat(rho) <= eps once
     K >= c_k H^3 S C*_clipped log(KH/delta) / eps^2 (:func:`theorem3_min_episodes`).
 

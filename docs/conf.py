@@ -32,6 +32,9 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
+    # MathJax 3 copied into _static, so the formulas render without a network (the default
+    # loads MathJax from a CDN, and an offline reader sees raw TeX)
+    "sphinx-mathjax-offline",
     "myst_nb",
     "mdplab_apigen",
     "mdplab_claims",

@@ -328,9 +328,9 @@ def blank_figure(width: str | float = "column", height: float = 2.5, *,
 
         fig = plt.figure(figsize=(w, h), layout="constrained")
     else:
-        from matplotlib.figure import Figure
+        from ._house_figure import HouseFigure
 
-        fig = Figure(figsize=(w, h), layout="constrained")
+        fig = HouseFigure(figsize=(w, h), layout="constrained")
     setattr(fig, _STYLE_ATTR, dict(_ACTIVE[-1]))
     return fig
 

@@ -519,3 +519,25 @@ def test_legend_helpers_use_the_real_handles():
     with pytest.raises(ValueError, match="fontsize is 6"):
         figure_legend(fig, fontsize=6)
     assert style_problems(fig) == []
+
+
+def test_a_house_figure_shows_itself_in_a_notebook_without_pyplot():
+    """A house-style figure is not pyplot's, yet IPython displays it as a PNG (the figure
+    of the gymnasium tutorial is a cell's value); pyplot is never imported for it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "from mdplab.plotting import new_figure, style\n"
+        "with style():\n"
+        "    fig, axes = new_figure(2, width='full')\n"
+        "    axes[0].plot([1, 2], [3, 4])\n"
+        "data, _ = InteractiveShell.instance().display_formatter.format(fig)\n"
+        "assert data['image/png'][:4] == b'\\x89PNG', sorted(data)\n"
+        "assert 'matplotlib.pyplot' not in sys.modules\n"
+        "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]

@@ -408,3 +408,353 @@ def test_env_transitions_and_rewards_match_an_independent_sampler(name):
     bug = _own_episodes(P, np.clip(r + 0.04, 0, 1), rho, K, np.random.default_rng(1), steps,
                         actions)
     assert _homogeneity_p(bug, theirs) < ALPHA
+
+
+# ============================================================================ interop
+def _qe_model(n, m, seed, sparse_rows=False):
+    rng = np.random.default_rng(seed)
+    Q = rng.dirichlet(np.ones(n), size=(n, m))
+    if sparse_rows and n > 2:
+        Q[Q < 0.2] = 0.0
+        Q /= Q.sum(axis=-1, keepdims=True)
+    return rng.random((n, m)), Q
+
+
+def _qe_forms(R, Q, beta):
+    """One model in every form quantecon documents: product, pair dense, pair csr, pair
+    in shuffled order (quantecon sorts it), pair with a -inf reward."""
+    from quantecon.markov import DiscreteDP
+
+    n, m = R.shape
+    s_idx, a_idx = np.repeat(np.arange(n), m), np.tile(np.arange(m), n)
+    Rp, Qp = R.reshape(-1), Q.reshape(n * m, n)
+    perm = np.random.default_rng(0).permutation(n * m)
+    return {
+        "product": DiscreteDP(R, Q, beta),
+        "pair_dense": DiscreteDP(Rp, Qp, beta, s_idx, a_idx),
+        "pair_csr": DiscreteDP(Rp, sp.csr_matrix(Qp), beta, s_idx, a_idx),
+        "pair_csr_array": DiscreteDP(Rp, sp.csr_array(Qp), beta, s_idx, a_idx),
+        "pair_shuffled": DiscreteDP(Rp[perm], Qp[perm], beta, s_idx[perm], a_idx[perm]),
+    }
+
+
+def _qe_dense_Q(ddp):
+    return ddp.Q.toarray() if sp.issparse(ddp.Q) else np.asarray(ddp.Q)
+
+
+def _assert_values_match_quantecon(ddp, mdp):
+    res = ddp.solve(method="policy_iteration")
+    sol = policy_iteration(mdp)
+    scale = max(1.0, float(np.abs(res.v).max()))
+    np.testing.assert_allclose(sol.V, res.v, rtol=0, atol=1e-9 * scale)
+    # quantecon's optimal policy is optimal in the converted model (ties allowed)
+    q_sigma = sol.Q[np.arange(mdp.S), res.sigma]
+    np.testing.assert_allclose(q_sigma, sol.V, rtol=0, atol=1e-9 * scale)
+
+
+@pytest.mark.parametrize("n,m,beta", [(5, 3, 0.9), (5, 3, 0.0), (4, 2, 0.999), (1, 3, 0.5),
+                                      (4, 1, 0.9), (1, 1, 0.7)])
+def test_quantecon_every_documented_form_converts_exactly(n, m, beta):
+    R, Q = _qe_model(n, m, seed=n * 10 + m, sparse_rows=True)
+    ref = None
+    for form, ddp in _qe_forms(R, Q, beta).items():
+        mdp = from_quantecon(ddp)
+        assert mdp.is_sparse == form.startswith("pair_csr")
+        assert mdp.gamma == beta and mdp.shape == (n, m)
+        P = mdp.P_sparse.to_dense() if mdp.is_sparse else np.asarray(mdp.P)
+        if ref is None:
+            ref = (P, np.asarray(mdp.r))
+        assert np.array_equal(P, ref[0]) and np.array_equal(mdp.r, ref[1]), form
+        _assert_values_match_quantecon(ddp, mdp)
+        # round trip from the quantecon side: equal arrays, in the same form
+        back = to_quantecon(mdp, sa_pair=form != "product")
+        src = ddp
+        assert np.array_equal(_qe_dense_Q(back), _qe_dense_Q(src)), form
+        assert np.array_equal(back.R, src.R) and back.beta == src.beta
+        assert sp.issparse(back.Q) == sp.issparse(src.Q)
+
+
+def test_quantecon_minus_inf_rewards_in_both_forms():
+    from quantecon.markov import DiscreteDP
+
+    R, Q = _qe_model(4, 3, seed=7)
+    R[1, 2] = R[3, 0] = -np.inf
+    n, m = R.shape
+    keep = np.isfinite(R.reshape(-1))
+    s_idx, a_idx = np.repeat(np.arange(n), m), np.tile(np.arange(m), n)
+    forms = {"product": DiscreteDP(R, Q, 0.95),
+             "pair_missing": DiscreteDP(R.reshape(-1)[keep], Q.reshape(n * m, n)[keep], 0.95,
+                                        s_idx[keep], a_idx[keep]),
+             "pair_minus_inf": DiscreteDP(R.reshape(-1), Q.reshape(n * m, n), 0.95, s_idx,
+                                          a_idx)}
+    for form, ddp in forms.items():
+        with pytest.raises(ValueError, match=r"2 infeasible state-action pair\(s\).*\(s=1, "
+                                             r"a=2\), \(s=3, a=0\).*Pass infeasible='penalize'"):
+            from_quantecon(ddp)
+        mdp = from_quantecon(ddp, infeasible="penalize")
+        _assert_values_match_quantecon(ddp, mdp)
+        back = to_quantecon(mdp, infeasible=~np.isfinite(R))
+        assert np.array_equal(back.R, R)
+
+
+def test_regression_quantecon_sparse_must_be_a_bool_and_float32_says_what_to_do():
+    from quantecon.markov import DiscreteDP
+
+    R, Q = _qe_model(3, 2, seed=1)
+    # before: sparse="yes" was taken as True
+    with pytest.raises(TypeError, match="sparse must be True, False or None"):
+        from_quantecon(DiscreteDP(R, Q, 0.9), sparse="yes")
+    assert from_quantecon(DiscreteDP(R, Q, 0.9), sparse=np.bool_(True)).is_sparse
+    # before: a float32 Q was refused with "fix the source model" and no hint why
+    with pytest.raises(ValueError, match=r"ddp.Q\[0, 0, :\] sums to .*the source is float32, "
+                                         r"whose rounding .* build it in float64"):
+        from_quantecon(DiscreteDP(R.astype(np.float32), Q.astype(np.float32), 0.9))
+    # an exactly representable float32 kernel is fine
+    Q2 = np.zeros_like(Q, dtype=np.float32)
+    Q2[..., 0] = 0.5
+    Q2[..., 1] = 0.25
+    Q2[..., 2] = 0.25
+    assert np.array_equal(from_quantecon(DiscreteDP(R, Q2, 0.9)).P, Q2)
+
+
+def test_quantecon_bad_input_says_what_to_do():
+    from quantecon.markov import DiscreteDP
+
+    R, Q = _qe_model(3, 2, seed=2)
+    with pytest.raises(ValueError, match=r"reward_range \(default \[0, 1\]\); pass "
+                                         r"reward_range=\(-3, 7\) to accept them"):
+        from_quantecon(DiscreteDP(np.array([[-3.0, 1], [2, 7], [0, 0]]), Q, 0.9))
+    with pytest.raises(TypeError, match="ddp must be a quantecon.markov.DiscreteDP"):
+        from_quantecon({"R": R, "Q": Q})
+    with pytest.raises(ValueError, match="infeasible is 'drop'; must be one of"):
+        from_quantecon(DiscreteDP(R, Q, 0.9), infeasible="drop")
+    with pytest.raises(ValueError, match=r"rho\[:\] sums to 3"):
+        from_quantecon(DiscreteDP(R, Q, 0.9), rho=np.ones(3))
+    with pytest.raises(TypeError, match="mdp must be a DiscountedMDP, got FiniteHorizonMDP.*"
+                                        "backward_induction"):
+        to_quantecon(E.make("riverswim"))
+    with pytest.raises(TypeError, match="infeasible must be a bool array"):
+        to_quantecon(from_quantecon(DiscreteDP(R, Q, 0.9)), infeasible=np.zeros((3, 2)))
+
+
+def _mdptoolbox_examples():
+    import mdptoolbox.example as ex
+
+    P_f, R_f = ex.forest()
+    P_fs, R_fs = ex.forest(S=12, r1=3, r2=2, p=0.2, is_sparse=True)
+    P_r, R_r = ex.rand(6, 3)
+    rng_state = np.random.get_state()
+    np.random.seed(1)
+    P_rs, R_rs = ex.rand(6, 3, is_sparse=True)
+    P_m, R_m = ex.rand(5, 2, mask=np.random.random((2, 5, 5)) < 0.5)
+    np.random.set_state(rng_state)
+    P_s, R_s = ex.small()
+    return {"forest": (P_f, R_f, (0, 4)), "forest_sparse": (P_fs, R_fs, (0, 3)),
+            "rand": (P_r, R_r, (-1, 1)), "rand_sparse": (P_rs, R_rs, (-1, 1)),
+            "rand_mask": (P_m, R_m, (-1, 1)), "small": (P_s, R_s, (-1, 10))}
+
+
+@pytest.mark.parametrize("name", ["forest", "forest_sparse", "rand", "rand_sparse",
+                                  "rand_mask", "small"])
+def test_mdptoolbox_examples_equal_its_own_solvers(name):
+    import mdptoolbox.mdp as mdp_solvers
+
+    P, R, reward_range = _mdptoolbox_examples()[name]
+    model = from_mdptoolbox(P, R, gamma=0.9, reward_range=reward_range)
+    assert model.is_sparse == name.endswith("_sparse")
+    pi = mdp_solvers.PolicyIteration(P, R, 0.9, eval_type=0)
+    pi.run()
+    sol = policy_iteration(model)
+    np.testing.assert_allclose(sol.V, np.asarray(pi.V), rtol=0, atol=1e-9)
+    q_pi = sol.Q[np.arange(model.S), np.asarray(pi.policy)]
+    np.testing.assert_allclose(q_pi, sol.V, rtol=0, atol=1e-9)
+    fh = mdp_solvers.FiniteHorizon(P, R, 1, 4)
+    fh.run()
+    fin = backward_induction(from_mdptoolbox(P, R, H=4, reward_range=reward_range))
+    np.testing.assert_allclose(fin.V[0], np.asarray(fh.V)[:, 0], rtol=0, atol=1e-12)
+    # the round trip gives pymdptoolbox's own arrays back
+    P_back, R_back = to_mdptoolbox(model)
+    dense = [M.toarray() if sp.issparse(M) else np.asarray(M) for M in P]
+    assert all(np.array_equal(a.toarray() if sp.issparse(a) else a, b)
+               for a, b in zip(P_back, dense, strict=True))
+    assert np.array_equal(R_back, model.r)
+    if np.ndim(R) == 2:  # R (S, A) comes back as it was
+        assert np.array_equal(R_back, R)
+
+
+def test_mdptoolbox_odd_but_valid_inputs_agree():
+    import mdptoolbox.example as ex
+
+    P, R = ex.forest()
+    ref = from_mdptoolbox(P, R, gamma=0.9, reward_range=(0, 4))
+    variants = {
+        "list_csr": [sp.csr_matrix(M) for M in P], "list_csc_array": [sp.csc_array(M)
+                                                                      for M in P],
+        "list_coo": [sp.coo_matrix(M) for M in P], "tuple_dense": tuple(P),
+        "object_array": np.array(list(P) + [None], dtype=object)[:2],
+    }
+    for name, Pv in variants.items():
+        m = from_mdptoolbox(Pv, R, gamma=0.9, reward_range=(0, 4))
+        P_m = m.P_sparse.to_dense() if m.is_sparse else np.asarray(m.P)
+        assert np.array_equal(P_m, ref.P) and np.array_equal(m.r, ref.r), name
+    for name, Rv in {"R (S,)": R[:, 0], "R (A, S, S)": np.repeat(R.T[:, :, None], 3, axis=2),
+                     "R list csr": [sp.csr_matrix(np.repeat(R.T[a][:, None], 3, axis=1))
+                                    for a in range(2)],
+                     "R int": R.astype(np.int64), "R sparse": sp.csr_matrix(R)}.items():
+        m = from_mdptoolbox(P, Rv, gamma=0.9, reward_range=(0, 4))
+        expect = np.repeat(R[:, :1], 2, axis=1) if name == "R (S,)" else R
+        assert np.array_equal(m.r, expect), name
+    ints = np.stack([np.eye(3, dtype=np.int64), np.roll(np.eye(3, dtype=np.int64), 1, axis=1)])
+    assert np.array_equal(from_mdptoolbox(ints, np.zeros(3, dtype=np.int64), H=2).P[0],
+                          ints.transpose(1, 0, 2))
+
+
+@pytest.mark.parametrize("P_fn,R_fn,kw,exc,pattern", [
+    (lambda P: P, lambda R: 1.0, {}, ValueError,
+     r"R has shape \(\); expected \(S,\) = \(3,\), \(S, A\) = \(3, 2\), \(A, S, S\)"),
+    (lambda P: P, lambda R: R.T, {}, ValueError, r"R has shape \(2, 3\) = \(A, S\).*pass R.T"),
+    (lambda P: P.astype(np.float32), lambda R: R, {}, ValueError,
+     r"P\[0, 0, :\] sums to .*the source is float32"),
+    (lambda P: [sp.csr_matrix(M.astype(np.float32)) for M in P], lambda R: R, {}, ValueError,
+     r"P\[0\]\[0, :\] sums to .*the source is float32"),
+    (lambda P: sp.csr_matrix(P[0]), lambda R: R, {}, TypeError,
+     "P is a single scipy.sparse matrix; pymdptoolbox's layout is a list of A"),
+    (lambda P: P[0], lambda R: R, {}, ValueError, "P must have 3 dimensions"),
+    (lambda P: [P[0], np.eye(2)], lambda R: R, {}, ValueError,
+     r"P\[1\] has shape \(2, 2\) but P\[0\] has \(3, 3\)"),
+    (lambda P: np.concatenate([P[:, :, :1] + 0.1, P[:, :, 1:] - 0.05], axis=2),
+     lambda R: R, {}, ValueError, r"P\[0, 0, :\] has entry -0.05 at column 2; probabilities "
+     r"must be >= 0"),
+    (lambda P: P, lambda R: R, {"reward_range": None}, ValueError,
+     r"pass reward_range=\(0, 4\) to accept them"),
+    (lambda P: P, lambda R: R, {"gamma": None}, ValueError, "pass exactly one of H"),
+    (lambda P: P, lambda R: R, {"H": 3}, ValueError, "got both"),
+])
+def test_mdptoolbox_bad_input(P_fn, R_fn, kw, exc, pattern):
+    import mdptoolbox.example as ex
+
+    P, R = ex.forest()
+    args = {"gamma": 0.9, "reward_range": (0, 4), **kw}
+    with pytest.raises(exc, match=pattern):
+        from_mdptoolbox(P_fn(P), R_fn(R), **args)
+
+
+def test_scipy_sparse_every_format_and_low_precision():
+    rng = np.random.default_rng(4)
+    P = rng.dirichlet(np.ones(4), size=(4, 2))
+    P[P < 0.1] = 0
+    P /= P.sum(axis=-1, keepdims=True)
+    M = P.reshape(8, 4)
+    for fmt in ("csr_matrix", "csc_matrix", "coo_matrix", "lil_matrix", "dok_matrix",
+                "bsr_matrix", "dia_matrix", "csr_array", "coo_array", "csc_array"):
+        assert np.array_equal(from_scipy_sparse(getattr(sp, fmt)(M), A=2).to_dense(), P), fmt
+    assert np.array_equal(from_scipy_sparse(sp.coo_array(P)).to_dense(), P)
+    with pytest.raises(ValueError, match=r"P\[\d, :\] \(s=\d, a=\d\) sums to .*float32"):
+        from_scipy_sparse(sp.csr_matrix(M.astype(np.float32)), A=2)
+    with pytest.raises(ValueError, match="pass A= "):
+        from_scipy_sparse(sp.csr_matrix(M))
+    with pytest.raises(ValueError, match=r"must have S\*A = 4\*3 = 12 rows"):
+        from_scipy_sparse(sp.csr_matrix(M), A=3)
+
+
+# ------------------------------------------------------------------------- toy text
+@pytest.mark.parametrize("make_kwargs,reward_range", [
+    (dict(id="FrozenLake-v1", map_name="8x8"), None),
+    (dict(id="FrozenLake-v1", desc=["SFFH", "FHFF", "FFFG"], is_slippery=True), None),
+    (dict(id="FrozenLake-v1", is_slippery=False), None),
+    (dict(id="Taxi-v4"), (-10, 20)),
+    (dict(id="CliffWalking-v1"), (-100, 0)),
+])
+def test_toy_text_env_unwrapped_wrapped_and_P_dict_agree(make_kwargs, reward_range):
+    kwargs = dict(make_kwargs)
+    env = gymnasium.make(kwargs.pop("id"), **kwargs)
+    rho = np.asarray(env.unwrapped.initial_state_distrib)
+    inputs = {"env": env, "unwrapped": env.unwrapped,
+              "wrapped": wrappers.RecordEpisodeStatistics(env)}
+    models = {k: from_toy_text(v, gamma=0.95, reward_range=reward_range)
+              for k, v in inputs.items()}
+    models["P"] = from_toy_text(env.unwrapped.P, gamma=0.95, reward_range=reward_range,
+                                rho=rho)
+    ref = models["env"]
+    for name, m in models.items():
+        assert np.array_equal(m.P, ref.P) and np.array_equal(m.r, ref.r), name
+        assert np.array_equal(m.rho, rho), name
+    S = env.observation_space.n
+    assert ref.S == S and ref.A == env.action_space.n
+    # values equal value iteration on the P dict itself, on every state an episode can
+    # visit (terminal='absorb' is exact there, as documented)
+    V = np.zeros(S)
+    P = env.unwrapped.P
+    for _ in range(2000):
+        V_new = np.array([max(sum(p * (r + (0 if t else 0.95 * V[s2])) for p, s2, r, t in
+                                  P[s][a]) for a in P[s]) for s in range(S)])
+        if np.max(np.abs(V_new - V)) < 1e-12:
+            break
+        V = V_new
+    live = np.zeros(S, dtype=bool)
+    stack = list(np.flatnonzero(rho > 0))
+    while stack:
+        s = stack.pop()
+        if not live[s]:
+            live[s] = True
+            stack += [s2 for a in P[s] for p, s2, _, t in P[s][a] if p > 0 and not t]
+    np.testing.assert_allclose(policy_iteration(ref).V[live], V_new[live], atol=1e-8)
+
+
+def _frozen_P():
+    return copy.deepcopy(gymnasium.make("FrozenLake-v1").unwrapped.P)
+
+
+def _set(P, s, a, k, i, value):
+    o = list(P[s][a][k])
+    o[i] = value
+    P[s][a][k] = tuple(o)
+
+
+@pytest.mark.parametrize("mutate,exc,pattern", [
+    # regression: a missing state was reported as "P has keys 0, 1, 10, 11...; expected the
+    # integers 0..14", naming neither the missing key nor the right range
+    (lambda P: P.pop(3), ValueError, r"^P has no P\[3\] \(1 of the states 0..15 missing\); "
+     "every state needs an entry"),
+    (lambda P: P[5].pop(1), ValueError, r"^P\[5\] has no P\[5\]\[1\] \(1 of the actions 0..3 "
+     "missing\\)"),
+    # regression: a state 0 with an action fewer blamed P[1] ("P[1] has 4 actions but P[0]
+    # has 3")
+    (lambda P: P[0].pop(3), ValueError, r"^P\[0\] has 3 action\(s\) but P\[1\] has 4 "
+     r"\(1 of 16 states have fewer than 4\).*add P\[0\]\[3\]"),
+    (lambda P: _set(P, 1, 2, 0, 0, P[1][2][0][0] - 0.001), ValueError,
+     r"^P\[1\]\[2\]: the probabilities sum to 0.999; they must sum to 1 \(tolerance 1e-9\): "
+     "fix the P dict"),
+    (lambda P: _set(P, 1, 2, 0, 0, -0.1), ValueError,
+     r"^P\[1\]\[2\]\[0\]: prob is -0.1; probabilities must be >= 0"),
+    (lambda P: _set(P, 1, 2, 0, 0, float("nan")), ValueError,
+     r"^P\[1\]\[2\]\[0\]: prob is nan; must be finite"),
+    (lambda P: _set(P, 1, 2, 0, 1, 16), ValueError,
+     r"^P\[1\]\[2\]\[0\]: next_state is 16; must be in \{0, ..., 15\}"),
+    (lambda P: _set(P, 1, 2, 0, 1, -1), ValueError, r"^P\[1\]\[2\]\[0\]: next_state is -1"),
+    (lambda P: _set(P, 1, 2, 0, 0, np.float32(P[1][2][0][0])), ValueError,
+     r"^P\[1\]\[2\]: the probabilities sum to .*the source is float32"),
+    (lambda P: P.__setitem__(1, 5), TypeError, r"^P\[1\] must be a dict keyed 0..n-1"),
+    (lambda P: P.__setitem__("x", P.pop(15)), ValueError, r"^P has key\(s\) 'x'; the keys of "
+     "P must be the states"),
+    (lambda P: P[1].__setitem__(2, []), ValueError, r"^P\[1\]\[2\] must be a non-empty list"),
+])
+def test_toy_text_bad_P_dicts_name_the_entry(mutate, exc, pattern):
+    P = _frozen_P()
+    from_toy_text(P, gamma=0.9)
+    mutate(P)
+    with pytest.raises(exc, match=pattern):
+        from_toy_text(P, gamma=0.9)
+
+
+def test_toy_text_not_a_toy_text_input():
+    for bad in (3, "P", None, np.zeros((2, 2))):
+        with pytest.raises(TypeError, match="env_or_P must be a gymnasium env or its P dict"):
+            from_toy_text(bad, gamma=0.9)
+    with pytest.raises(TypeError, match="env BlackjackEnv has no P dict"):
+        from_toy_text(gymnasium.make("Blackjack-v1"), gamma=0.9)
+    with pytest.raises(ValueError, match=r"got neither \(the env's time limit is "
+                                         r"max_episode_steps=100: H=100 models it\)"):
+        from_toy_text(gymnasium.make("FrozenLake-v1"))
+    with pytest.raises(ValueError, match=r"pass reward_range=\(-10, 20\)"):
+        from_toy_text(gymnasium.make("Taxi-v4"), gamma=0.9)

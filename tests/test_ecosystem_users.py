@@ -487,7 +487,7 @@ def test_quantecon_minus_inf_rewards_in_both_forms():
                                         s_idx[keep], a_idx[keep]),
              "pair_minus_inf": DiscreteDP(R.reshape(-1), Q.reshape(n * m, n), 0.95, s_idx,
                                           a_idx)}
-    for form, ddp in forms.items():
+    for ddp in forms.values():
         with pytest.raises(ValueError, match=r"2 infeasible state-action pair\(s\).*\(s=1, "
                                              r"a=2\), \(s=3, a=0\).*Pass infeasible='penalize'"):
             from_quantecon(ddp)
@@ -542,12 +542,13 @@ def _mdptoolbox_examples():
 
     P_f, R_f = ex.forest()
     P_fs, R_fs = ex.forest(S=12, r1=3, r2=2, p=0.2, is_sparse=True)
+    # pymdptoolbox's rand draws from numpy's legacy global RNG: seed it, then restore it
+    rng_state = np.random.get_state()  # noqa: NPY002
+    np.random.seed(1)  # noqa: NPY002
     P_r, R_r = ex.rand(6, 3)
-    rng_state = np.random.get_state()
-    np.random.seed(1)
     P_rs, R_rs = ex.rand(6, 3, is_sparse=True)
-    P_m, R_m = ex.rand(5, 2, mask=np.random.random((2, 5, 5)) < 0.5)
-    np.random.set_state(rng_state)
+    P_m, R_m = ex.rand(5, 2, mask=np.random.default_rng(1).random((2, 5, 5)) < 0.5)
+    np.random.set_state(rng_state)  # noqa: NPY002
     P_s, R_s = ex.small()
     return {"forest": (P_f, R_f, (0, 4)), "forest_sparse": (P_fs, R_fs, (0, 3)),
             "rand": (P_r, R_r, (-1, 1)), "rand_sparse": (P_rs, R_rs, (-1, 1)),
@@ -758,3 +759,227 @@ def test_toy_text_not_a_toy_text_input():
         from_toy_text(gymnasium.make("FrozenLake-v1"))
     with pytest.raises(ValueError, match=r"pass reward_range=\(-10, 20\)"):
         from_toy_text(gymnasium.make("Taxi-v4"), gamma=0.9)
+
+
+# ============================================================================= pandas
+def test_empty_episodes_and_datasets_keep_their_columns_and_dtypes():
+    empty = Episodes(np.zeros((0, 4), dtype=np.int64), np.zeros((0, 3), dtype=np.int64),
+                     np.zeros((0, 3)), S=2, A=2)
+    df = empty.to_pandas()
+    assert df.empty and list(df.columns) == ["episode", "h", "state", "action", "reward",
+                                             "next_state"]
+    assert df.dtypes.astype(str).tolist() == ["int64"] * 4 + ["float64", "int64"]
+    ints = ("h", "s", "a", "s_next", "n", "count", "episode")
+    for H in (2, None):
+        data = OfflineDataset(s=np.zeros(0, dtype=np.int64), a=np.zeros(0, dtype=np.int64),
+                              s_next=np.zeros(0, dtype=np.int64), S=3, A=2, H=H)
+        frames = {w: data.to_pandas(w) for w in ("transitions", "counts", "next_counts")}
+        assert len(frames["transitions"]) == 0 and len(frames["next_counts"]) == 0
+        assert len(frames["counts"]) == (3 * 2 if H is None else 2 * 3 * 2)
+        assert (frames["counts"]["n"] == 0).all()
+        for frame in frames.values():
+            assert ("h" in frame.columns) == (H is not None)
+            assert "episode" not in frame.columns
+            for col in frame.columns:
+                want = "int64" if col in ints else "float64"
+                assert str(frame[col].dtype) == want, (H, col)
+
+
+def test_dataset_tables_without_episode_ids_and_discounted():
+    mdp = E.make("riverswim", H=3)
+    fh = sample_iid(mdp, np.full((6, 2), 1 / 12), 40, rng=0)
+    assert list(fh.to_pandas().columns) == ["h", "s", "a", "r", "s_next"]
+    disc = sample_iid(E.make("riverswim", gamma=0.9), np.full((6, 2), 1 / 12), 40, rng=0)
+    t = disc.to_pandas()
+    assert list(t.columns) == ["s", "a", "r", "s_next"] and len(t) == 40
+    counts = disc.to_pandas("counts")
+    assert counts.n.sum() == 40 and np.array_equal(counts.n.to_numpy().reshape(6, 2), disc.n)
+    nxt = disc.to_pandas("next_counts")
+    assert np.array_equal(nxt.groupby(["s", "a"])["count"].sum().to_numpy(),
+                          disc.n[disc.n > 0])
+    with pytest.raises(ValueError, match="what is 'count'; must be 'transitions', 'counts'"):
+        disc.to_pandas("count")
+
+
+def test_frames_do_not_share_memory_with_the_read_only_arrays():
+    ep = rollout(E.make("riverswim", H=3), np.ones((3, 6), dtype=np.int64), 5, rng=0)
+    data = OfflineDataset.from_episodes(ep)
+    before = {k: np.array(getattr(data, k)) for k in ("s", "a", "r", "s_next", "h", "episode")}
+    n_before, ep_before = data.n.copy(), ep.states.copy()
+    frames = [ep.to_pandas(), *(data.to_pandas(w) for w in ("transitions", "counts",
+                                                             "next_counts"))]
+    for frame in frames:
+        for col in frame.columns:
+            frame[col] = frame[col] * 0 + 1  # overwrite every column
+            frame.loc[0, col] = 3
+    for k, v in before.items():
+        assert np.array_equal(getattr(data, k), v), k
+        assert not getattr(data, k).flags.writeable
+    assert np.array_equal(data.n, n_before) and np.array_equal(ep.states, ep_before)
+
+
+def _sweep(tmp_path, run_cell, name, params=None, declared=None, out_dir=None):
+    exp = types.SimpleNamespace(NAME=name, BASE_SEED=3, run_cell=run_cell,
+                                grid=lambda q, *p: [{"mu": 0}, {"mu": 1}],
+                                n_seeds=lambda q: 3)
+    if declared is not None:
+        exp.PARAMS = declared
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the cell-failure warnings
+        return run_experiment(exp, params=params, out_dir=out_dir, progress=False,
+                              store=tmp_path / f"{name}.sqlite")
+
+
+def test_run_summary_tables_with_failures_params_and_no_out_dir(tmp_path):
+    def cell(config, seed):
+        if config["mu"] == 1 and seed % 2 == 0:
+            raise RuntimeError("planted failure")
+        return {"x": float(seed % 7), "k": 2, "ok": True, "path": np.arange(3) + config["mu"]}
+
+    s = _sweep(tmp_path, cell, "partly_failing")
+    assert s.csv_path is None and s.n_failed >= 1
+    wide, long = s.to_pandas(), s.to_pandas(long=True)
+    assert len(wide) == s.n_cells - s.n_failed == len(s.table)
+    assert {c: str(t) for c, t in wide.dtypes.items()} == {
+        "mu": "int64", "replicate": "int64", "seed": "int64", "x": "float64", "k": "int64",
+        "ok": "bool"}
+    assert len(long) == 3 * len(wide) and str(long["index"].dtype) == "int64"
+    # every cell fails: the id columns are still there, replicate and seed int64
+    dead = _sweep(tmp_path, lambda c, s: 1 / 0, "all_failing")
+    assert dead.n_failed == dead.n_cells == 6
+    for frame in (dead.to_pandas(), dead.to_pandas(long=True)):  # regression: no columns
+        assert frame.empty and list(frame.columns)[:3] == ["mu", "replicate", "seed"]
+        assert str(frame["replicate"].dtype) == "int64" and str(frame["seed"].dtype) == "int64"
+    assert str(dead.to_pandas(long=True)["value"].dtype) == "float64"
+    # parameter overrides: the table is the run's, and equals the CSV written for them
+    declared = {"scale": Param(float, 1.0, "a factor", low=0.0)}
+    p = _sweep(tmp_path, lambda c, seed, params: {"v": c["mu"] * params["scale"]}, "scaled",
+               params={"scale": 2.5}, declared=declared, out_dir=tmp_path / "out")
+    frame = p.to_pandas()
+    assert frame["v"].tolist() == [0.0] * 3 + [2.5] * 3 and p.params["scale"] == 2.5
+    pd.testing.assert_frame_equal(frame, pd.read_csv(p.csv_path), check_dtype=False)
+    frame.loc[0, "v"] = 99.0
+    assert p.table[0]["v"] == 0.0
+
+
+def _cli(*args):
+    proc = subprocess.run([sys.executable, "-m", "mdplab", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300,
+                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_claim_reports_written_by_the_cli_read_back(tmp_path):
+    _cli("check", "--paper", "foundations", "--no-progress", "--out", str(tmp_path))
+    _cli("check", "--paper", "foundations", "--claim", "foundations.occupancy_flow",
+         "--mutants", "--no-progress", "--out", str(tmp_path))
+    report = ClaimReport.from_json(tmp_path / "claims-quick.json")
+    df = report.to_pandas()
+    records = json.loads((tmp_path / "claims-quick.json").read_text())
+    assert df["claim_id"].tolist() == [r["claim_id"] for r in records]
+    assert len(df) == 5 and df["verdict"].eq("pass").all() and df["mutant"].isna().all()
+    assert df["statement"].isna().all()  # statements are not in the file
+    row = df.set_index("claim_id").loc["foundations.generative_concentration"]
+    rec = next(r for r in records if r["claim_id"] == "foundations.generative_concentration")
+    assert (row.interval_low, row.interval_high) == tuple(rec["interval"])
+    for col, kind in (("statistic", "float64"), ("bound", "float64"), ("passed", "bool"),
+                      ("vacuous", "bool"), ("seconds", "float64")):
+        assert str(df[col].dtype) == kind
+    mutants = ClaimReport.from_json(tmp_path / "mutants-quick.json").to_pandas()
+    assert len(mutants) == 2 and mutants["verdict"].eq("caught").all()
+    assert mutants["mutant"].notna().all()
+    # regression: a slice was a plain list, without to_pandas
+    assert isinstance(report[1:3], ClaimReport) and len(report[1:3].to_pandas()) == 2
+    assert report[0].claim_id == df["claim_id"][0]
+
+
+def test_regression_empty_claim_report_has_typed_columns():
+    df = ClaimReport([]).to_pandas()  # before: every column object
+    assert df.empty and len(df.columns) == 15
+    for col in ("statistic", "bound", "interval_low", "interval_high", "trivial_bound",
+                "seconds"):
+        assert str(df[col].dtype) == "float64"
+    assert str(df["passed"].dtype) == "bool" and str(df["vacuous"].dtype) == "bool"
+
+
+GOOD = {"claim_id": "toy.ok", "budget": "quick", "passed": True, "statistic": 0.25,
+        "bound": 1.0, "relation": "<=", "interval": [0.0, 0.5], "details": {}, "seconds": 0.1,
+        "mutant": None, "trivial_bound": None, "vacuous": False}
+
+
+@pytest.mark.parametrize("text,pattern", [
+    # regression (each of these was accepted and crashed later, or raised an unhelpful
+    # TypeError / ValueError without the file and record)
+    (json.dumps([{k: v for k, v in GOOD.items() if k != "statistic"}]),
+     r"record 0 has no 'statistic'"),
+    (json.dumps([{**GOOD, "statistic": "abc"}]), r"record 0: statistic is \"abc\"; must be "
+                                                 "a number"),
+    (json.dumps([{**GOOD, "statistic": None}]), r"record 0: statistic is null"),
+    (json.dumps([GOOD, {**GOOD, "passed": "yes"}]), r"record 1: passed is \"yes\"; must be "
+                                                    "true or false"),
+    (json.dumps([{**GOOD, "interval": [1]}]), r"interval is \[1\]; must be null or a pair"),
+    (json.dumps([{**GOOD, "interval": ["a", 1]}]), r"interval is \[\"a\", 1\]"),
+    (json.dumps([{**GOOD, "seconds": None}]), r"seconds is null; must be a number"),
+    (json.dumps([{**GOOD, "claim_id": 5}]), r"claim_id is 5; must be a string"),
+    (json.dumps([{**GOOD, "budget": ["quick"]}]), r"budget is \[\"quick\"\]"),
+    (json.dumps([{**GOOD, "mutant": 3}]), r"mutant is 3; must be a string or null"),
+    (json.dumps([{**GOOD, "details": [1]}]), r"details is \[1\]; must be a JSON object"),
+    (json.dumps([{**GOOD, "bound": True}]), r"bound is true; must be a number"),
+    (json.dumps(GOOD), r"holds a dict; a claims report is a JSON list"),
+    (json.dumps([1, 2]), r"record 0 is not an evidence record"),
+    (json.dumps([GOOD])[:40], r"is not a JSON claims report"),
+    ("", r"is not a JSON claims report"),
+])
+def test_corrupted_claim_reports_are_refused_naming_the_record(tmp_path, text, pattern):
+    path = tmp_path / "claims-quick.json"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=re.escape(str(path)) + ".*" + pattern):
+        ClaimReport.from_json(path)
+
+
+def test_claim_report_file_problems(tmp_path):
+    (tmp_path / "bin.json").write_bytes(b"\xff\xfe\x00 not text")
+    with pytest.raises(ValueError, match="bin.json is not a JSON claims report .not UTF-8"):
+        ClaimReport.from_json(tmp_path / "bin.json")
+    with pytest.raises(ValueError, match="is a folder; pass the JSON report inside it"):
+        ClaimReport.from_json(tmp_path)
+    with pytest.raises(FileNotFoundError, match="`mdplab check` writes"):
+        ClaimReport.from_json(tmp_path / "nope.json")
+    with pytest.raises(TypeError, match="path must be a str or a path, got int"):
+        ClaimReport.from_json(3)
+    # what the writer stores for non-finite numbers reads back as floats
+    path = tmp_path / "ok.json"
+    path.write_text(json.dumps([{**GOOD, "statistic": "nan", "bound": "inf",
+                                 "interval": ["-inf", 1], "trivial_bound": 2}]))
+    row = ClaimReport.from_json(path).to_pandas().iloc[0]
+    assert math.isnan(row.statistic) and row.bound == math.inf
+    assert row.interval_low == -math.inf and row.trivial_bound == 2.0
+
+
+def _user_check(budget, rng, impl):
+    v = impl.value()
+    return {"statistic": v, "bound": 1.0, "passed": v <= 1.0}
+
+
+def _half():
+    return 0.5
+
+
+def _two():
+    return 2.0
+
+
+def test_claim_report_of_a_users_claims_with_a_planted_bug():
+    claim = Claim("user.toy", "user", "value <= 1", "this test", _user_check,
+                  {"value": _half}, mutants={"too_big": {"value": _two}})
+    report = run_claims([claim])
+    df = report.to_pandas()
+    assert df.loc[0, "statement"] == "value <= 1" and df.loc[0, "verdict"] == "pass"
+    copied = pickle.loads(pickle.dumps(report[:1]))
+    assert isinstance(copied, ClaimReport) and copied.claims.keys() == {"user.toy"}
+    assert copied.to_pandas().equals(df)
+    from mdplab.claims import run_mutants
+
+    caught = run_mutants([claim]).to_pandas()
+    assert caught[["mutant", "verdict"]].values.tolist() == [["too_big", "caught"]]

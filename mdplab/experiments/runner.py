@@ -146,11 +146,12 @@ class RunSummary:
                                       "index": "int64", "value": "float64"})
             return frame
         rows = scalar_rows(self.table)
-        columns = list(dict.fromkeys([*self.id_columns, *(k for row in rows for k in row)]))
-        frame = pd.DataFrame(rows, columns=columns)
         if not rows:  # e.g. every cell failed: the id columns, replicate and seed int64
-            frame = frame.astype({k: v for k, v in ints.items() if k in columns})
-        return frame
+            columns = list(self.id_columns)
+            frame = pd.DataFrame([], columns=columns)
+            return frame.astype({k: v for k, v in ints.items() if k in columns})
+        # the columns of NAME.csv: the union of the rows' keys in first-seen order
+        return pd.DataFrame(rows, columns=list(dict.fromkeys(k for row in rows for k in row)))
 
     def __repr__(self) -> str:
         return (f"RunSummary({self.experiment!r}, fingerprint={self.fingerprint!r}, "

@@ -540,9 +540,11 @@ def _ok_dict():
      "P[0][0][0] is (1.0, 1, 0.5); expected a tuple (prob, next_state, reward, terminated)"),
     (lambda P: P[0].__setitem__(0, []), ValueError, "P[0][0] must be a non-empty list"),
     (lambda P: P[1].__setitem__(1, [(1.0, 1, 0.0, False)]), ValueError,
-     "P[1] has 2 actions but P[0] has 1"),
-    (lambda P: P.__setitem__(5, P.pop(1)), ValueError, "P has keys 0, 5...; expected the "
-     "integers 0..1"),
+     "P[0] has 1 action(s) but P[1] has 2 (1 of 2 states have fewer than 2); mdplab models "
+     "have the same actions 0..A-1 in every state: add P[0][1] (or remove the extra actions "
+     "of P[1])"),
+    (lambda P: P.__setitem__(5, P.pop(1)), ValueError, "P has no P[1], P[2], P[3], P[4] (4 of "
+     "the states 0..5 missing); every state needs an entry: add them"),
 ])
 def test_toy_text_bad_dicts(mutate, exc, pattern):
     P = _ok_dict()

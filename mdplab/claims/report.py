@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Iterable
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -30,19 +31,47 @@ class ClaimReport(list):
                 raise TypeError(f"evidence[{i}] is {type(ev).__name__}; must be Evidence")
         self.claims = {c.id: c for c in claims}
 
+    def __getitem__(self, index: Any) -> Any:
+        """``report[i]`` is an :class:`Evidence`; ``report[i:j]`` is a ClaimReport again
+        (with the same claims), so a slice keeps :meth:`to_pandas`."""
+        item = super().__getitem__(index)
+        if isinstance(index, slice):
+            out = ClaimReport(item)
+            out.claims = dict(self.claims)
+            return out
+        return item
+
     @classmethod
     def from_json(cls, path: str | Path) -> ClaimReport:
         """The report written by :func:`write_reports` (``<stem>.json``), as evidence.
 
         Non-finite numbers, stored as the strings ``"nan"``, ``"inf"``, ``"-inf"``, become
         floats again; the claims' statements are not in the file (``claims`` is empty).
+
+        Raises
+        ------
+        FileNotFoundError
+            when there is no file at ``path``.
+        ValueError
+            for a folder, a file that is not UTF-8 JSON, or a record whose fields do not have
+            the types ``mdplab check`` writes (the message names the record and the field).
         """
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"path must be a str or a path, got {type(path).__name__}")
         path = Path(path)
+        if path.is_dir():
+            found = sorted(p.name for p in path.glob("*.json"))
+            hint = (f" ({', '.join(found)})" if found else "")
+            raise ValueError(f"{path} is a folder; pass the JSON report inside it, e.g. "
+                             f"{path / 'claims-quick.json'}{hint}")
         try:
-            records = json.loads(path.read_text())
+            records = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise FileNotFoundError(f"no claims report at {path}; `mdplab check` writes "
                                     "reports/claims-<budget>.json") from None
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{path} is not a JSON claims report (not UTF-8 text: {exc})"
+                             ) from None
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path} is not a JSON claims report: {exc}") from exc
         if not isinstance(records, list):
@@ -55,12 +84,7 @@ class ClaimReport(list):
                 raise ValueError(f"{path}: record {i} is not an evidence record (needs "
                                  "claim_id, budget, passed, statistic, bound)")
             kw = {k: v for k, v in rec.items() if k in names}
-            for key in ("statistic", "bound", "trivial_bound", "seconds"):
-                if isinstance(kw.get(key), str):
-                    kw[key] = float(kw[key])
-            if kw.get("interval") is not None:
-                kw["interval"] = tuple(float(x) for x in kw["interval"])
-            evidence.append(Evidence(**kw))
+            evidence.append(Evidence(**_checked_record(kw, f"{path}: record {i}")))
         return cls(evidence)
 
     def to_pandas(self) -> Any:
@@ -99,14 +123,75 @@ class ClaimReport(list):
                             else ("pass" if ev.passed else "FAIL")),
                 "seconds": float(ev.seconds),
             })
-        columns = ["claim_id", "mutant", "budget", "statement", "source", "statistic",
-                   "relation", "bound", "interval_low", "interval_high", "trivial_bound",
-                   "vacuous", "passed", "verdict", "seconds"]
-        return pd.DataFrame(rows, columns=columns)
+        dtypes = {"claim_id": object, "mutant": object, "budget": object, "statement": object,
+                  "source": object, "statistic": "float64", "relation": object,
+                  "bound": "float64", "interval_low": "float64", "interval_high": "float64",
+                  "trivial_bound": "float64", "vacuous": "bool", "passed": "bool",
+                  "verdict": object, "seconds": "float64"}
+        frame = pd.DataFrame(rows, columns=list(dtypes))
+        if not rows:  # an empty frame still has the numeric and boolean dtypes
+            frame = frame.astype({k: v for k, v in dtypes.items() if v is not object})
+        return frame
 
     def __repr__(self) -> str:
         passed = sum(ev.passed for ev in self)
         return f"ClaimReport({len(self)} evidence, {passed} passed)"
+
+
+def _checked_record(kw: dict, where: str) -> dict:
+    """The fields of one JSON evidence record, with the types :class:`Evidence` holds
+    (numbers stored as ``"nan"``/``"inf"``/``"-inf"`` back to floats); a field of another
+    type is a ValueError naming ``where`` and the field."""
+    def bad(key: str, want: str) -> ValueError:
+        shown = json.dumps(kw[key], default=str)
+        return ValueError(f"{where}: {key} is {shown}; must be {want} (is the file a "
+                          "report written by `mdplab check`?)")
+
+    def number(key: str, optional: bool = False) -> None:
+        value = kw.get(key)
+        if value is None and optional:
+            return
+        if isinstance(value, str) and value in ("nan", "inf", "-inf"):
+            kw[key] = float(value)
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad(key, "a number" + (" or null" if optional else "")
+                      + ' ("nan", "inf" and "-inf" as strings)')
+        else:
+            kw[key] = float(value)
+
+    for key in ("statistic", "bound"):
+        if key not in kw:
+            raise ValueError(f"{where} has no {key!r}; an evidence record needs claim_id, "
+                             "budget, passed, statistic and bound")
+        number(key)
+    if "seconds" in kw:
+        number("seconds")
+    number("trivial_bound", optional=True)
+    for key in ("claim_id", "budget"):
+        if not isinstance(kw[key], str):
+            raise bad(key, "a string")
+    if "relation" in kw and not isinstance(kw["relation"], str):
+        raise bad("relation", "a string such as '<='")
+    if kw.get("mutant") is not None and not isinstance(kw["mutant"], str):
+        raise bad("mutant", "a string or null")
+    if not isinstance(kw["passed"], bool):
+        raise bad("passed", "true or false")
+    if "details" in kw and not isinstance(kw["details"], dict):
+        raise bad("details", "a JSON object")
+    interval = kw.get("interval")
+    if interval is not None:
+        if not isinstance(interval, list) or len(interval) != 2:
+            raise bad("interval", "null or a pair [low, high]")
+        pair = []
+        for x in interval:
+            if isinstance(x, str) and x in ("nan", "inf", "-inf"):
+                pair.append(float(x))
+            elif isinstance(x, bool) or not isinstance(x, (int, float)):
+                raise bad("interval", "null or a pair [low, high] of numbers")
+            else:
+                pair.append(float(x))
+        kw["interval"] = tuple(pair)
+    return kw
 
 
 def _run_one(index: int, claim: Claim, budget: str, mutant: str | None) -> tuple[int, Evidence]:

@@ -63,7 +63,14 @@ that are parameters of the instance go to :func:`mdplab.envs.make` (``H``, ``gam
 episodes), the others (``observe``, ``step_in_obs``, ``horizon_end``,
 ``render_mode``) to :func:`to_gymnasium`. ``gymnasium.make``'s own
 ``max_episode_steps`` adds gymnasium's ``TimeLimit`` wrapper, which is how a discounted
-instance (``gamma=...``) gets finite episodes.
+instance (``gamma=...``) gets finite episodes; it never reaches the environment, so a
+discounted instance with ``step_in_obs=True`` is built with :func:`to_gymnasium` instead.
+An instance whose *default* model is discounted (``hard_discounted``) is registered with
+``max_episode_steps = ceil(10 / (1 - gamma))`` for its default gamma (gymnasium's convention
+that a registered episode ends; the tail beyond it weighs ``gamma^T <= e^-10`` of the
+value); ``gymnasium.make(..., max_episode_steps=N)`` overrides it and ``-1`` removes it.
+The keyword ``instance`` is the registry's own: passing it to ``gymnasium.make`` is an
+error (make the id of the instance you want instead).
 
 The ids are registered by :func:`register_gymnasium`, by importing this module, and by
 ``import mdplab.envs`` when gymnasium is already imported (mdplab never imports gymnasium
@@ -73,6 +80,7 @@ works in any order, since gymnasium imports the module named before the colon.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import gymnasium
@@ -217,6 +225,33 @@ class MdplabEnv(gymnasium.Env):
         )
 
     # ------------------------------------------------------------------ the gymnasium API
+    @property
+    def spec(self) -> Any:
+        """The ``gymnasium.envs.registration.EnvSpec`` that ``gymnasium.make`` built this
+        env from (None for :func:`to_gymnasium`)."""
+        return self.__dict__.get("_spec")
+
+    @spec.setter
+    def spec(self, value: Any) -> None:
+        # gymnasium.make sets the spec right after building the env, with the registered
+        # kwargs updated by the caller's: gymnasium.make("mdplab/RiverSwim-v0",
+        # instance="chain") would silently be a chain under RiverSwim's id.
+        kwargs = getattr(value, "kwargs", None)
+        if (getattr(value, "entry_point", None) == ENTRY_POINT and isinstance(kwargs, dict)
+                and getattr(value, "namespace", None) == NAMESPACE):
+            instance = kwargs.get("instance")
+            try:
+                wanted = gymnasium_id(instance)
+            except (TypeError, ValueError):
+                wanted = None
+            if wanted != value.id:
+                raise ValueError(
+                    f"gymnasium.make({value.id!r}, instance={instance!r}): 'instance' names "
+                    f"the registered instance of an mdplab id and cannot be passed; make "
+                    f"{wanted or 'the id of the instance you want'!r} instead"
+                )
+        self.__dict__["_spec"] = value
+
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[Any, dict[str, Any]]:
@@ -449,10 +484,25 @@ def register_gymnasium() -> list[str]:
             raise ValueError(f"instances {ids[env_id]!r} and {name!r} both map to the gymnasium "
                              f"id {env_id!r}; rename one of them")
         ids[env_id] = name
+        steps = _default_episode_steps(entry["defaults"])
         old = registry.get(env_id)
-        if old is None or old.entry_point != ENTRY_POINT or old.kwargs != {"instance": name}:
-            register(id=env_id, entry_point=ENTRY_POINT, kwargs={"instance": name})
+        if (old is None or old.entry_point != ENTRY_POINT or old.kwargs != {"instance": name}
+                or old.max_episode_steps != steps):
+            register(id=env_id, entry_point=ENTRY_POINT, kwargs={"instance": name},
+                     max_episode_steps=steps)
     return list(ids)
+
+
+def _default_episode_steps(defaults: dict[str, Any]) -> int | None:
+    """The registered ``max_episode_steps`` of an instance: ``ceil(10 / (1 - gamma))``
+    when its default model is discounted (a default ``gamma`` that is not None), else None
+    (finite-horizon episodes end at H)."""
+    gamma = defaults.get("gamma")
+    if gamma is None or isinstance(gamma, bool) or not isinstance(gamma, (int, float)):
+        return None
+    if not 0.0 <= float(gamma) < 1.0:
+        return None
+    return max(1, math.ceil(10.0 / (1.0 - float(gamma)) - 1e-9))
 
 
 def _make_registered(instance: str, **kwargs: Any) -> MdplabEnv:
@@ -464,10 +514,22 @@ def _make_registered(instance: str, **kwargs: Any) -> MdplabEnv:
     if unknown:
         raise TypeError(
             f"{gymnasium_id(instance)} has no argument {unknown[0]!r}; the instance "
-            f"{instance!r} takes {', '.join(spec.defaults) or '(no parameters)'} and the "
-            f"environment takes {', '.join(ENV_OPTIONS)}"
+            f"{instance!r} takes {', '.join(spec.defaults) or '(no parameters)'}, the "
+            f"environment takes {', '.join(o for o in ENV_OPTIONS if o != 'max_episode_steps')}"
+            " and gymnasium.make takes max_episode_steps (its TimeLimit)"
         )
-    return MdplabEnv(make(instance, **params), **options)
+    model = make(instance, **params)
+    if (isinstance(model, DiscountedMDP) and options.get("step_in_obs") is True
+            and options.get("max_episode_steps") is None):
+        shown = ", ".join(f"{k}={v!r}" for k, v in params.items())
+        raise ValueError(
+            f"step_in_obs=True for a discounted instance needs the env's own "
+            f"max_episode_steps (the step index must range over a finite set), which "
+            f"gymnasium.make does not pass on (its max_episode_steps is the TimeLimit "
+            f"wrapper); build it with mdplab.envs.to_gymnasium(mdplab.envs.make({instance!r}"
+            f"{', ' + shown if shown else ''}), max_episode_steps=N, step_in_obs=True)"
+        )
+    return MdplabEnv(model, **options)
 
 
 # gymnasium.make reads the creator's metadata to check render modes

@@ -124,7 +124,8 @@ class RunSummary:
         """The results as a ``pandas.DataFrame`` (needs the ``pandas`` extra).
 
         ``long=False``: the scalar columns of :attr:`table`, one row per cell in grid order
-        (what ``NAME.csv`` holds: configuration keys, ``replicate``, ``seed``, results).
+        (what ``NAME.csv`` holds: configuration keys, ``replicate``, ``seed``, results); with
+        no finished cell (every one failed), an empty frame with the :attr:`id_columns`.
         ``long=True``: the array-valued results, one row per (cell, quantity, index) with the
         columns :attr:`id_columns` (configuration keys, ``replicate``, ``seed``), ``quantity``,
         ``index`` and ``value`` (what ``NAME.long.csv`` holds); empty (with those columns) when
@@ -136,12 +137,22 @@ class RunSummary:
         pd = import_pandas("RunSummary.to_pandas")
         if not isinstance(long, bool):
             raise TypeError(f"long is {long!r}; must be True or False")
+        ints = {"replicate": "int64", "seed": "int64"}
         if long:
             columns = [*self.id_columns, "quantity", "index", "value"]
-            return pd.DataFrame(long_rows(self.table, list(self.id_columns)), columns=columns)
+            rows = long_rows(self.table, list(self.id_columns))
+            frame = pd.DataFrame(rows, columns=columns)
+            if not rows:  # empty, but with the dtypes a non-empty table has
+                frame = frame.astype({**{k: v for k, v in ints.items() if k in columns},
+                                      "index": "int64", "value": "float64"})
+            return frame
         rows = scalar_rows(self.table)
-        columns = list(dict.fromkeys(k for row in rows for k in row))
-        return pd.DataFrame(rows, columns=columns)
+        if not rows:  # e.g. every cell failed: the id columns, replicate and seed int64
+            columns = list(self.id_columns)
+            frame = pd.DataFrame([], columns=columns)
+            return frame.astype({k: v for k, v in ints.items() if k in columns})
+        # the columns of NAME.csv: the union of the rows' keys in first-seen order
+        return pd.DataFrame(rows, columns=list(dict.fromkeys(k for row in rows for k in row)))
 
     def __repr__(self) -> str:
         return (f"RunSummary({self.experiment!r}, fingerprint={self.fingerprint!r}, "

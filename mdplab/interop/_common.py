@@ -52,15 +52,35 @@ def require_in_reward_range(values: np.ndarray, what: str, reward_range: tuple[f
     )
 
 
-def check_rows(M: object, name: str, label: Callable[[int], str]) -> None:
+def low_precision_hint(dtype: object) -> str:
+    """The advice for a row-sum error when the source held probabilities in a float type
+    coarser than float64 (float32 rounds each entry by ~6e-8, far above the 1e-9
+    tolerance), else ''."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        return ""
+    if dt.kind == "f" and dt.itemsize < 8:
+        return (f"; the source is {dt.name}, whose rounding (~{np.finfo(dt).eps:.0e} per "
+                "entry) exceeds the tolerance: build it in float64 (e.g. "
+                "P.astype(np.float64), then divide each row by its sum)")
+    return ""
+
+
+def check_rows(M: object, name: str, label: Callable[[int], str],
+               source_dtype: object = None) -> None:
     """Every row of ``M`` (a dense (n, S) array or a scipy.sparse matrix) is a distribution.
 
     ``label(i)`` is the text naming row i in the source's own layout (e.g. ``Q[3, 1, :]``).
     Rules (those of the models): finite entries, each >= -1e-12, each row summing to 1 within
-    1e-9. Nothing is renormalised: a row breaking a rule is an error.
+    1e-9. Nothing is renormalised: a row breaking a rule is an error. ``source_dtype``: the
+    dtype the caller's data had (default ``M``'s), named in the message when it is a float
+    type coarser than float64.
     """
     import scipy.sparse as sp
 
+    if source_dtype is None:
+        source_dtype = getattr(M, "dtype", None)
     fix = "fix the source model (mdplab never renormalises)"
     if sp.issparse(M):
         csr = sp.csr_matrix(M)
@@ -94,7 +114,8 @@ def check_rows(M: object, name: str, label: Callable[[int], str]) -> None:
     if off.any():
         i = int(np.argmax(off))
         raise ValueError(f"{label(i)} sums to {sums[i]:.12g}; each row must sum to 1 "
-                         f"(tolerance {fmt_tol(PROB_SUM_TOL)}): {fix}")
+                         f"(tolerance {fmt_tol(PROB_SUM_TOL)}): {fix}"
+                         f"{low_precision_hint(source_dtype)}")
 
 
 def horizon_or_discount(H: object, gamma: object, hint: str = "") -> tuple[int | None,

@@ -49,12 +49,14 @@ def _kernel(P: object, sparse: bool | None) -> tuple[np.ndarray | SparseTransiti
             raise TypeError("P is a single scipy.sparse matrix; pymdptoolbox's layout is a "
                             "list of A (S, S) matrices, one per action (or use "
                             "mdplab.interop.from_scipy_sparse(P, A=...) for an (S*A, S) one)")
+        source_dtype = getattr(P, "dtype", None)
         arr = as_float_array(P, "P", ndim=3)
         A, S, S2 = arr.shape
         if S != S2 or A < 1 or S < 1:
             raise ValueError(f"P has shape {arr.shape}; pymdptoolbox's layout is (A, S, S) "
                              "with A, S >= 1")
-        check_rows(arr.reshape(A * S, S), "P", lambda i: f"P[{i // S}, {i % S}, :]")
+        check_rows(arr.reshape(A * S, S), "P", lambda i: f"P[{i // S}, {i % S}, :]",
+                   source_dtype)
         if sparse:
             from .scipy_sparse import from_scipy_sparse
 
@@ -104,6 +106,9 @@ def _mean_rewards(R: object, S: int, A: int, per_action: Sequence[Any]) -> np.nd
         return r
     if is_scipy_sparse(R):
         R = R.toarray()
+    if np.ndim(R) not in (1, 2):
+        raise ValueError(f"R has shape {np.shape(R)}; expected (S,) = {(S,)}, (S, A) = "
+                         f"{(S, A)}, (A, S, S) = {(A, S, S)} or a list of A (S, S) matrices")
     arr = as_float_array(R, "R", ndim=(1, 2))
     if arr.ndim == 1:
         if arr.shape != (S,):

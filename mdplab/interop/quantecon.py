@@ -115,6 +115,9 @@ def from_quantecon(
 
     _check_ddp(ddp)
     infeasible = check_choice(infeasible, "infeasible", ("raise", "penalize"))
+    if sparse is not None and not isinstance(sparse, (bool, np.bool_)):
+        raise TypeError(f"sparse must be True, False or None (default: as ddp.Q is), got "
+                        f"{sparse!r}")
     if infeasible_reward is not None and infeasible != "penalize":
         raise ValueError("infeasible_reward is used only with infeasible='penalize'")
     beta = check_real(ddp.beta, "ddp.beta", 0.0, 1.0)
@@ -165,7 +168,7 @@ def from_quantecon(
         rows = Q[kept] if not q_sparse else sp.csr_matrix(Q)[kept]
         check_rows(rows, "ddp.Q", lambda i: (
             f"ddp.Q[{int(kept[i])}, :] (state {int(s_all[kept[i]])}, action "
-            f"{int(a_all[kept[i]])})"))
+            f"{int(a_all[kept[i]])})"), Q.dtype)
         s_idx, a_idx, R_pairs = s_all[kept], a_all[kept], R_all[kept]
         feasible = np.zeros((S, A), dtype=bool)
         feasible[s_idx, a_idx] = True

@@ -33,6 +33,7 @@ def per_action_csr(mats: Sequence[Any], name: str) -> tuple[Any, int, int]:
     S = None
     for a, M in enumerate(mats):
         where = f"{name}[{a}]"
+        source_dtype = getattr(M, "dtype", None)
         if is_scipy_sparse(M):
             if M.ndim != 2:
                 raise ValueError(f"{where} has shape {M.shape}; expected an (S, S) matrix")
@@ -50,7 +51,7 @@ def per_action_csr(mats: Sequence[Any], name: str) -> tuple[Any, int, int]:
         elif block.shape[0] != S:
             raise ValueError(f"{where} has shape {block.shape} but {name}[0] has "
                              f"{(S, S)}; every action's matrix must be (S, S) with the same S")
-        check_rows(block, where, lambda i, w=where: f"{w}[{i}, :]")
+        check_rows(block, where, lambda i, w=where: f"{w}[{i}, :]", source_dtype)
         blocks.append(block)
     stacked = sp.vstack(blocks, format="csr")  # row a*S + s
     perm = (np.arange(S)[:, None] + S * np.arange(A)[None, :]).reshape(-1)
@@ -106,7 +107,7 @@ def from_scipy_sparse(P: Any, *, A: int | None = None, H: int | None = None
                                  "with S, A, H >= 1")
             csr = sp.csr_array(sp.coo_array(P).reshape((-1, shape[-1])), dtype=np.float64)
             check_rows(csr, "P", lambda i: "P[" + ", ".join(
-                str(int(k)) for k in np.unravel_index(i, shape[:-1])) + ", :]")
+                str(int(k)) for k in np.unravel_index(i, shape[:-1])) + ", :]", P.dtype)
             return SparseTransitions.from_scipy(csr, shape)
         if P.ndim != 2:
             raise ValueError(f"P has shape {P.shape}; expected a 2-d (S*A, S) matrix, a "
@@ -132,7 +133,7 @@ def from_scipy_sparse(P: Any, *, A: int | None = None, H: int | None = None
                                                                             strict=True)) + ")")
 
         csr = sp.csr_array(P, dtype=np.float64)
-        check_rows(csr, "P", label)
+        check_rows(csr, "P", label, P.dtype)
         return SparseTransitions.from_scipy(csr, shape)
     if isinstance(P, (list, tuple)) or (isinstance(P, np.ndarray) and P.dtype == object
                                         and P.ndim == 1):

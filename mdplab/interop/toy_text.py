@@ -19,20 +19,42 @@ from .._validation import PROB_NEG_TOL, PROB_SUM_TOL, as_float_array, check_choi
 from ..models.discounted import DiscountedMDP
 from ..models.finite_horizon import FiniteHorizonMDP, validate_rho
 from ..models.sparse import SparseTransitions
-from ._common import build_model, horizon_or_discount, require_in_reward_range, resolve_reward_range
+from ._common import (
+    build_model,
+    horizon_or_discount,
+    low_precision_hint,
+    require_in_reward_range,
+    resolve_reward_range,
+)
 
 __all__ = ["from_toy_text"]
 
 
-def _items(container: object, what: str) -> list[Any]:
-    """The values of a dict keyed 0..n-1 (or of a list / tuple), in key order."""
+def _items(container: object, what: str, kind: str = "state") -> list[Any]:
+    """The values of a dict keyed 0..n-1 (or of a list / tuple), in key order.
+
+    A dict whose keys are not exactly 0..n-1 is refused, naming the missing keys (the
+    integers below the largest key that are absent) and any key that is not an integer.
+    """
     if isinstance(container, Mapping):
-        n = len(container)
-        if set(container.keys()) != set(range(n)):
-            shown = sorted(map(repr, container.keys()))[:6]
-            raise ValueError(f"{what} has keys {', '.join(shown)}...; expected the integers "
-                             f"0..{n - 1}")
-        return [container[k] for k in range(n)]
+        keys = list(container.keys())
+        bad = [k for k in keys if isinstance(k, (bool, np.bool_))
+               or not isinstance(k, numbers.Integral) or int(k) < 0]
+        if bad:
+            shown = ", ".join(repr(k) for k in bad[:3])
+            raise ValueError(f"{what} has key(s) {shown}{', ...' if len(bad) > 3 else ''}; "
+                             f"the keys of {what} must be the {kind}s 0, 1, ..., n-1 (ints)")
+        present = {int(k) for k in keys}
+        n = max(present) + 1 if present else 0
+        missing = sorted(set(range(n)) - present)
+        if missing:
+            shown = ", ".join(f"{what}[{m}]" for m in missing[:5])
+            raise ValueError(
+                f"{what} has no {shown}{', ...' if len(missing) > 5 else ''} ({len(missing)} of "
+                f"the {kind}s 0..{n - 1} missing); every {kind} needs an entry: add "
+                f"{'it' if len(missing) == 1 else 'them'} (a toy-text P lists every {kind})"
+            )
+        return [container[k] for k in sorted(keys, key=int)]
     if isinstance(container, (list, tuple)):
         return list(container)
     raise TypeError(f"{what} must be a dict keyed 0..n-1 (or a list), got "
@@ -45,17 +67,23 @@ def _read_dict(P: object) -> tuple[int, int, dict[str, np.ndarray]]:
     S = len(rows)
     if S == 0:
         raise ValueError("P is empty; a model needs at least one state")
-    A = None
     out: dict[str, list] = {k: [] for k in ("s", "a", "next", "prob", "reward", "term")}
-    for s, row in enumerate(rows):
-        acts = _items(row, f"P[{s}]")
-        if A is None:
-            A = len(acts)
-            if A == 0:
-                raise ValueError("P[0] is empty; a model needs at least one action")
-        elif len(acts) != A:
-            raise ValueError(f"P[{s}] has {len(acts)} actions but P[0] has {A}; mdplab models "
-                             "have the same actions in every state")
+    per_state = [_items(row, f"P[{s}]", "action") for s, row in enumerate(rows)]
+    A = max(len(acts) for acts in per_state)
+    if A == 0:
+        raise ValueError("every P[s] is empty; a model needs at least one action")
+    short = [s for s, acts in enumerate(per_state) if len(acts) != A]
+    if short:
+        s = short[0]
+        t = next(u for u, acts in enumerate(per_state) if len(acts) == A)
+        n_s = len(per_state[s])
+        missing = f"P[{s}][{n_s}]" if n_s + 1 == A else f"P[{s}][{n_s}] .. P[{s}][{A - 1}]"
+        raise ValueError(
+            f"P[{s}] has {n_s} action(s) but P[{t}] has {A} ({len(short)} of {S} states have "
+            f"fewer than {A}); mdplab models have the same actions 0..A-1 in every state: add "
+            f"{missing} (or remove the extra actions of P[{t}])"
+        )
+    for s, acts in enumerate(per_state):
         for a, outcomes in enumerate(acts):
             where = f"P[{s}][{a}]"
             if not isinstance(outcomes, (list, tuple)) or len(outcomes) == 0:
@@ -90,9 +118,12 @@ def _read_dict(P: object) -> tuple[int, int, dict[str, np.ndarray]]:
                 out["term"].append(bool(term))
             tot = math.fsum(total)
             if abs(tot - 1.0) > PROB_SUM_TOL:
+                coarse = next((o[0].dtype for o in outcomes if isinstance(o[0], np.floating)
+                               and o[0].dtype.itemsize < 8), None)
                 raise ValueError(f"{where}: the probabilities sum to {tot:.12g}; they must sum "
                                  f"to 1 (tolerance {fmt_tol(PROB_SUM_TOL)}): fix the P dict "
-                                 "(mdplab never renormalises)")
+                                 "(mdplab never renormalises)"
+                                 f"{'' if coarse is None else low_precision_hint(coarse)}")
     arrays = {
         "s": np.array(out["s"], dtype=np.int64), "a": np.array(out["a"], dtype=np.int64),
         "next": np.array(out["next"], dtype=np.int64),

@@ -126,6 +126,8 @@ def test_claims_table_has_every_registered_claim(site):
     ("experiments", ["30 cells (0 already done, 30 run, 0 failed)", "already done, ",
                      "interrupted with", "exit status 130", "identical tables: True",
                      "RunSummary("]),
+    ("gymnasium_agent", ["25 environments", "random agent: mean return",
+                         "cumulative exact regret after 3000 episodes", "image/png"]),
 ])
 def test_tutorial_executed(site, page, needles):
     html = _text(site / "tutorials" / f"{page}.html")
@@ -146,6 +148,8 @@ def test_every_tutorial_is_built_and_executed(site, source):
     html = _text(site / "tutorials" / f"{source}.html")
     assert html.count("cell_output") >= 2, f"{source}: no executed outputs"
     assert "Traceback" not in html, f"{source}: an output holds a traceback"
+    # a figure that was a cell's value but not displayed leaves only its repr behind
+    assert "Figure size" not in html, f"{source}: a figure shown as text, not as an image"
     index = _text(site / "tutorials" / "index.html")
     assert f'href="{source}.html"' in index, f"{source} is not listed on the tutorials page"
 

@@ -51,7 +51,8 @@ def test_the_citation_check_can_fail():
 # ------------------------------------------------------------------------ compact reprs
 PACKAGES = [
     "mdplab", "mdplab.planning", "mdplab.sampling", "mdplab.coverage", "mdplab.envs",
-    "mdplab.models", "mdplab.algorithms", "mdplab.algorithms.offline", "mdplab.claims",
+    "mdplab.models", "mdplab.algorithms", "mdplab.algorithms.offline", "mdplab.algorithms.online",
+    "mdplab.claims",
     "mdplab.experiments", "mdplab.interop", "mdplab.kernels",
 ]
 BIG = np.arange(10_000, dtype=np.float64).reshape(100, 100) / 7.0

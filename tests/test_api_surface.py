@@ -29,6 +29,7 @@ PACKAGES = [
     "mdplab.models",
     "mdplab.algorithms",
     "mdplab.algorithms.offline",
+    "mdplab.algorithms.online",
     "mdplab.claims",
     "mdplab.experiments",
     "mdplab.interop",

@@ -1,0 +1,6 @@
+"""Online exploration with regret guarantees (UCBVI, LSVI-UCB): the protocol of
+:mod:`.protocol`, exact per-episode regret from the known model."""
+
+from .protocol import OnlineResult
+
+__all__ = ["OnlineResult"]

@@ -36,6 +36,7 @@ from .registry import EnvSpec, describe, get_spec, list_envs, make, register
 
 __all__ = [
     "ClippedExample",
+    "ExactRegret",
     "EnvSpec",
     "GamblerInstance",
     "HardDiscountedInstance",
@@ -76,6 +77,7 @@ __all__ = [
     "mab_two_point",
     "make",
     "mixing_de_bruijn",
+    "observation_at",
     "offline_bandit",
     "random_linear",
     "random_tabular",
@@ -84,11 +86,13 @@ __all__ = [
     "rich_lock",
     "riverswim",
     "tabular_as_linear",
+    "tabulate_policy",
     "to_gymnasium",
 ]
 
 #: the names of mdplab.envs.gymnasium_env, imported (with gymnasium) on first access (PEP 562)
-_GYMNASIUM_NAMES = ("MdplabEnv", "gymnasium_id", "register_gymnasium", "to_gymnasium")
+_GYMNASIUM_NAMES = ("ExactRegret", "MdplabEnv", "gymnasium_id", "observation_at",
+                    "register_gymnasium", "tabulate_policy", "to_gymnasium")
 
 
 def __getattr__(name: str):

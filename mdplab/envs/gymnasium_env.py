@@ -95,7 +95,8 @@ from ..models.linear import LinearMDP
 from ..sampling.generative import dense_rows_table, transition_table
 from .registry import get_spec, list_envs, make
 
-__all__ = ["MdplabEnv", "gymnasium_id", "register_gymnasium", "to_gymnasium"]
+__all__ = ["ExactRegret", "MdplabEnv", "gymnasium_id", "observation_at", "register_gymnasium",
+           "tabulate_policy", "to_gymnasium"]
 
 #: gymnasium namespace and version of every registered instance
 NAMESPACE = "mdplab"
@@ -536,3 +537,99 @@ def _make_registered(instance: str, **kwargs: Any) -> MdplabEnv:
 _make_registered.metadata = MdplabEnv.metadata  # type: ignore[attr-defined]
 
 register_gymnasium()
+
+
+# ---------------------------------------------------------------------- scoring agents
+def _mdplab_env(env: Any) -> MdplabEnv:
+    inner = getattr(env, "unwrapped", env)
+    if not isinstance(inner, MdplabEnv):
+        raise TypeError(f"env is {type(env).__name__} (unwrapped: {type(inner).__name__}); "
+                        "pass an environment made by mdplab.envs.to_gymnasium or "
+                        "gymnasium.make('mdplab/...'), possibly wrapped")
+    return inner
+
+
+def observation_at(env: Any, h: int, state: int) -> Any:
+    """The observation ``env`` returns at step ``h`` in ``state`` (what an agent sees there),
+    without touching the episode in progress: the state index, ``(h, s)`` with
+    ``step_in_obs=True``, or the (A, d) feature block with ``observe="features"``."""
+    inner = _mdplab_env(env)
+    limit = inner.H if inner.H is not None else 0
+    h = check_positive_int(h, "h", minimum=0)
+    state = check_positive_int(state, "state", minimum=0)
+    if inner.H is not None and h >= limit:
+        raise ValueError(f"h is {h}; must be in {{0, ..., {limit - 1}}} (a step with an action)")
+    if state >= inner._S:
+        raise ValueError(f"state is {state}; must be in {{0, ..., {inner._S - 1}}}")
+    saved = (inner.h, inner.state)
+    try:
+        inner.h, inner.state = h, state
+        return inner._observation()
+    finally:
+        inner.h, inner.state = saved
+
+
+def tabulate_policy(act: Any, env: Any, *, probabilities: bool = False) -> np.ndarray:
+    """The policy an agent plays, as the array mdplab scores exactly.
+
+    ``act(observation)`` is asked at every step h and state s (with the observation the
+    env would show there, :func:`observation_at`): it must answer as the agent would act
+    now, without learning from the question (e.g. the greedy action of its current
+    tables). With ``probabilities=False`` it returns an action index and the result is
+    deterministic, shape (H, S) int64 (finite horizon) or (S,) (a DiscountedMDP, asked at
+    h = 0); with ``probabilities=True`` it returns a probability vector of length A and the
+    result is stochastic, (H, S, A) or (S, A) (an epsilon-greedy agent, a softmax, the
+    uniform random agent). Score the result with
+    :func:`mdplab.algorithms.online.policy_regret`.
+    """
+    inner = _mdplab_env(env)
+    check_bool(probabilities, "probabilities")
+    if not callable(act):
+        raise TypeError(f"act must be a callable observation -> action, got {act!r}")
+    discounted = isinstance(inner.tabular, DiscountedMDP)
+    steps = 1 if discounted else inner.tabular.H
+    S, A = inner._S, inner._A
+    out = np.zeros((steps, S, A)) if probabilities else np.zeros((steps, S), dtype=np.int64)
+    for h in range(steps):
+        for s in range(S):
+            answer = act(observation_at(inner, h, s))
+            if probabilities:
+                p = np.asarray(answer, dtype=np.float64)
+                if p.shape != (A,) or not np.all(np.isfinite(p)) or (p < 0).any() \
+                        or abs(p.sum() - 1.0) > 1e-9:
+                    raise ValueError(f"act at (h, s) = ({h}, {s}) returned {answer!r}; with "
+                                     f"probabilities=True it must return A = {A} "
+                                     "probabilities summing to 1")
+                out[h, s] = p
+            else:
+                out[h, s] = inner._check_action(answer)
+    return out[0] if discounted else out
+
+
+class ExactRegret(gymnasium.Wrapper):
+    """Records the exact regret of every episode an agent plays through gymnasium.
+
+    At each ``reset``, ``policy_of_agent()`` is called and must return the policy the agent
+    is about to play (an array as :func:`mdplab.algorithms.online.policy_regret` takes, e.g.
+    from :func:`tabulate_policy`); its exact regret ``V*_0(rho) - V^pi_0(rho)`` is appended
+    to :attr:`regrets` and put in the reset ``info["exact_regret"]``. Episodes are
+    stepped unchanged. ``sum(env.regrets)`` is the agent's exact cumulative regret
+    (the expectation over the start state of the papers' Regret(K)).
+    """
+
+    def __init__(self, env: Any, policy_of_agent: Any) -> None:
+        super().__init__(env)
+        self._model = _mdplab_env(env).model
+        if not callable(policy_of_agent):
+            raise TypeError("policy_of_agent must be a callable () -> policy array, got "
+                            f"{policy_of_agent!r}")
+        self._policy_of_agent = policy_of_agent
+        self.regrets: list[float] = []
+
+    def reset(self, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
+        from ..algorithms.online.scoring import policy_regret
+
+        regret = policy_regret(self._model, self._policy_of_agent())
+        obs, info = self.env.reset(**kwargs)
+        self.regrets.append(regret)
+        return obs, {**info, "exact_regret": regret}

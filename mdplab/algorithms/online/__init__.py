@@ -2,5 +2,6 @@
 :mod:`.protocol`, exact per-episode regret from the known model."""
 
 from .protocol import OnlineResult
+from .scoring import policy_regret
 
-__all__ = ["OnlineResult"]
+__all__ = ["OnlineResult", "policy_regret"]

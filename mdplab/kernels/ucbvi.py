@@ -72,7 +72,7 @@ def ucbvi_episodes(P, P_cum, r, rho, rho_cum, V_star, U, k0, mode, bonus_scale, 
                    var_coef, lin_coef, cap_coef, known_rewards, reward_kind,
                    N_sas, N_sa, Nprime, R_sum, Q, B_rl, Phat_rl, Rhat_rl,
                    regret, pseudo, returns, s0_out, v_opt, bf_minus_ch,
-                   record, Q_hist, pi_hist, nsa_hist):
+                   record, Q_hist, pi_hist, nsas_hist, np_hist):
     """Play episodes ``k0 .. k0 + U.shape[0] - 1`` of UCBVI; see the module docstring.
 
     Parameters
@@ -92,8 +92,9 @@ def ucbvi_episodes(P, P_cum, r, rho, rho_cum, V_star, U, k0, mode, bonus_scale, 
     regret, pseudo, returns, v_opt, bf_minus_ch : (K,) float64; s0_out (K,) int64: outputs at
         index k0 + i. bf_minus_ch[k] = max over (h, s, a) with n > 0 of b_BF - b_CH (unscaled;
         -inf if no pair visited; BF mode only, NaN otherwise).
-    record : bool; Q_hist (K, H, S, A), pi_hist (K, H, S), nsa_hist (K, S, A): per-episode
-        Q, policy and the counts it was computed from (written only when ``record``).
+    record : bool; Q_hist (K, H, S, A), pi_hist (K, H, S), nsas_hist (K, S, A, S), np_hist
+        (K, H+1, S): per-episode Q, policy and the counts N_sas, Nprime it was computed from
+        (written only when ``record``).
     """
     S, A, _ = P.shape
     H = Q.shape[0]
@@ -207,7 +208,11 @@ def ucbvi_episodes(P, P_cum, r, rho, rho_cum, V_star, U, k0, mode, bonus_scale, 
                         Q_hist[k, h, s, a] = Q[h, s, a]
             for s in range(S):
                 for a in range(A):
-                    nsa_hist[k, s, a] = N_sa[s, a]
+                    for t in range(S):
+                        nsas_hist[k, s, a, t] = N_sas[s, a, t]
+            for h in range(H + 1):
+                for s in range(S):
+                    np_hist[k, h, s] = Nprime[h, s]
         # ---------------------------------------------------------------- play
         s = _inverse_cdf(rho_cum, U[i, 0])
         s0_out[k] = s

@@ -27,7 +27,7 @@ def ucbvi_episodes(P, P_cum, r, rho, rho_cum, V_star, U, k0, mode, bonus_scale, 
                    var_coef, lin_coef, cap_coef, known_rewards, reward_kind,
                    N_sas, N_sa, Nprime, R_sum, Q, B_rl, Phat_rl, Rhat_rl,
                    regret, pseudo, returns, s0_out, v_opt, bf_minus_ch,
-                   record, Q_hist, pi_hist, nsa_hist):
+                   record, Q_hist, pi_hist, nsas_hist, np_hist):
     """See :func:`mdplab.kernels.ucbvi.ucbvi_episodes` (identical contract)."""
     S, A, _ = P.shape
     H = Q.shape[0]
@@ -91,7 +91,8 @@ def ucbvi_episodes(P, P_cum, r, rho, rho_cum, V_star, U, k0, mode, bonus_scale, 
         if record:
             pi_hist[k] = pi
             Q_hist[k] = Q
-            nsa_hist[k] = N_sa
+            nsas_hist[k] = N_sas
+            np_hist[k] = Nprime
         s = _inverse_cdf(rho_cum, U[i, 0])
         s0_out[k] = s
         regret[k] = vstar_rho - vpi_rho

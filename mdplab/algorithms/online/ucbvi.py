@@ -171,8 +171,8 @@ def ucbvi(mdp: object, K: int, *, bonus: str = "ch", delta: float = 0.1,
         Use the model's mean rewards (default for "ch", "bf", as in [AOM17]) or the empirical
         means of the observed rewards (default for "rlberry", as rlberry does).
     record_q : bool
-        Keep per episode the Q table (K, H, S, A), the policy (K, H, S) and the pair counts
-        (K, S, A) it was computed from, in ``diagnostics``.
+        Keep per episode the Q table (K, H, S, A), the policy (K, H, S) and the counts it was
+        computed from, N_sas (K, S, A, S) and Nprime (K, H+1, S), in ``diagnostics``.
     backend : {"numba", "numpy"}
         The compiled kernel or its plain-numpy reference (identical results; for tests).
 
@@ -187,7 +187,7 @@ def ucbvi(mdp: object, K: int, *, bonus: str = "ch", delta: float = 0.1,
         ``optimistic_values`` (K,) V_{k,0}(s_0^k), ``nprime`` (H+1, S), ``final_q`` (H, S, A),
         ``bf_minus_ch`` (K,) (BF: max over visited (h, s, a) of b_BF - b_CH, unscaled), ``L``,
         ``L_theorem``, and with ``record_q`` ``q_history``, ``policy_history``,
-        ``count_history``.
+        ``count_history``, ``nprime_history``.
     """
     t0 = time.perf_counter()
     P, r = _stationary_arrays(mdp)
@@ -236,11 +236,13 @@ def ucbvi(mdp: object, K: int, *, bonus: str = "ch", delta: float = 0.1,
     if record_q:
         Q_hist = np.empty((K, H, S, A))
         pi_hist = np.empty((K, H, S), dtype=np.int64)
-        nsa_hist = np.empty((K, S, A), dtype=np.int64)
+        nsas_hist = np.empty((K, S, A, S), dtype=np.int64)
+        np_hist = np.empty((K, H + 1, S), dtype=np.int64)
     else:
         Q_hist = np.empty((1, H, S, A))
         pi_hist = np.empty((1, H, S), dtype=np.int64)
-        nsa_hist = np.empty((1, S, A), dtype=np.int64)
+        nsas_hist = np.empty((1, S, A, S), dtype=np.int64)
+        np_hist = np.empty((1, H + 1, S), dtype=np.int64)
     if backend == "numba":
         from ...kernels.ucbvi import ucbvi_episodes as run_block
     else:
@@ -250,7 +252,8 @@ def ucbvi(mdp: object, K: int, *, bonus: str = "ch", delta: float = 0.1,
         run_block(P, P_cum, r, rho, rho_cum, V_star, U, k0, _MODE[bonus], bonus_scale,
                   ch_coef, var_coef, lin_coef, cap_coef, known_rewards, reward_kind,
                   N_sas, N_sa, Nprime, R_sum, Q, B_rl, Phat_rl, Rhat_rl,
-                  regret, pseudo, returns, s0, v_opt, gap, record_q, Q_hist, pi_hist, nsa_hist)
+                  regret, pseudo, returns, s0, v_opt, gap, record_q, Q_hist, pi_hist, nsas_hist,
+                  np_hist)
     policy = np.argmax(Q, axis=2).astype(np.int64)
     bounds: dict = {}
     if bonus == "ch":
@@ -262,7 +265,8 @@ def ucbvi(mdp: object, K: int, *, bonus: str = "ch", delta: float = 0.1,
         "L": L, "L_theorem": ucbvi_log(S, A, H, K, delta, theorem=True), "T": T,
     }
     if record_q:
-        diagnostics.update(q_history=Q_hist, policy_history=pi_hist, count_history=nsa_hist)
+        diagnostics.update(q_history=Q_hist, policy_history=pi_hist, count_history=nsas_hist,
+                           nprime_history=np_hist)
     params = {"K": K, "bonus": bonus, "delta": delta, "bonus_scale": bonus_scale,
               "known_rewards": known_rewards, "reward_dist": dist, "backend": backend,
               "rng": rng if isinstance(rng, (int, np.integer)) else None,

@@ -190,6 +190,14 @@ def ucbvi(mdp: object, K: int, *, bonus: str = "ch", delta: float = 0.1,
         ``count_history``, ``nprime_history``.
     """
     t0 = time.perf_counter()
+    args, kw = _validated(mdp, K, bonus, delta, bonus_scale, rng, known_rewards, record_q,
+                          backend)
+    return _run(*args, t0=t0, **kw)
+
+
+def _validated(mdp, K, bonus, delta, bonus_scale, rng, known_rewards, record_q, backend):
+    """Every argument of :func:`ucbvi` checked; returns the positional arguments of
+    :func:`_run` and its ``seed`` keyword."""
     P, r = _stationary_arrays(mdp)
     K = check_positive_int(K, "K")
     bonus = check_choice(bonus, "bonus", UCBVI_BONUSES)
@@ -208,15 +216,33 @@ def ucbvi(mdp: object, K: int, *, bonus: str = "ch", delta: float = 0.1,
                          "or 'deterministic'")
     reward_kind = 1 if dist == "bernoulli" else 0
 
+    seed = int(rng) if isinstance(rng, (int, np.integer)) else None
+    return ((mdp, P, r, K, bonus, delta, bonus_scale, gen, known_rewards, reward_kind, dist,
+             record_q, backend), {"seed": seed})
+
+
+def _run(mdp, P, r, K, bonus, delta, bonus_scale, gen, known_rewards, reward_kind, dist,
+         record_q, backend, *, seed=None, t0=None, L=None, coefs=None, block=None,
+         before=None, after=None):
+    """The run behind :func:`ucbvi` on validated arguments. The keywords after ``t0`` exist
+    for the planted bugs of ``proofs_checks/azar2017.py`` only: ``L`` and ``coefs`` override
+    the logarithm and the bonus constants, ``block`` the episodes per kernel call, and
+    ``before(state)`` / ``after(state)`` are called around each block with the run's arrays."""
+    t0 = time.perf_counter() if t0 is None else t0
     from ...planning import backward_induction
 
     H, S, A = mdp.shape
     T = K * H
-    L = ucbvi_log(S, A, H, K, delta)
+    L = ucbvi_log(S, A, H, K, delta) if L is None else L
     ch_coef = 7.0 * H * L
     var_coef = 8.0 * L
     lin_coef = 14.0 * H * L / 3.0
     cap_coef = 100.0 ** 2 * H ** 3 * S ** 2 * A * L ** 2
+    if coefs:
+        ch_coef = coefs.get("ch", ch_coef)
+        var_coef = coefs.get("var", var_coef)
+        lin_coef = coefs.get("lin", lin_coef)
+        cap_coef = coefs.get("cap", cap_coef)
     V_star = np.ascontiguousarray(backward_induction(mdp).V, dtype=np.float64)
     rho = np.ascontiguousarray(mdp.rho, dtype=np.float64)
     rho_cum = np.cumsum(rho)
@@ -247,13 +273,19 @@ def ucbvi(mdp: object, K: int, *, bonus: str = "ch", delta: float = 0.1,
         from ...kernels.ucbvi import ucbvi_episodes as run_block
     else:
         from ...kernels.ucbvi_reference import ucbvi_episodes as run_block
-    for k0 in range(0, K, _BLOCK):
-        U = gen.random((min(_BLOCK, K - k0), 2 * H + 1))
+    block = _BLOCK if block is None else block
+    state = {"N_sas": N_sas, "Nprime": Nprime, "Q": Q}
+    for k0 in range(0, K, block):
+        U = gen.random((min(block, K - k0), 2 * H + 1))
+        if before is not None:
+            before(state)
         run_block(P, P_cum, r, rho, rho_cum, V_star, U, k0, _MODE[bonus], bonus_scale,
                   ch_coef, var_coef, lin_coef, cap_coef, known_rewards, reward_kind,
                   N_sas, N_sa, Nprime, R_sum, Q, B_rl, Phat_rl, Rhat_rl,
                   regret, pseudo, returns, s0, v_opt, gap, record_q, Q_hist, pi_hist, nsas_hist,
                   np_hist)
+        if after is not None:
+            after(state)
     policy = np.argmax(Q, axis=2).astype(np.int64)
     bounds: dict = {}
     if bonus == "ch":
@@ -269,8 +301,7 @@ def ucbvi(mdp: object, K: int, *, bonus: str = "ch", delta: float = 0.1,
                            nprime_history=np_hist)
     params = {"K": K, "bonus": bonus, "delta": delta, "bonus_scale": bonus_scale,
               "known_rewards": known_rewards, "reward_dist": dist, "backend": backend,
-              "rng": rng if isinstance(rng, (int, np.integer)) else None,
-              "H": H, "S": S, "A": A}
+              "rng": seed, "H": H, "S": S, "A": A}
     return OnlineResult(
         algorithm=f"ucbvi-{bonus}", regret=regret, pseudo_regret=pseudo, returns=returns,
         initial_states=s0, policy=policy, counts=N_sas,

@@ -1,23 +1,23 @@
-"""Azar, Osband & Munos (2017): UCBVI-CH and UCBVI-BF, optimism and regret (spec claims 9-12).
+"""Azar, Osband & Munos (2017): UCBVI-CH and UCBVI-BF, optimism and regret (issue 10, 9-12).
 
 Source: M. G. Azar, I. Osband, R. Munos (2017). *Minimax Regret Bounds for Reinforcement
 Learning.* arXiv:1703.05449 (v2; ICML 2017). The algorithm and its sources (what of the paper
 could be confirmed, and through what) are documented in :mod:`mdplab.algorithms.online.ucbvi`.
-The claims follow ../shared/specs/linear_online_finetune.md §9, claims 9-12, plus one exact
+The claims are the library's plan for UCBVI (issue 10, claims 9-12), plus one exact
 claim of the library's own (``azar2017.q_recursion``: the Q tables are the paper's recursion
 with the paper's bonuses, recomputed from the recorded counts).
 
-Instance: L1s(4, 2, 3) of spec §3 (:func:`l1s_instance`, instance seed 0): ``rng =
-default_rng(seed)``; ``P0[s, a] = rng.dirichlet(ones(S))`` for (s, a) in lexicographic order;
+Instance: L1s(4, 2, 3) of the library's instance bank (:func:`l1s_instance`, instance seed 0):
+``rng = default_rng(seed)``; ``P0[s, a] = rng.dirichlet(ones(S))`` for (s, a) lexicographic;
 then ``r0 = rng.uniform(0, 1, (S, A))``; ``rho = e_0``; Bernoulli rewards.
 
-Seeds (spec §9): run ``i`` of claim ``c`` uses ``default_rng(1000 c + i)``; the ``rng`` that
-:meth:`mdplab.claims.Claim.run` passes is not used, so every run of a claim is the same.
+Seeds (the plan's convention): run ``i`` of claim ``c`` uses ``default_rng(1000 c + i)``; the
+``rng`` that :meth:`mdplab.claims.Claim.run` passes is unused: every run of a claim is the same.
 "Binomial check at delta with n runs": failures <= the 0.99-quantile of Binomial(n, delta).
 
-Budgets: everything is a few seconds, so "quick" uses the spec's full sizes where they fit
-(claims 9, 11), and the spec's CI sizes otherwise (claim 10: 10 seeds instead of 50; claim 12:
-K <= 2000 and 8 seeds). "full" is the spec's protocol.
+Budgets: everything is a few seconds, so "quick" uses the planned full sizes where they fit
+(claims 9, 11) and fewer seeds otherwise (claim 10: 10 seeds instead of 50; claim 12: 8 seeds
+instead of 20). "full" is the planned protocol (claim 12: as amended, see its source).
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ DELTA = 0.1
 
 
 def l1s_instance(S: int = 4, A: int = 2, H: int = 3, seed: int = 0) -> FiniteHorizonMDP:
-    """Spec §3 L1s(S, A, H, seed): the stationary random tabular instance of the UCBVI claims
-    (Bernoulli rewards, start state 0)."""
+    """L1s(S, A, H, seed) of the library's instance bank: the stationary random tabular
+    instance of the UCBVI claims (Bernoulli rewards, start state 0)."""
     rng = np.random.default_rng(seed)
     P0 = np.empty((S, A, S))
     for s in range(S):
@@ -301,26 +301,26 @@ def _mean_regrets(impl, mdp, bonus, Ks, n):
 def _check_growth(budget, rng, impl):
     quick = budget == "quick"
     n = 8 if quick else 20
-    spec_Ks = (250, 500, 1000, 2000) if quick else (500, 1000, 2000, 4000, 8000)
+    plan_Ks = (250, 500, 1000, 2000) if quick else (500, 1000, 2000, 4000, 8000)
     mdp = l1s_instance()
-    slopes, ratios, means, spec = {}, {}, {}, {}
+    slopes, ratios, means, plan = {}, {}, {}, {}
     for bonus in ("ch", "bf"):
         m = _mean_regrets(impl, mdp, bonus, GROWTH_KS, n)
         fit = loglog_slope(np.array(GROWTH_KS, float), np.maximum(np.array(m), 1e-300))
         slopes[bonus] = fit.slope
         ratios[bonus] = (m[-1] / GROWTH_KS[-1]) / (m[0] / GROWTH_KS[0])
         means[bonus] = m
-        # the spec's protocol, logged only (see the claim's source)
-        ms = _mean_regrets(impl, mdp, bonus, spec_Ks, n)
-        spec[bonus] = {"Ks": spec_Ks, "mean_regret": ms,
-                       "slope": loglog_slope(np.array(spec_Ks, float), np.array(ms)).slope,
-                       "ratio": (ms[-1] / spec_Ks[-1]) / (ms[0] / spec_Ks[0])}
+        # the planned protocol, logged only (see the claim's source)
+        ms = _mean_regrets(impl, mdp, bonus, plan_Ks, n)
+        plan[bonus] = {"Ks": plan_Ks, "mean_regret": ms,
+                       "slope": loglog_slope(np.array(plan_Ks, float), np.array(ms)).slope,
+                       "ratio": (ms[-1] / plan_Ks[-1]) / (ms[0] / plan_Ks[0])}
     ok = all(s <= 0.8 for s in slopes.values()) and all(r <= 0.5 for r in ratios.values())
     worst = max(slopes.values())
     return {"statistic": worst, "bound": 0.8, "relation": "<=", "passed": ok,
             "details": {"slopes": slopes, "normalised_ratio_last_over_first": ratios,
                         "mean_regret": means, "Ks": GROWTH_KS, "seeds": n, "bonus_scale": 0.05,
-                        "spec_protocol_report_only": spec}}
+                        "planned_protocol_report_only": plan}}
 
 
 IMPL = {"ucbvi": ucbvi}
@@ -333,8 +333,8 @@ CLAIMS = [
                   "Q_{k,h} <= Q_{k-1,h}, Q <= H, Q = H on unvisited pairs, and b_BF <= b_CH "
                   "at every (k,h,s,a) (L = ln(5SAT/delta) >= 2.1); zero violations",
         source=SRC + ", Algorithms 1-4 (the min with Q_{k-1} and the H cap; bonuses of "
-               "Algorithms 3-4, second-hand, see mdplab.algorithms.online.ucbvi); spec §9 "
-               "claim 9; b_BF <= b_CH is derived in spec §5.3 [D]; exact",
+               "Algorithms 3-4, second-hand, see mdplab.algorithms.online.ucbvi); issue 10 "
+               "claim 9; b_BF <= b_CH for L >= 2.1 is derived in that module; exact",
         check=_check_invariants,
         implementation=IMPL,
         mutants={"q_prev_min_dropped": {"ucbvi": _q_prev_min_dropped},
@@ -365,7 +365,7 @@ CLAIMS = [
                   "V*_0(s_0^k) for every k <= 2000 on L1s(4,2,3), CH and BF (binomial check "
                   "at delta over the seeds; expected: no failure)",
         source=SRC + ", optimism of the UCB Q-values on the good event (Lemma 18 in v2, "
-               "numbering second-hand); spec §9 claim 10; tier B (false alarm <= 0.02)",
+               "numbering second-hand); issue 10 claim 10; tier B (false alarm <= 0.02)",
         check=_check_optimism,
         implementation=IMPL,
         mutants={"bonus_removed": {"ucbvi": _bonus_removed},
@@ -378,7 +378,7 @@ CLAIMS = [
         statement="Regret(2000) <= the printed bounds of Theorems 1 (CH) and 2 (BF) with "
                   "L' = ln(5HSAT/delta) in every run (vacuous: the bounds exceed K H), the "
                   "bound functions equal the printed formulas, every episode's regret in [0, H]",
-        source=SRC + ", Theorem 1 and Theorem 2 (p. 5 of v2, second-hand); spec §5.3 and §9 "
+        source=SRC + ", Theorem 1 and Theorem 2 (p. 5 of v2, second-hand); issue 10 "
                "claim 11; the regret statement cannot fail at this size (vacuous_fraction = 1): "
                "the check's power is in the formula and per-episode parts",
         check=_check_theorems,
@@ -394,12 +394,12 @@ CLAIMS = [
         statement="UCBVI-CH and -BF with bonus_scale 0.05 on L1s(4,2,3), K = 1000..64000 "
                   "(doubling): the log-log slope of mean Regret(K) is <= 0.8 and mean "
                   "Regret(K)/K at K = 64000 is at most half of its value at K = 1000",
-        source=SRC + ", Theorems 1-2 (sublinear regret, sqrt(K) up to logs); spec §9 claim 12, "
-               "amended: the spec's protocol (K = 500..8000, slope in [0.3, 0.8] and ratio "
+        source=SRC + ", Theorems 1-2 (sublinear regret, sqrt(K) up to logs); issue 10 claim 12, "
+               "amended: the planned protocol (K = 500..8000, slope in [0.3, 0.8] and ratio "
                "<= 0.5) fails on this instance, measured slopes CH 0.87 (still in its burn-in: "
                "L grows with K), BF 0.13 (past it: with gaps >= 0.22 the regret of an "
                "optimistic algorithm grows like log K, so no lower limit on the slope follows "
-               "from the theorems); the spec protocol's numbers are kept in the details",
+               "from the theorems); the planned protocol's numbers are kept in the details",
         check=_check_growth,
         implementation=IMPL,
         mutants={"optimism_flipped": {"ucbvi": _optimism_flipped}},

@@ -30,8 +30,12 @@ p. 5 Theorem 2 and pp. 28-29, Appendix C.2, Lemmas 13-14), which states:
 
 The Hoeffding bonus of Algorithm 3 (UCBVI-CH), b = 7 H L / sqrt(n) with the same L, and
 Theorem 1, Regret(K) <= 20 H^{3/2} L' sqrt(SAK) + 250 H^2 S^2 A L'^2, are taken from the
-library's spec (../shared/specs/linear_online_finetune.md §5, which checked them against the
-same secondary source, pp. 2-5 and 14): they are second-hand.
+library's plan for this algorithm, which checked them against the same secondary source
+(arXiv v2 pp. 2-5 and 14): they are second-hand.
+
+Bonus comparison (derived here): since Var <= H^2/4, the cap term is <= H^2 and 1/n <= 1/sqrt(n),
+b_BF <= (H / sqrt(n)) (sqrt(2L) + sqrt(8) + 14 L / 3), which is <= 7 H L / sqrt(n) = b_CH
+whenever sqrt(2L) + sqrt(8) <= 7L/3, i.e. for L >= 2.1 (5SAT/delta >= e^2.1).
 
 Known rewards: [AOM17] assume R known and deterministic, so the algorithm uses the model's
 mean reward ``mdp.r`` (``known_rewards=True``, the default for "ch" and "bf"); the observed

@@ -353,3 +353,60 @@ def test_result_fields_and_record_off():
     pol = det.diagnostics["policy_history"]
     # deterministic rewards: the return is the sum of the mean rewards along the path
     assert det.returns[0] <= 3 and pol.shape == (30, 3, 4)
+
+
+def test_bf_cap_term_with_large_episode_counts():
+    """At test sizes 100^2 H^3 S^2 A L^2 / N' exceeds H^2, so the cap term is H^2; plant huge
+    N' counts (before each episode) to exercise the other branch and pin its constant."""
+    m = l1s(seed=6)
+    H, S, A = m.shape
+    K = 200
+    planted = np.arange(1, (H + 1) * S + 1).reshape(H + 1, S) * 10 ** 10
+
+    def before(state):
+        state["Nprime"][:] = planted
+
+    args, kw = U._validated(m, K, "bf", 0.1, 0.05, 4, None, True, "numba")
+    res = U._run(*args, **kw, block=1, before=before)
+    d = res.diagnostics
+    assert (d["q_history"][-1] < H - 0.5).any()
+    L = math.log(5 * S * A * K * H / 0.1)
+    caps = 100 ** 2 * H ** 3 * S ** 2 * A * L ** 2 / planted[1:]
+    assert (caps < H ** 2).all() and (caps > 1e-3).all()
+    Q_prev = np.full((H, S, A), float(H))
+    Q_other = Q_prev.copy()
+    differs = False
+    for k in range(K):
+        assert np.array_equal(d["nprime_history"][k], planted)
+        N = d["count_history"][k]
+        Q = _q_from_formula("bf", 0.05, L, H, S, A, m.r[0], N, planted, Q_prev)
+        np.testing.assert_allclose(d["q_history"][k], Q, rtol=0, atol=1e-12)
+        # with N' = 0 everywhere (cap H^2) the same counts give other Q tables
+        Q_other = _q_from_formula("bf", 0.05, L, H, S, A, m.r[0], N, 0 * planted, Q_other)
+        differs |= bool(np.abs(Q_other - Q).max() > 1e-6)
+        Q_prev = Q
+    assert differs
+    # the same run on the numpy reference
+    args, kw = U._validated(m, K, "bf", 0.1, 0.05, 4, None, True, "numpy")
+    ref = U._run(*args, **kw, block=1, before=before)
+    assert np.array_equal(ref.diagnostics["q_history"], d["q_history"])
+
+
+def test_cap_term_is_h_squared_when_a_next_state_was_never_seen_at_step_h_plus_1():
+    m = l1s(seed=6)
+    H, S, A = m.shape
+    planted = np.full((H + 1, S), 10 ** 12)
+    planted[1:, 2] = 0            # state 2 never seen at steps 1..H: its cap is H^2
+
+    def before(state):
+        state["Nprime"][:] = planted
+
+    args, kw = U._validated(m, 200, "bf", 0.1, 0.05, 8, None, True, "numba")
+    res = U._run(*args, **kw, block=1, before=before)
+    L = math.log(5 * S * A * 200 * H / 0.1)
+    Q_prev = np.full((H, S, A), float(H))
+    for k in range(200):
+        Q = _q_from_formula("bf", 0.05, L, H, S, A, m.r[0], res.diagnostics["count_history"][k],
+                            planted, Q_prev)
+        np.testing.assert_allclose(res.diagnostics["q_history"][k], Q, rtol=0, atol=1e-12)
+        Q_prev = Q

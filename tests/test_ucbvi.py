@@ -58,7 +58,7 @@ def _same(a, b):
 @pytest.mark.parametrize("dist,known", [("bernoulli", None), ("deterministic", None),
                                         ("bernoulli", False), ("bernoulli", True)])
 def test_kernel_equals_numpy_reference_bit_for_bit(bonus, scale, dist, known):
-    m = l1s(seed=3, reward_dist=dist)
+    m = l1s(seed=3, reward_dist=dist, rho=np.array([0.1, 0.2, 0.3, 0.4]))
     a = ucbvi(m, 150, bonus=bonus, bonus_scale=scale, rng=7, known_rewards=known, record_q=True)
     b = ucbvi(m, 150, bonus=bonus, bonus_scale=scale, rng=7, known_rewards=known, record_q=True,
               backend="numpy")
@@ -275,7 +275,7 @@ def test_bounds_are_the_printed_formulas_and_vacuous_at_test_sizes():
         + 4 * H ** 1.5 * math.sqrt(K * Lp), rel=1e-14)
     # spec §5.3: the CH bound is 2.2e7 at this size, K H = 2.4e4
     assert 2.1e7 < float(ch) < 2.3e7
-    assert ch.vacuous and bf.vacuous and ch.trivial == K * H
+    assert ch.vacuous and bf.vacuous and ch.trivial == K * H and bf.trivial == K * H
     assert ucbvi_log(S, A, H, K, delta) == pytest.approx(math.log(5 * S * A * K * H / delta))
     assert ucbvi_log(S, A, H, K, delta, theorem=True) == pytest.approx(Lp)
     # a large K makes the leading term dominate and the bound non-vacuous
@@ -410,3 +410,65 @@ def test_cap_term_is_h_squared_when_a_next_state_was_never_seen_at_step_h_plus_1
                             planted, Q_prev)
         np.testing.assert_allclose(res.diagnostics["q_history"][k], Q, rtol=0, atol=1e-12)
         Q_prev = Q
+
+
+def test_defaults_are_the_papers_settings():
+    m = l1s(seed=2)
+    a = ucbvi(m, 40, rng=0)
+    b = ucbvi(m, 40, bonus="ch", delta=0.1, bonus_scale=1.0, rng=0, known_rewards=True,
+              record_q=False, backend="numba")
+    _same(a, b)
+    assert a.params["bonus"] == "ch" and a.params["bonus_scale"] == 1.0
+    assert a.params["delta"] == 0.1 and a.params["known_rewards"] is True
+    assert a.params["rng"] == 0 and a.seconds > 0
+    assert ucbvi(m, 5, rng=np.random.default_rng(0)).params["rng"] is None
+
+
+def _fresh(m, K, bonus, scale=0.05, seed=3):
+    return U._validated(m, K, bonus, 0.1, scale, seed, None, True, "numba")
+
+
+def test_the_hooks_behind_the_planted_bugs_act():
+    """The keywords of ``_run`` that proofs_checks/azar2017.py uses for its planted bugs."""
+    m = l1s(seed=2)
+    K = 80
+    for bonus, keys in (("ch", ("ch",)), ("bf", ("var", "lin", "cap"))):
+        args, kw = _fresh(m, K, bonus)
+        base = U._run(*args, **kw)
+        args, kw = _fresh(m, K, bonus)
+        again = U._run(*args, **kw, L=base.diagnostics["L"], coefs={})
+        assert np.array_equal(base.diagnostics["q_history"], again.diagnostics["q_history"])
+        args, kw = _fresh(m, K, bonus)
+        other_L = U._run(*args, **kw, L=1.0)
+        assert other_L.diagnostics["L"] == 1.0
+        assert not np.array_equal(base.diagnostics["q_history"],
+                                  other_L.diagnostics["q_history"])
+        for key in keys:
+            args, kw = _fresh(m, K, bonus)
+            if key == "cap":
+                def before(state):
+                    state["Nprime"][:] = 10 ** 12
+            else:
+                before = None
+            res = U._run(*args, **kw, coefs={key: 0.0}, block=1, before=before)
+            args, kw = _fresh(m, K, bonus)
+            ref = U._run(*args, **kw, block=1, before=before)
+            assert not np.array_equal(ref.diagnostics["q_history"],
+                                      res.diagnostics["q_history"]), key
+    # before/after see the run's arrays (Q, N_sas, Nprime) between blocks
+    seen = []
+
+    def after(state):
+        seen.append((state["Q"].copy(), state["N_sas"].sum(), state["Nprime"][0].sum()))
+
+    def reset(state):
+        state["Q"][:] = m.H
+
+    args, kw = _fresh(m, 30, "ch")
+    res = U._run(*args, **kw, block=10, after=after)
+    assert [s[1] for s in seen] == [10 * m.H, 20 * m.H, 30 * m.H]
+    assert [s[2] for s in seen] == [10, 20, 30]
+    assert np.array_equal(seen[-1][0], res.diagnostics["final_q"])
+    args, kw = _fresh(m, 60, "ch", scale=0.01)
+    res = U._run(*args, **kw, block=1, before=reset)
+    assert (np.diff(res.diagnostics["q_history"], axis=0) > 0).any()

@@ -472,3 +472,70 @@ def test_the_hooks_behind_the_planted_bugs_act():
     args, kw = _fresh(m, 60, "ch", scale=0.01)
     res = U._run(*args, **kw, block=1, before=reset)
     assert (np.diff(res.diagnostics["q_history"], axis=0) > 0).any()
+
+
+def test_params_diagnostics_and_timing_are_recorded():
+    m = l1s(seed=1)
+    res = ucbvi(m, 25, bonus="bf", delta=0.2, bonus_scale=0.5, rng=4)
+    assert res.params == {"K": 25, "bonus": "bf", "delta": 0.2, "bonus_scale": 0.5,
+                          "known_rewards": True, "reward_dist": "bernoulli", "backend": "numba",
+                          "rng": 4, "H": 3, "S": 4, "A": 2}
+    assert 0 < res.seconds < 60
+    assert res.bounds == {"theorem2": ucbvi_bf_regret_bound(4, 2, 3, 25, 0.2)}
+    assert res.diagnostics["L_theorem"] == pytest.approx(math.log(5 * 3 * 4 * 2 * 75 / 0.2))
+    assert res.diagnostics["L"] == pytest.approx(math.log(5 * 4 * 2 * 75 / 0.2))
+    assert res.policy.dtype == np.int64
+
+
+def test_reward_sampling_follows_the_model():
+    det = ucbvi(l1s(seed=0, reward_dist="deterministic"), 50, rng=0)
+    ber = ucbvi(l1s(seed=0), 50, rng=0)
+    assert not np.array_equal(det.returns, np.round(det.returns))   # sums of means in (0, 1)
+    assert np.array_equal(ber.returns, np.round(ber.returns))       # sums of 0/1 draws
+    assert det.params["reward_dist"] == "deterministic"
+
+
+def test_one_step_model():
+    m = l1s(seed=3, H=1)
+    res = ucbvi(m, 40, bonus="bf", bonus_scale=0.05, rng=1, record_q=True)
+    sol = backward_induction(m)
+    for k in range(res.K):
+        ev = evaluate_policy(m, res.diagnostics["policy_history"][k])
+        assert res.regret[k] == pytest.approx(sol.value - ev.value, abs=1e-12)
+
+
+@pytest.mark.parametrize("call,exc,pattern", [
+    (lambda m: ucbvi(m, 0), ValueError, r"^K is 0; must be >= 1"),
+    (lambda m: ucbvi(m, 10, bonus="x"), ValueError, r"^bonus is 'x'; must be one of 'ch'"),
+    (lambda m: ucbvi(m, 10, delta=2.0), ValueError, r"^delta is 2"),
+    (lambda m: ucbvi(m, 10, bonus_scale=-1.0), ValueError, r"^bonus_scale is -1"),
+    (lambda m: ucbvi(m, 10, record_q="no"), TypeError, r"^record_q must be True or False"),
+    (lambda m: ucbvi(m, 10, backend="c"), ValueError, r"^backend is 'c'"),
+    (lambda m: ucbvi(m, 10, known_rewards=2), TypeError, r"^known_rewards must be True"),
+    (lambda m: ucbvi(3, 10), TypeError, r"^mdp must be a FiniteHorizonMDP, got int$"),
+    (lambda m: ucbvi_log(0, 2, 3, 10, 0.1), ValueError, r"^S is 0"),
+    (lambda m: ucbvi_log(4, 0, 3, 10, 0.1), ValueError, r"^A is 0"),
+    (lambda m: ucbvi_log(4, 2, 0, 10, 0.1), ValueError, r"^H is 0"),
+    (lambda m: ucbvi_log(4, 2, 3, 0, 0.1), ValueError, r"^K is 0"),
+    (lambda m: ucbvi_log(4, 2, 3, 10, 0.0), ValueError, r"^delta is 0"),
+    (lambda m: ucbvi_log(4, 2, 3, 10, 0.1, theorem=1), TypeError, r"^theorem must be True"),
+])
+def test_error_messages_name_the_argument(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call(l1s())
+
+
+def test_error_messages_say_what_to_do():
+    m = l1s()
+    nonstat = FiniteHorizonMDP(np.broadcast_to(m.P[0], (3, 4, 2, 4)).copy(), m.r[0], H=3)
+    with pytest.raises(ValueError) as err:
+        ucbvi(nonstat, 10)
+    assert str(err.value) == (
+        "ucbvi needs a stationary model (P shaped (S, A, S)), as in Azar et al. (2017); this "
+        "model's P depends on h. stage_dependent=True is not implemented: build the model with "
+        "a stationary P")
+    with pytest.raises(ValueError) as err:
+        ucbvi(FiniteHorizonMDP(m.P[0], m.r[0], H=3, reward_dist="beta"), 10)
+    assert str(err.value) == (
+        "ucbvi samples deterministic or Bernoulli rewards; this model's reward_dist is 'beta': "
+        "rebuild it with reward_dist='bernoulli' or 'deterministic'")

@@ -87,9 +87,15 @@ def lsvi_ucb_regret_bound(d: int, H: int, K: int, p: float = 0.05, C: float = 1.
 
     Notes
     -----
-    Paper text: the spec's transcription of arXiv v2 (tag [V]) gives Theorem 3.1 as above; a
-    search of the stored corpora for this module found no copy of the paper's text, so the
-    statement rests on that transcription.
+    Paper text: the spec's transcription of arXiv v2 (tag [V]) gives Theorem 3.1 as above. A
+    search made for this module found no copy of the paper itself, but a public secondary
+    formalisation (Lean statements at prove2.me citing arXiv v2) states the same: Theorem 3.1
+    (p. 6): lambda = 1, beta = c d H sqrt(iota), iota = log(2dT/p), Regret(K) <=
+    C sqrt(d^3 H^3 T iota^2) with probability 1 - p, c and C absolute and unspecified;
+    Algorithm 1: Q_h = min{w_h^T phi + beta (phi^T Lam_h^{-1} phi)^{1/2}, H}; Lemma B.3
+    (p. 17): the event with chi = log[2 (c_beta + 1) d T / p], probability >= 1 - p/2;
+    eqs. (17)-(18) (p. 20): sum_k ||phi_h^k||^2 <= 2 d log(1 + K) <= 2 d iota and
+    sum_{k,h} ||phi_h^k|| <= H sqrt(2 d K iota), with Lam_h^k = I + sum_{tau<k} phi phi^T.
     """
     d = check_positive_int(d, "d")
     H = check_positive_int(H, "H")

@@ -38,10 +38,16 @@ def _plan_step(phi_h, Lam_inv_h, target, beta, H, clip_below):
     return q
 
 
-def lsvi_ucb_episodes(phi, P, P_cdf, r_mean, rho, rho_cdf, V_star0, bernoulli,
-                      u_start, u_next, u_reward, lam, beta, clip_below, lemma_b3, record,
-                      regret, pseudo, returns, s0, opt_value, bonus, b3, counts, policy,
-                      Lam_inv, Gram, M, u, drift, Q_rec, pi_rec, states, actions, rewards):
+def _sm_update(Lam_inv_h, x, quad):
+    """Sherman–Morrison with x = Lam^{-1} phi, quad = phi^T Lam^{-1} phi; symmetrised."""
+    Li = Lam_inv_h - np.outer(x, x) / (1.0 + quad)
+    return 0.5 * (Li + Li.T)
+
+
+def _episodes(plan_step, sm_update, v_offset, phi, P, P_cdf, r_mean, rho, rho_cdf, V_star0,
+              bernoulli, u_start, u_next, u_reward, lam, beta, clip_below, lemma_b3, record,
+              regret, pseudo, returns, s0, opt_value, bonus, b3, counts, policy,
+              Lam_inv, Gram, M, u, drift, Q_rec, pi_rec, states, actions, rewards):
     K = u_start.shape[0]
     H, S, A, d = phi.shape
     V = np.zeros((H + 1, S))
@@ -50,7 +56,8 @@ def lsvi_ucb_episodes(phi, P, P_cdf, r_mean, rho, rho_cdf, V_star0, bernoulli,
     v_star_rho = float(rho @ V_star0)
     for k in range(K):
         for h in range(H - 1, -1, -1):
-            q = _plan_step(phi[h], Lam_inv[h], u[h] + M[h] @ V[h + 1], beta, H, clip_below)
+            q = plan_step(phi[h], Lam_inv[h], u[h] + M[h] @ V[h + v_offset], beta, H,
+                          clip_below)
             pi[h] = np.argmax(q, axis=1)
             V[h] = q.max(axis=1)
             if record:
@@ -88,8 +95,7 @@ def lsvi_ucb_episodes(phi, P, P_cdf, r_mean, rho, rho_cdf, V_star0, bernoulli,
             u[h] += f * rew
             Gram[h] += np.outer(f, f)
             counts[h, s, a] += 1
-            Li = Lam_inv[h] - np.outer(x, x) / (1.0 + quad)
-            Lam_inv[h] = 0.5 * (Li + Li.T)
+            Lam_inv[h] = sm_update(Lam_inv[h], x, quad)
             n_upd[h] += 1
             if n_upd[h] % REFRESH == 0:
                 L = np.linalg.cholesky(Gram[h] + lam * np.eye(d))
@@ -107,6 +113,22 @@ def lsvi_ucb_episodes(phi, P, P_cdf, r_mean, rho, rho_cdf, V_star0, bernoulli,
             s = s_next
         returns[k] = ret
     policy[:] = pi
+
+
+def make_episodes(plan_step=_plan_step, sm_update=_sm_update, v_offset=1):
+    """The reference with its pieces replaceable (the claims' planted bugs use this):
+    ``plan_step(phi_h, Lam_inv_h, target, beta, H, clip_below) -> Q_h``,
+    ``sm_update(Lam_inv_h, x, quad) -> Lam_inv_h``, and ``v_offset`` (1: the regression at
+    step h uses V_{h+1})."""
+
+    def run(*args):
+        return _episodes(plan_step, sm_update, v_offset, *args)
+
+    return run
+
+
+#: the numpy reference of :func:`mdplab.kernels.lsvi.lsvi_ucb_episodes` (same arguments)
+lsvi_ucb_episodes = make_episodes()
 
 
 def lsvi_ucb_direct(phi, P_cdf, r_mean, rho_cdf, bernoulli, u_start, u_next, u_reward,

@@ -251,8 +251,21 @@ def lsvi_ucb(
     lemma_b3 = check_bool(lemma_b3, "lemma_b3")
     backend = check_choice(backend, "backend", ("numba", "numpy"))
     gen = as_rng(rng, "rng")
+    if backend == "numba":
+        from ...kernels.lsvi import lsvi_ucb_episodes as kernel
+    else:
+        from ...kernels.lsvi_reference import lsvi_ucb_episodes as kernel
+    return _run(model, K, c_beta, lam, p, clip_below, gen, rng, record, lemma_b3, backend,
+                kernel)
+
+
+def _run(model, K, c_beta, lam, p, clip_below, gen, rng, record, lemma_b3, backend, kernel,
+         beta=None):
+    """One validated run with ``kernel`` (the numba kernel or a numpy variant); ``beta``
+    overrides the bonus coefficient (used only by the claims' planted bugs)."""
     (lin, converted, bernoulli, phi, P, P_cdf, r, rho, rho_cdf, V_star0,
-     beta) = _prepare(model, K, c_beta, lam, p)
+     beta0) = _prepare(model, K, c_beta, lam, p)
+    beta = beta0 if beta is None else beta
     H, S, A, d = phi.shape
     u_start = gen.random(K)
     u_next = gen.random((K, H))
@@ -275,12 +288,8 @@ def lsvi_ucb(
     states = np.zeros((Kr, H + 1), dtype=np.int64)
     actions = np.zeros((Kr, H), dtype=np.int64)
     rewards = np.zeros((Kr, H))
-    if backend == "numba":
-        from ...kernels.lsvi import lsvi_ucb_episodes as run
-    else:
-        from ...kernels.lsvi_reference import lsvi_ucb_episodes as run
     t0 = time.perf_counter()
-    run(phi, P, P_cdf, r, rho, rho_cdf, V_star0, bernoulli, u_start, u_next, u_reward,
+    kernel(phi, P, P_cdf, r, rho, rho_cdf, V_star0, bernoulli, u_start, u_next, u_reward,
         lam, beta, clip_below, lemma_b3, record, regret, pseudo, returns, s0, opt, bonus, b3,
         counts, policy, Lam_inv, Gram, M, u, drift, Q_rec, pi_rec, states, actions, rewards)
     seconds = time.perf_counter() - t0

@@ -1,25 +1,25 @@
-"""Jin, Yang, Wang & Jordan (2020): linear MDPs and LSVI-UCB (spec claims 1-8 and 13).
+"""Jin, Yang, Wang & Jordan (2020): linear MDPs and LSVI-UCB (library claims 1-8 and 13).
 
 Source: C. Jin, Z. Yang, Z. Wang, M. I. Jordan (2020). *Provably Efficient Reinforcement
 Learning with Linear Function Approximation.* COLT 2020, arXiv:1907.05388 (v2). Claims: the
 tabular MDP as a linear MDP (Example 2.1), linearity of action values and the weight bound
-(Proposition 2.3, Lemma B.1), the tabular reduction of LSVI-UCB (library derivation, spec
-Sec. 4.5), the elliptical potential lemmas (Lemma D.1, eqs. (17)-(18)), the regret growth and
+(Proposition 2.3, Lemma B.1), the tabular reduction of LSVI-UCB (library derivation), the
+elliptical potential lemmas (Lemma D.1, eqs. (17)-(18)), the regret growth and
 the Theorem 3.1 sanity check, optimism with the size of the Lemma B.3 statistic, the dimension
 trend (report only) and LSVI-UCB against UCBVI on tabular features (report only). What of the
 paper could be confirmed is listed in :mod:`mdplab.algorithms.online.lsvi_ucb`.
 
-Instances (spec ``linear_online_finetune.md`` Sec. 3): L1a = ``envs.l1(4, 2, 3)``, L2a =
+Instances (the library's instance bank): L1a = ``envs.l1(4, 2, 3)``, L2a =
 ``envs.l2(20, 3, 4, 4, 0.3, 0.5)``, L1s(4, 2, 3) built here (stationary). Run seeds follow the
-spec (Sec. 9): run ``s`` of claim ``n`` uses ``rng = 1000 n + s``.
+library's protocol: run ``s`` of claim ``n`` uses ``rng = 1000 n + s``.
 
-Tiers. Exact claims (1-4) are checked to round-off (1e-9 or the spec's tolerance). Claim 5 is a
+Tiers. Exact claims (1-4) are checked to round-off (1e-9, 1e-10 or 1e-12 as stated). Claim 5 is a
 fitted log-log slope of the mean regret; claim 6(a) a one-sided binomial check at delta = 0.05
 (false-alarm level ALPHA = 1e-4), 6(b) a bug indicator; claim 7 a sanity check; claims 8 and 13
 are report-only (their check fails only on malformed output: non-finite or negative regret).
 
 Budgets: quick = CI sizes (claim 5: K in {250, 500, 1000}, 8 seeds; the rest reduced as each
-check's ``details`` records); full = the spec's sizes.
+check's ``details`` records); full = the protocol's sizes.
 
 Planted bugs: the bonus dropped or pessimistic, beta without sqrt(iota), the bonus without its
 square root, Sherman–Morrison with its sign flipped, the ridge lam ignored or so large that
@@ -59,7 +59,7 @@ def _l2a(seed: int = 0) -> LinearMDP:
 
 
 def _l1s(S: int = 4, A: int = 2, H: int = 3, seed: int = 0) -> FiniteHorizonMDP:
-    """L1s(S, A, H, seed) of the spec (Sec. 3): P0[s, a] = dirichlet(1_S) for (s, a)
+    """L1s(S, A, H, seed) of the instance bank: P0[s, a] = dirichlet(1_S) for (s, a)
     lexicographic, then r0 = uniform(0, 1, (S, A)); stationary; rho = e_0; Bernoulli rewards."""
     rng = np.random.default_rng(seed)
     P0 = np.empty((S, A, S))
@@ -177,7 +177,7 @@ def _check_tabular_as_linear(budget, rng, impl):
     S, A, H = 4, 2, 3
     worst_P, worst_V = 0.0, 0.0
     for seed in range(n_seeds):
-        g = np.random.default_rng(seed)                               # the spec's L1 draws
+        g = np.random.default_rng(seed)                               # L1's draws
         P = np.empty((H, S, A, S))
         for h in range(H):
             for s in range(S):
@@ -255,7 +255,7 @@ def _check_linear_structure(budget, rng, impl):
 # --------------------------------------------------------------- claim 3: tabular reduction
 def _check_tabular_reduction(budget, rng, impl):
     """Q of LSVI-UCB with one-hot features = min(Y/(lam+N) + beta/sqrt(lam+N), H) at every
-    (k, h) (spec Sec. 4.5 with lam = 1; the lam = 2 case is the same derivation, [D])."""
+    (k, h) (library derivation: Lam = lam I + diag(N) for one-hot features)."""
     n_seeds, K = (2, 200) if budget == "quick" else (5, 200)
     cases = [(0.1, 1.0), (1.0, 1.0), (0.3, 2.0)]
     worst, act_mismatch = 0.0, 0
@@ -335,7 +335,7 @@ def _check_regret_growth(budget, rng, impl):
     fit = loglog_slope(Ks, np.maximum(mean_reg, 1e-300))
     fb = loglog_slope(Ks, mean_bon)
     ratio = (mean_reg[-1] / Ks[-1]) / (mean_reg[0] / Ks[0])
-    # the spec's target: normalised regret halves from K = 250 to K = 4000 (a factor 16);
+    # the protocol's target: normalised regret halves from K = 250 to K = 4000 (a factor 16);
     # over a shorter range (quick budget: factor 4) the same rate gives 0.5^(log 4 / log 16)
     ratio_target = 0.5 ** (math.log(Ks[-1] / Ks[0]) / math.log(16.0))
     ok_slope = 0.3 <= fit.slope <= 0.8
@@ -371,13 +371,13 @@ def _check_theorem_sanity(budget, rng, impl):
     return {"statistic": stat, "bound": 1.0, "passed": passed,
             "details": {"max_regret_over_min(KH, bound C=1)": worst,
                         "min_per_episode_regret": neg, "vacuous_fraction": vac / len(Ks),
-                        "runs": n, "note": "vacuous at these sizes (spec Sec. 4.3 (iv)); a "
+                        "runs": n, "note": "vacuous at these sizes (it exceeds K H whenever K <= d^3 H iota^2); a "
                         "sanity check that the exact regret is >= 0 and below the bound"}}
 
 
 # --------------------------------------------------------------- claim 6: optimism and B.3
 def _check_optimism(budget, rng, impl):
-    """(a) optimism at c_beta = 1 (the spec's protocol); (b) the Lemma B.3 statistic over the
+    """(a) optimism at c_beta = 1 (the protocol); (b) the Lemma B.3 statistic over the
     same runs and over runs at c_beta = 0.1: at c_beta = 1 and these sizes most Q values sit at
     the clip H, so V^k_{h+1} is nearly constant and the statistic nearly 0; the c_beta = 0.1
     runs make it informative. (b) is a bug indicator (the paper's C is not numeric)."""
@@ -470,7 +470,7 @@ CLAIMS = [
         paper=PAPER,
         statement="L1a: P = phi . mu to 1e-12, and sum_h <phi_{pi,h}, theta_h> = V^pi_0 (tabular "
         "backward induction) to 1e-10 for random deterministic policies",
-        source=f"{SRC}, Example 2.1; spec claim 1",
+        source=f"{SRC}, Example 2.1; library claim 1",
         check=_check_tabular_as_linear,
         implementation={"l1": envs.l1, "feature_visitation": _feature_visitation},
         mutants={"one_hot_index_transposed": {"l1": _l1_transposed_index},
@@ -481,7 +481,7 @@ CLAIMS = [
         paper=PAPER,
         statement="L2a: Q^pi_h = phi . w_h^pi with w_h^pi = theta_h + mu_h V^pi_{h+1} (1e-10), "
         "||w_h^pi|| <= 2 H sqrt(d), and phi_{pi,h+1} = M_h^pi phi_{pi,h} (1e-10)",
-        source=f"{SRC}, Proposition 2.3 and Lemma B.1; spec claim 2",
+        source=f"{SRC}, Proposition 2.3 and Lemma B.1; library claim 2",
         check=_check_linear_structure,
         implementation={"policy_weights": _policy_weights,
                         "visitation_operator": _visitation_operator},
@@ -495,8 +495,8 @@ CLAIMS = [
         statement="L1a, one-hot features: LSVI-UCB's Q = min(Y/(lam+N) + beta/sqrt(lam+N), H) "
         "at every (k, h) to 1e-9 (relative), same greedy actions (c_beta in {0.1, 1}, lam = 1; "
         "and lam = 2)",
-        source=f"{SRC}, Algorithm 1 with Example 2.1 features (library derivation, spec Sec. "
-        "4.5); spec claim 3",
+        source=f"{SRC}, Algorithm 1 with Example 2.1 features (library derivation: "
+        "Lam = lam I + diag(N)); library claim 3",
         check=_check_tabular_reduction,
         implementation={"lsvi_ucb": lsvi_ucb},
         mutants={"bonus_sqrt_lost": {"lsvi_ucb": _lsvi_sqrt_lost},
@@ -512,7 +512,7 @@ CLAIMS = [
         "2d log(1+K) (eq. 17), sum_{k,h} ||phi_h^k|| <= H sqrt(2dK iota) (eq. 18), "
         "sum_i phi_i^T Lam_K^-1 phi_i <= d (Lemma D.1)",
         source=f"{SRC}, Lemma D.1 and eqs. (17)-(18) (p. 20, as cited by a secondary "
-        "formalisation); spec claim 4",
+        "formalisation); library claim 4",
         check=_check_potential,
         implementation={"lsvi_ucb": lsvi_ucb},
         mutants={"sherman_morrison_sign_flipped": {"lsvi_ucb": _lsvi_sm_flipped}},
@@ -524,7 +524,7 @@ CLAIMS = [
         "normalised regret at the largest K <= 0.5 x at K = 250; bonus-sum slope in "
         "[0.35, 0.65]",
         source=f"{SRC}, Theorem 3.1 (the sqrt(K) rate; c_beta = 0.1 is the library's choice); "
-        "spec claim 5",
+        "library claim 5",
         check=_check_regret_growth,
         implementation={"lsvi_ucb": lsvi_ucb},
         mutants={"ridge_swamps_the_data": {"lsvi_ucb": _lsvi_ridge_huge}},
@@ -535,7 +535,7 @@ CLAIMS = [
         paper=PAPER,
         statement="L2a, c_beta = 1: V^k_0(s_0^k) >= V*_0(s_0^k) for every k (binomial check at "
         "delta = 0.05); max Lemma B.3 statistic / (d H sqrt(chi)) <= 1 (reported)",
-        source=f"{SRC}, Lemma B.3 and Lemma B.5 (optimism); spec claim 6",
+        source=f"{SRC}, Lemma B.3 and Lemma B.5 (optimism); library claim 6",
         check=_check_optimism,
         implementation={"lsvi_ucb": lsvi_ucb},
         mutants={"bonus_dropped": {"lsvi_ucb": _lsvi_no_bonus},
@@ -548,7 +548,7 @@ CLAIMS = [
         paper=PAPER,
         statement="Runs of the regret-growth claim: 0 <= Regret(K) <= min(K H, "
         "sqrt(d^3 H^3 T iota^2)) (Theorem 3.1 with C = 1; vacuous at these sizes)",
-        source=f"{SRC}, Theorem 3.1; spec claim 7",
+        source=f"{SRC}, Theorem 3.1; library claim 7",
         check=_check_theorem_sanity,
         implementation={"lsvi_ucb": lsvi_ucb, "regret_bound": lsvi_ucb_regret_bound},
         mutants={"regret_from_realised_return": {"lsvi_ucb": _lsvi_realised_regret},
@@ -559,7 +559,7 @@ CLAIMS = [
         paper=PAPER,
         statement="Report only: L2(20, 3, d, 4), d in {2, 4, 8}, c_beta = 0.1: mean regret and "
         "its ratio to sqrt(d^3 H^3 T iota^2) (fails only on malformed regret)",
-        source=f"{SRC}, Theorem 3.1 (the d^(3/2) factor); spec claim 8",
+        source=f"{SRC}, Theorem 3.1 (the d^(3/2) factor); library claim 8",
         check=_check_dimension_trend,
         implementation={"lsvi_ucb": lsvi_ucb},
         mutants={"regret_from_realised_return": {"lsvi_ucb": _lsvi_realised_regret}},
@@ -569,8 +569,8 @@ CLAIMS = [
         paper=PAPER,
         statement="Report only: L1s(4, 2, 3), LSVI-UCB (c_beta = 0.1) and UCBVI-CH "
         "(bonus_scale = 0.05) regrets logged (fails only on malformed regret)",
-        source=f"{SRC}, Sec. 4.5 of the spec (the tabular reduction); Azar, Osband & Munos "
-        "(2017), arXiv:1703.05449; spec claim 13",
+        source=f"{SRC}, the tabular reduction; Azar, Osband & Munos "
+        "(2017), arXiv:1703.05449; library claim 13",
         check=_check_vs_ucbvi,
         implementation={"lsvi_ucb": lsvi_ucb, "ucbvi_ch": _ucbvi_ch},
         mutants={"regret_sign_flipped": {"lsvi_ucb": _lsvi_regret_sign}},

@@ -1,6 +1,6 @@
 """LSVI-UCB (Jin, Yang, Wang & Jordan 2020, arXiv:1907.05388, Algorithm 1): the numba kernel
 with d x S statistics against its numpy reference and against the direct O(k)-per-episode
-implementation of the spec's pseudo-code; the tabular closed form; exact regret; bad inputs."""
+implementation of Algorithm 1 as printed; the tabular closed form; exact regret; bad inputs."""
 
 from __future__ import annotations
 
@@ -106,7 +106,7 @@ def test_sufficient_statistics_match_the_trajectories(l2a):
 
 @pytest.mark.parametrize("c_beta,lam", [(0.1, 1.0), (1.0, 1.0), (0.5, 3.0)])
 def test_tabular_reduction_closed_form(l1a, c_beta, lam):
-    """One-hot features: Q = min(Y / (lam + N) + beta / sqrt(lam + N), H) (spec Sec. 4.5)."""
+    """One-hot features: Q = min(Y / (lam + N) + beta / sqrt(lam + N), H) (library derivation)."""
     K = 200
     res = lsvi_ucb(l1a, K, c_beta=c_beta, lam=lam, rng=1, record=True)
     D = res.diagnostics
@@ -171,7 +171,7 @@ def test_potential_lemmas_and_bound(l2a):
 def test_regret_bound_formula():
     b = lsvi_ucb_regret_bound(4, 4, 4000, 0.05)
     iota = math.log(2 * 4 * 16000 / 0.05)
-    assert iota == pytest.approx(14.76, abs=0.01)                 # spec Sec. 4.3 (iv)
+    assert iota == pytest.approx(14.76, abs=0.01)                 # the design notes: 14.76
     assert float(b) == pytest.approx(math.sqrt(4 ** 3 * 4 ** 3 * 16000 * iota ** 2))
     assert float(b) == pytest.approx(1.19e5, rel=0.01) and b.vacuous and b.trivial == 16000
     assert float(lsvi_ucb_regret_bound(4, 4, 4000, 0.05, C=0.01)) == pytest.approx(0.01 * b)

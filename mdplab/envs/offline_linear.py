@@ -37,9 +37,9 @@ def linear_simplex(S: int = 30, A: int = 4, d: int = 4, H: int = 5, seed: RngLik
 @register(tags=("random", "linear"))
 def l1(S: int = 4, A: int = 2, H: int = 3, seed: RngLike = 0,
        reward_dist: str | RewardDistribution = "bernoulli") -> LinearMDP:
-    """Instance L1 of the linear-MDP spec: a random tabular MDP written as a linear MDP.
+    """Instance L1 of the linear-MDP instance bank: a random tabular MDP written as a linear MDP.
 
-    Source: the library's instance bank (spec ``linear_online_finetune.md`` Sec. 3, L1) on
+    Source: the library's instance bank for the linear-MDP claims (L1), on
     Example 2.1 of C. Jin, Z. Yang, Z. Wang and M. I. Jordan (2020), "Provably efficient
     reinforcement learning with linear function approximation", COLT, arXiv:1907.05388
     (one-hot features, d = S * A). Standard sizes: L1a = ``l1(4, 2, 3)``, L1b = ``l1(3, 2, 2)``.
@@ -57,7 +57,7 @@ def l1(S: int = 4, A: int = 2, H: int = 3, seed: RngLike = 0,
     ----------
     S, A, H : ints >= 1
     seed : int seed, None or a Generator
-    reward_dist : observed rewards, default ``"bernoulli"`` (the spec's default); the mean
+    reward_dist : observed rewards, default ``"bernoulli"`` (the instance bank's default); the mean
         rewards are ``r`` either way
     """
     S = check_positive_int(S, "S")
@@ -79,9 +79,9 @@ def l1(S: int = 4, A: int = 2, H: int = 3, seed: RngLike = 0,
 @register(tags=("random", "linear"))
 def l2(S: int = 20, A: int = 3, d: int = 4, H: int = 4, a_phi: float = 0.3, a_mu: float = 0.5,
        seed: RngLike = 0, reward_dist: str | RewardDistribution = "bernoulli") -> LinearMDP:
-    """Instance L2 of the linear-MDP spec: simplex features (the defaults are L2a).
+    """Instance L2 of the linear-MDP instance bank: simplex features (the defaults are L2a).
 
-    Source: the library's instance bank (spec ``linear_online_finetune.md`` Sec. 3, L2) on
+    Source: the library's instance bank for the linear-MDP claims (L2), on
     Example 2.2 ("simplex feature space") of C. Jin, Z. Yang, Z. Wang and M. I. Jordan (2020),
     arXiv:1907.05388. L2a = ``l2(20, 3, 4, 4, 0.3, 0.5)``; the dimension grid varies d.
 
@@ -101,7 +101,7 @@ def l2(S: int = 20, A: int = 3, d: int = 4, H: int = 4, a_phi: float = 0.3, a_mu
     S, A, d, H : ints >= 1
     a_phi, a_mu : Dirichlet concentrations > 0 of the features and of the measures
     seed : int seed, None or a Generator
-    reward_dist : observed rewards, default ``"bernoulli"`` (the spec's default)
+    reward_dist : observed rewards, default ``"bernoulli"`` (the instance bank's default)
     """
     base = random_linear(S=S, A=A, d=d, H=H, seed=seed, feature_concentration=a_phi,
                          measure_concentration=a_mu)

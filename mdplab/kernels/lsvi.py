@@ -33,7 +33,7 @@ tabular model (O(H S^2)), giving ``regret[k] = V*_0(rho) - V^{pi_k}_0(rho)`` and
 ``pseudo[k] = V*_0(s_0^k) - V^{pi_k}_0(s_0^k)``.
 
 The numpy reference is :func:`mdplab.kernels.lsvi_reference.lsvi_ucb_episodes`, and an
-O(k)-per-episode implementation from the stored history (spec pseudo-code) is
+O(k)-per-episode implementation from the stored history (Algorithm 1 as printed) is
 :func:`mdplab.kernels.lsvi_reference.lsvi_ucb_direct`.
 """
 
@@ -48,7 +48,7 @@ __all__ = ["lsvi_ucb_episodes"]
 
 #: Sherman–Morrison updates between two recomputations of Lam^{-1} by Cholesky
 REFRESH = 512
-#: largest tolerated |updated - recomputed| entry of Lam^{-1} (spec Sec. 10)
+#: largest tolerated |updated - recomputed| entry of Lam^{-1} (the library's tolerance)
 DRIFT_TOL = 1e-8
 
 

@@ -4,7 +4,7 @@
 * :func:`lsvi_ucb_episodes`: the same algorithm as the numba kernel (d x S statistics,
   Sherman–Morrison, Cholesky refresh every 512 updates), written with numpy array operations;
   same arguments, same outputs.
-* :func:`lsvi_ucb_direct`: the O(k)-per-episode form of the spec's pseudo-code (Sec. 4.2): it
+* :func:`lsvi_ucb_direct`: the O(k)-per-episode form of Algorithm 1 as printed: it
   keeps the history ``Phi_hist[h]`` (K, d), ``r_hist[h]``, ``snext[h]`` and recomputes the
   targets ``y = r + V_{h+1}(s')`` every episode; the Gram matrix is rebuilt from the history
   and solved directly (``numpy.linalg.solve``), so neither the d x S statistics nor
@@ -133,7 +133,7 @@ lsvi_ucb_episodes = make_episodes()
 
 def lsvi_ucb_direct(phi, P_cdf, r_mean, rho_cdf, bernoulli, u_start, u_next, u_reward,
                     lam, beta, clip_below=False):
-    """LSVI-UCB from the stored history, O(k) per episode (spec Sec. 4.2 pseudo-code).
+    """LSVI-UCB from the stored history, O(k) per episode (the textbook form).
 
     Parameters
     ----------

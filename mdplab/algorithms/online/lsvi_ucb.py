@@ -5,8 +5,8 @@ learning with linear function approximation", COLT 2020, arXiv:1907.05388 (v2). 
 (LSVI-UCB), Theorem 3.1 (regret), Lemma B.3 (the self-normalised good event), Lemma D.1 and
 eqs. (17)-(18) of the proof of Theorem 3.1 (the elliptical potential sums).
 
-What was checked against the paper's text (mdplab spec ``linear_online_finetune.md`` Sec. 4.3,
-tag [V], a full-text transcription of arXiv v2; re-searched for this module, see the notes of
+What was checked against the paper's text (the library's design notes,
+from a full-text transcription of arXiv v2; re-searched for this module, see the notes of
 :func:`lsvi_ucb_regret_bound`): lambda = 1, beta = c d H sqrt(iota) with iota = log(2 d T / p),
 T = K H; the Q estimate ``min(w^T phi + beta ||phi||_{Lam^{-1}}, H)`` clipped from above only;
 Theorem 3.1: with probability >= 1 - p, Regret(K) <= C sqrt(d^3 H^3 T iota^2) with absolute
@@ -87,7 +87,7 @@ def lsvi_ucb_regret_bound(d: int, H: int, K: int, p: float = 0.05, C: float = 1.
 
     Notes
     -----
-    Paper text: the spec's transcription of arXiv v2 (tag [V]) gives Theorem 3.1 as above. A
+    Paper text: the library's transcription of arXiv v2 gives Theorem 3.1 as above. A
     search made for this module found no copy of the paper itself, but a public secondary
     formalisation (Lean statements at prove2.me citing arXiv v2) states the same: Theorem 3.1
     (p. 6): lambda = 1, beta = c d H sqrt(iota), iota = log(2dT/p), Regret(K) <=
@@ -199,8 +199,9 @@ def lsvi_ucb(
     Parameters
     ----------
     model : LinearMDP, or a FiniteHorizonMDP, which is converted with one-hot features
-        (d = S A, :meth:`LinearMDP.from_tabular`; the run then is the tabular algorithm of
-        spec Sec. 4.5, ``diagnostics["converted_from_tabular"] = True``). Observed rewards
+        (d = S A, :meth:`LinearMDP.from_tabular`; the run then is the tabular algorithm
+        ``Q = min(Y/(lam+N) + beta/sqrt(lam+N), H)`` with step-wise visit counts N and
+        target sums Y, ``diagnostics["converted_from_tabular"] = True``). Observed rewards
         follow ``model.reward_dist`` (deterministic or Bernoulli; mean rewards in [0, 1]);
         features need ``||phi|| <= 1``.
     K : number of episodes (>= 1).

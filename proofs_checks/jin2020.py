@@ -371,8 +371,9 @@ def _check_theorem_sanity(budget, rng, impl):
     return {"statistic": stat, "bound": 1.0, "passed": passed,
             "details": {"max_regret_over_min(KH, bound C=1)": worst,
                         "min_per_episode_regret": neg, "vacuous_fraction": vac / len(Ks),
-                        "runs": n, "note": "vacuous at these sizes (it exceeds K H whenever K <= d^3 H iota^2); a "
-                        "sanity check that the exact regret is >= 0 and below the bound"}}
+                        "runs": n, "note": "vacuous at these sizes (it exceeds K H whenever "
+                        "K <= d^3 H iota^2); a sanity check that the exact regret is >= 0 "
+                        "and below the bound"}}
 
 
 # --------------------------------------------------------------- claim 6: optimism and B.3

@@ -334,13 +334,13 @@ def _check_regret_growth(budget, rng, impl):
     mean_bon = np.array([np.mean([r.diagnostics["potential_sum"] for r in runs[K]]) for K in Ks])
     fit = loglog_slope(Ks, np.maximum(mean_reg, 1e-300))
     fb = loglog_slope(Ks, mean_bon)
-    ratio = (mean_reg[-1] / Ks[-1]) / (mean_reg[0] / Ks[0])
+    ratio = float((mean_reg[-1] / Ks[-1]) / (mean_reg[0] / Ks[0]))
     # the protocol's target: normalised regret halves from K = 250 to K = 4000 (a factor 16);
     # over a shorter range (quick budget: factor 4) the same rate gives 0.5^(log 4 / log 16)
     ratio_target = 0.5 ** (math.log(Ks[-1] / Ks[0]) / math.log(16.0))
-    ok_slope = 0.3 <= fit.slope <= 0.8
-    ok_ratio = ratio <= ratio_target
-    ok_bonus = 0.35 <= fb.slope <= 0.65
+    ok_slope = bool(0.3 <= fit.slope <= 0.8)
+    ok_ratio = bool(ratio <= ratio_target)
+    ok_bonus = bool(0.35 <= fb.slope <= 0.65)
     passed = bool(ok_slope and ok_ratio and ok_bonus)
     return {"statistic": fit.slope, "bound": 0.55, "relation": "in [0.3, 0.8]", "passed": passed,
             "interval": fit.interval,
@@ -366,7 +366,7 @@ def _check_theorem_sanity(budget, rng, impl):
             n += 1
             worst = max(worst, r.total_regret / cap)
             neg = min(neg, float(r.regret.min()))
-    passed = worst <= 1.0 and neg >= -EXACT_TOL
+    passed = bool(worst <= 1.0 and neg >= -EXACT_TOL)
     stat = worst if neg >= -EXACT_TOL else math.inf
     return {"statistic": stat, "bound": 1.0, "passed": passed,
             "details": {"max_regret_over_min(KH, bound C=1)": worst,

@@ -16,7 +16,9 @@ from mdplab.algorithms.online.lsvi_ucb import (
     lsvi_ucb_beta,
     lsvi_ucb_regret_bound,
 )
+from mdplab.kernels import lsvi_reference
 from mdplab.kernels.lsvi_reference import lsvi_ucb_direct
+from mdplab.models.finite_horizon import FiniteHorizonMDP
 from mdplab.models.linear import LinearMDP
 from mdplab.planning import backward_induction, evaluate_policy
 
@@ -33,7 +35,7 @@ def l1a():
 
 def _direct(model, K, seed, c_beta=1.0, lam=1.0, p=0.05, clip_below=False):
     """The O(k) implementation, fed with the uniforms lsvi_ucb draws for ``seed``."""
-    (_, _, bern, phi, _, P_cdf, r, _, rho_cdf, _, beta) = _prepare(model, K, c_beta, lam, p)
+    (_, _, bern, phi, _, P_cdf, r, _, rho_cdf, _, beta) = _prepare(model, K, c_beta, p)
     H = phi.shape[0]
     gen = np.random.default_rng(seed)
     u0, un, ur = gen.random(K), gen.random((K, H)), gen.random((K, H))
@@ -228,3 +230,210 @@ def test_instances_follow_the_spec_draw_order():
     m2 = envs.l2(seed=9)
     assert np.array_equal(m2.phi, phi) and np.array_equal(m2.mu, mu)
     assert np.array_equal(m2.theta, theta) and m2.reward_dist.name == "bernoulli"
+
+
+# ------------------------------------------------------------------ every output, both backends
+def _random_start(model: LinearMDP, seed: int, reward_dist="bernoulli") -> LinearMDP:
+    rho = np.random.default_rng(seed).dirichlet(np.ones(model.S))
+    return LinearMDP(model.phi, model.mu, model.theta, model.H, rho=rho, reward_dist=reward_dist)
+
+
+def _outputs(res):
+    D = res.diagnostics
+    out = {name: getattr(res, name) for name in
+           ("regret", "pseudo_regret", "returns", "initial_states", "policy", "counts")}
+    out.update({k: D[k] for k in ("optimistic_values", "bonus", "lemma_b3", "Lam_inv", "Gram",
+                                  "M", "u", "Q", "policies", "states", "actions", "rewards")})
+    return out
+
+
+@pytest.mark.parametrize("reward_dist", ["bernoulli", "deterministic"])
+def test_every_output_agrees_between_backends(l2a, reward_dist):
+    model = _random_start(l2a, 1, reward_dist)
+    K = 520                                                       # one refresh per step
+    a = lsvi_ucb(model, K, c_beta=0.2, rng=21, record=True, lemma_b3=True)
+    b = lsvi_ucb(model, K, c_beta=0.2, rng=21, record=True, lemma_b3=True, backend="numpy")
+    oa, ob = _outputs(a), _outputs(b)
+    for name in oa:
+        assert oa[name].dtype == ob[name].dtype, name
+        if oa[name].dtype.kind in "iu":
+            assert np.array_equal(oa[name], ob[name]), name
+        else:
+            np.testing.assert_allclose(oa[name], ob[name], rtol=1e-9, atol=1e-9, err_msg=name)
+    for res in (a, b):
+        D = res.diagnostics
+        for name in ("counts", "policy", "initial_states", "policies", "states", "actions"):
+            assert _outputs(res)[name].dtype == np.int64, name
+        assert len(set(res.initial_states.tolist())) > 1                    # random starts
+        assert D["sm_refreshes"] == model.H and D["sm_replacements"] == 0
+        assert 0.0 < D["sm_max_drift"] < 1e-8
+        assert (D["bonus"] > 0).all() and (D["bonus"] <= 1.0 + 1e-12).all()
+        assert D["lemma_b3"].max() > 0
+        assert res.seconds >= 0 and math.isfinite(res.seconds)
+        s0 = res.initial_states
+        tab = model.to_tabular()
+        star = backward_induction(tab)
+        v_pi = [evaluate_policy(tab, pi).V[0, s] for pi, s in zip(D["policies"], s0, strict=True)]
+        assert np.allclose(res.pseudo_regret, star.V[0, s0] - np.array(v_pi))
+        assert np.array_equal(D["optimistic_values"],
+                              D["Q"][np.arange(K), 0, s0].max(axis=1))
+        assert np.array_equal(D["states"][:, 0], s0)
+        r_mean = tab.r[np.arange(model.H)[None, :], D["states"][:, :-1], D["actions"]]
+        if reward_dist == "deterministic":
+            assert np.array_equal(D["rewards"], r_mean)
+        else:
+            gen = np.random.default_rng(21)
+            gen.random(K), gen.random((K, model.H))
+            assert np.array_equal(D["rewards"], (gen.random((K, model.H)) < r_mean) * 1.0)
+
+
+def test_lemma_b3_statistic_from_the_trajectory(l2a):
+    K = 80
+    res = lsvi_ucb(l2a, K, c_beta=0.1, rng=8, record=True, lemma_b3=True)
+    D = res.diagnostics
+    tab = l2a.to_tabular()
+    phi = np.stack([l2a.features(h) for h in range(l2a.H)])
+    H, d = l2a.H, l2a.d
+    for k in (1, 40, 79):
+        for h in range(H):
+            V = np.zeros(l2a.S) if h == H - 1 else D["Q"][k, h + 1].max(axis=1)
+            s, a, s2 = D["states"][:k, h], D["actions"][:k, h], D["states"][:k, h + 1]
+            F = phi[h, s, a]
+            v = F.T @ (V[s2] - tab.P[h, s, a] @ V)
+            Lam = np.eye(d) + F.T @ F
+            assert D["lemma_b3"][k, h] == pytest.approx(math.sqrt(v @ np.linalg.solve(Lam, v)),
+                                                        rel=1e-9, abs=1e-12)
+    T = K * H
+    chi = math.log(2 * (0.1 + 1) * d * T / 0.05)
+    assert D["lemma_b3_ratio"] == pytest.approx(D["lemma_b3"].max() / (d * H * math.sqrt(chi)))
+    assert "lemma_b3" not in lsvi_ucb(l2a, 5, rng=0).diagnostics
+
+
+def test_diagnostics_and_params_pin_the_formulas(l2a):
+    K = 300
+    res = lsvi_ucb(l2a, K, c_beta=0.2, lam=1.5, p=0.1, rng=1)
+    D, P = res.diagnostics, res.params
+    d, H = l2a.d, l2a.H
+    iota = math.log(2 * d * K * H / 0.1)
+    assert P == {"K": K, "c_beta": 0.2, "lam": 1.5, "p": 0.1,
+                 "beta": pytest.approx(0.2 * d * H * math.sqrt(iota)), "iota": pytest.approx(iota),
+                 "T": K * H, "clip_below": False, "d": d, "H": H, "S": l2a.S, "A": l2a.A,
+                 "backend": "numba", "reward_dist": "bernoulli", "seed": 1}
+    assert lsvi_ucb(l2a, 3, rng=None).params["seed"] is None
+    np.testing.assert_allclose(D["potential_sq_sums"], (D["bonus"] ** 2).sum(axis=0))
+    assert D["potential_sq_sums"].shape == (H,)
+    assert D["eq17_bound"] == pytest.approx(2 * d * math.log(1 + K))
+    assert D["potential_sum"] == pytest.approx(D["bonus"].sum())
+    assert D["eq18_bound"] == pytest.approx(H * math.sqrt(2 * d * K * iota))
+    for h in range(H):
+        assert D["lemma_d1"][h] == pytest.approx(np.trace(D["Lam_inv"][h] @ D["Gram"][h]))
+        inv = np.linalg.inv(1.5 * np.eye(d) + D["Gram"][h])
+        assert np.abs(D["Lam_inv"][h] - inv).max() < 1e-10
+    assert res.algorithm == "lsvi-ucb"
+    assert res.optimal_value == pytest.approx(backward_induction(l2a.to_tabular()).value)
+    assert float(res.bounds["jin2020_thm3.1(C=1)"]) == pytest.approx(
+        float(lsvi_ucb_regret_bound(d, H, K, 0.1)))
+
+
+def test_replacement_after_drift():
+    """A corrupted Lam^{-1} is caught by the refresh at update 512 and replaced."""
+    from mdplab.algorithms.online import lsvi_ucb as mod
+    from mdplab.kernels.lsvi import lsvi_ucb_episodes as fast
+
+    model = envs.l2(seed=0)
+    K = 600
+    outs = []
+    for kernel in (fast, lsvi_reference.lsvi_ucb_episodes):
+        def corrupted(*args, _k=kernel):
+            args = list(args)
+            args[25] *= 2.0                      # Lam_inv (H, d, d): the ridge of lam / 2
+            return _k(*args)
+        outs.append(mod._run(model, K, 0.1, 1.0, 0.05, False, np.random.default_rng(0), 0,
+                             False, False, "test", corrupted))
+    for res in outs:
+        D = res.diagnostics
+        assert D["sm_replacements"] == model.H and D["sm_refreshes"] == model.H
+        assert D["sm_max_drift"] > 1e-8
+        for h in range(model.H):
+            inv = np.linalg.inv(np.eye(model.d) + D["Gram"][h])
+            assert np.abs(D["Lam_inv"][h] - inv).max() < 1e-10
+
+
+def test_beta_override_is_used(l2a):
+    from mdplab.algorithms.online import lsvi_ucb as mod
+    from mdplab.kernels.lsvi import lsvi_ucb_episodes as fast
+
+    res = mod._run(l2a, 30, 0.1, 1.0, 0.05, False, np.random.default_rng(0), 0, True, False,
+                   "test", fast, beta=0.0)
+    greedy = lsvi_ucb(l2a, 30, c_beta=0.0, rng=0, record=True)
+    assert res.params["beta"] == 0.0
+    np.testing.assert_array_equal(res.diagnostics["Q"], greedy.diagnostics["Q"])
+
+
+def test_clip_below_clips_and_default_does_not():
+    # greedy (beta = 0) ridge regression on simplex features extrapolates below 0 somewhere
+    model = envs.l2(20, 3, 4, 4, 0.3, 0.5, seed=3)
+    a = lsvi_ucb(model, 150, c_beta=0.0, rng=2, record=True)
+    b = lsvi_ucb(model, 150, c_beta=0.0, rng=2, record=True, clip_below=True)
+    assert (b.diagnostics["Q"] >= 0).all()
+    assert (a.diagnostics["Q"] < 0).any()
+    assert b.params["clip_below"] is True
+
+
+def test_stationary_tabular_model_equals_its_unrolled_copy():
+    rng = np.random.default_rng(0)
+    S, A, H = 4, 2, 3
+    P0 = rng.dirichlet(np.ones(S), size=(S, A))
+    r0 = rng.uniform(size=(S, A))
+    stat = FiniteHorizonMDP(P0, r0, H=H, reward_dist="bernoulli")
+    full = FiniteHorizonMDP(np.stack([P0] * H), np.stack([r0] * H), H=H, reward_dist="bernoulli")
+    a = lsvi_ucb(stat, 200, c_beta=0.1, rng=3)
+    b = lsvi_ucb(full, 200, c_beta=0.1, rng=3)
+    np.testing.assert_array_equal(a.regret, b.regret)
+    np.testing.assert_array_equal(a.returns, b.returns)
+
+
+def test_cdf_rows_never_draw_zero_probability_states():
+    from mdplab.algorithms.online.lsvi_ucb import _cdf_rows
+
+    P = np.array([[0.0, 0.5, 0.5, 0.0, 0.0], [0.2, 0.0, 0.0, 0.8, 0.0], [0.0, 0.0, 0.0, 0.0, 1.0],
+                  [1.0, 0.0, 0.0, 0.0, 0.0]])
+    c = _cdf_rows(P)
+    np.testing.assert_array_equal(c, [[0.0, 0.5, 1.0, 1.0, 1.0], [0.2, 0.2, 0.2, 1.0, 1.0],
+                                      [0.0, 0.0, 0.0, 0.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0]])
+    # with round-off (rows summing to 1 - 1e-13) the last positive entry is still exactly 1
+    Q = np.array([[0.3, 0.7 - 1e-13, 0.0]])
+    np.testing.assert_array_equal(_cdf_rows(Q)[0, 1:], [1.0, 1.0])
+
+
+def test_bound_and_beta_validate_their_arguments():
+    for fn in (lsvi_ucb_beta, lsvi_ucb_regret_bound):
+        for i, name in enumerate(("d", "H", "K")):
+            args = [4, 4, 100]
+            args[i] = 0
+            with pytest.raises(ValueError, match=rf"^{name} is 0"):
+                fn(*args)
+        with pytest.raises(ValueError, match=r"^p is"):
+            fn(4, 4, 100, 1.0)
+    assert lsvi_ucb_beta(4, 4, 100) == lsvi_ucb_beta(4, 4, 100, 0.05, 1.0)
+    assert float(lsvi_ucb_regret_bound(4, 4, 100)) == float(
+        lsvi_ucb_regret_bound(4, 4, 100, 0.05, 1.0))
+    with pytest.raises(ValueError, match=r"^c_beta is"):
+        lsvi_ucb_beta(4, 4, 100, 0.05, -0.1)
+    assert lsvi_ucb_beta(4, 4, 100, 0.05, 0.0) == 0.0
+    with pytest.raises(ValueError, match=r"^C is 0"):
+        lsvi_ucb_regret_bound(4, 4, 100, 0.05, 0.0)
+
+
+def test_error_messages_name_the_offender(l2a):
+    phi = np.zeros((3, 2, 2))
+    phi[..., 0] = 1.0
+    phi[1, 0] = [1.0, 1.0]                                   # norm sqrt(2) at s = 1, a = 0
+    mu = np.array([[0.4, 0.3, 0.3], [0.1, -0.1, 0.0]])        # signed second measure
+    model = LinearMDP(phi, mu, np.array([0.5, 0.1]), 2)
+    with pytest.raises(ValueError, match=r"^phi\[h=0, s=1, a=0\] has norm 1.41421 > 1"):
+        lsvi_ucb(model, 3)
+    with pytest.raises(TypeError, match="got ndarray"):
+        lsvi_ucb(np.zeros(2), 3)
+    with pytest.raises(ValueError, match="reward_dist is 'beta'.*'bernoulli' or 'deterministic'"):
+        lsvi_ucb(LinearMDP(l2a.phi, l2a.mu, l2a.theta, l2a.H, reward_dist="beta"), 3)

@@ -19,8 +19,8 @@ V(s'_tau)) = u[h] + M[h] @ V``. One episode costs O(H (S A d^2 + S d + S^2)) wha
 ``Lam_inv <- Lam_inv - (Lam_inv phi)(Lam_inv phi)^T / (1 + phi^T Lam_inv phi)``, then
 symmetrised; every ``REFRESH`` = 512 updates of a step it is recomputed from
 ``lam I + Gram[h]`` by Cholesky and compared: the largest absolute difference is recorded
-(``drift``), and if it exceeds ``DRIFT_TOL`` = 1e-8 the recomputed inverse replaces the
-updated one (``drift_events`` counts those).
+(``drift[0]``), and if it exceeds ``DRIFT_TOL`` = 1e-8 the recomputed inverse replaces the
+updated one (``drift[1]`` counts those; ``drift[2]`` counts the refreshes).
 
 Randomness enters as uniforms drawn by the caller (:func:`mdplab.algorithms.online.lsvi_ucb`):
 ``u_start`` (K,), ``u_next`` (K, H), ``u_reward`` (K, H). A start state, a next state is the
@@ -96,7 +96,8 @@ def lsvi_ucb_episodes(phi, P, P_cdf, r_mean, rho, rho_cdf, V_star0, bernoulli,
     int64; bonus (K, H) = ||phi_h^k||_{(Lam_h^k)^{-1}} at the visited pair before the update;
     b3 (K, H) or (0, 0); counts (H, S, A) int64; policy (H, S) of the last episode; Lam_inv
     (H, d, d) (initialised to I/lam by the caller), Gram (H, d, d), M (H, d, S), u (H, d)
-    (zeros); drift (2,) = [max drift, number of replacements]; Q_rec, pi_rec, states (K, H+1),
+    (zeros); drift (3,) = [max drift, number of replacements, number of
+    refreshes]; Q_rec, pi_rec, states (K, H+1),
     actions, rewards: filled when ``record`` (else shape 0 in the first axis).
     """
     K = u_start.shape[0]
@@ -245,6 +246,7 @@ def lsvi_ucb_episodes(phi, P, P_cdf, r_mean, rho, rho_cdf, V_star0, bernoulli,
             n_upd[h] += 1
             if n_upd[h] % REFRESH == 0:
                 fresh = _recompute_inverse(Gram[h], lam, d)
+                drift[2] += 1.0
                 dev = 0.0
                 for i in range(d):
                     for j in range(d):

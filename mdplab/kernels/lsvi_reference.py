@@ -101,6 +101,7 @@ def _episodes(plan_step, sm_update, v_offset, phi, P, P_cdf, r_mean, rho, rho_cd
                 L = np.linalg.cholesky(Gram[h] + lam * np.eye(d))
                 Linv = np.linalg.inv(L)
                 fresh = Linv.T @ Linv
+                drift[2] += 1.0
                 dev = float(np.abs(fresh - Lam_inv[h]).max())
                 drift[0] = max(drift[0], dev)
                 if dev > DRIFT_TOL:

@@ -129,7 +129,7 @@ def _as_linear(model: object) -> tuple[LinearMDP, bool]:
     )
 
 
-def _prepare(model, K, c_beta, lam, p):
+def _prepare(model, K, c_beta, p):
     """Validated arrays of one run (shared by the numba and numpy backends)."""
     lin, converted = _as_linear(model)
     if isinstance(lin.reward_dist, Bernoulli):
@@ -239,8 +239,9 @@ def lsvi_ucb(
         * ``lemma_b3`` (K, H) and ``lemma_b3_ratio`` = its max / (d H sqrt(chi)),
           ``chi = log(2 (c_beta + 1) d T / p)``, when ``lemma_b3``;
         * ``Lam_inv``, ``Gram`` (H, d, d), ``M`` (H, d, S), ``u`` (H, d): final statistics;
-        * ``sm_max_drift``, ``sm_replacements``: largest |Sherman–Morrison - Cholesky| entry
-          at the refreshes every 512 updates, and how many exceeded 1e-8 (then replaced);
+        * ``sm_max_drift``, ``sm_replacements``, ``sm_refreshes``: largest
+          |Sherman–Morrison - Cholesky| entry at the refreshes (every 512 updates of a step),
+          how many exceeded 1e-8 (then replaced), and how many refreshes ran;
         * with ``record``: ``Q``, ``policies``, ``states``, ``actions``, ``rewards``.
     """
     K = check_positive_int(K, "K")
@@ -265,7 +266,7 @@ def _run(model, K, c_beta, lam, p, clip_below, gen, rng, record, lemma_b3, backe
     """One validated run with ``kernel`` (the numba kernel or a numpy variant); ``beta``
     overrides the bonus coefficient (used only by the claims' planted bugs)."""
     (lin, converted, bernoulli, phi, P, P_cdf, r, rho, rho_cdf, V_star0,
-     beta0) = _prepare(model, K, c_beta, lam, p)
+     beta0) = _prepare(model, K, c_beta, p)
     beta = beta0 if beta is None else beta
     H, S, A, d = phi.shape
     u_start = gen.random(K)
@@ -282,7 +283,7 @@ def _run(model, K, c_beta, lam, p, clip_below, gen, rng, record, lemma_b3, backe
     Gram = np.zeros((H, d, d))
     M = np.zeros((H, d, S))
     u = np.zeros((H, d))
-    drift = np.zeros(2)
+    drift = np.zeros(3)
     Kr = K if record else 0
     Q_rec = np.zeros((Kr, H, S, A))
     pi_rec = np.zeros((Kr, H, S), dtype=np.int64)
@@ -307,6 +308,7 @@ def _run(model, K, c_beta, lam, p, clip_below, gen, rng, record, lemma_b3, backe
         "lemma_d1": np.einsum("hij,hji->h", Lam_inv, Gram),
         "Lam_inv": Lam_inv, "Gram": Gram, "M": M, "u": u,
         "sm_max_drift": float(drift[0]), "sm_replacements": int(drift[1]),
+        "sm_refreshes": int(drift[2]),
         "converted_from_tabular": converted,
     }
     if lemma_b3:

@@ -70,6 +70,8 @@ __all__ = [
     "hard_discounted_instance",
     "hard_episodic",
     "hard_episodic_instance",
+    "l1",
+    "l2",
     "linear_simplex",
     "list_envs",
     "mab_expert_like",

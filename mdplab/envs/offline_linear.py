@@ -8,10 +8,11 @@ import numpy as np
 from .._validation import RngLike, as_rng, check_positive_int, check_real
 from ..models.finite_horizon import FiniteHorizonMDP
 from ..models.linear import LinearMDP
+from ..models.rewards import RewardDistribution
 from .random_mdps import random_linear
 from .registry import register
 
-__all__ = ["distractor_behaviour", "distractor_mdp", "linear_simplex"]
+__all__ = ["distractor_behaviour", "distractor_mdp", "l1", "l2", "linear_simplex"]
 
 
 @register(tags=("random", "linear"))
@@ -31,6 +32,80 @@ def linear_simplex(S: int = 30, A: int = 4, d: int = 4, H: int = 5, seed: RngLik
     seed : int seed, None or a Generator (the random stream of ``random_linear``)
     """
     return random_linear(S=S, A=A, d=d, H=H, seed=seed)
+
+
+@register(tags=("random", "linear"))
+def l1(S: int = 4, A: int = 2, H: int = 3, seed: RngLike = 0,
+       reward_dist: str | RewardDistribution = "bernoulli") -> LinearMDP:
+    """Instance L1 of the linear-MDP instance bank: a random tabular MDP written as a linear MDP.
+
+    Source: the library's instance bank for the linear-MDP claims (L1), on
+    Example 2.1 of C. Jin, Z. Yang, Z. Wang and M. I. Jordan (2020), "Provably efficient
+    reinforcement learning with linear function approximation", COLT, arXiv:1907.05388
+    (one-hot features, d = S * A). Standard sizes: L1a = ``l1(4, 2, 3)``, L1b = ``l1(3, 2, 2)``.
+
+    Random stream (rng = default_rng(seed)), in this order::
+
+        for h, s, a in lexicographic order: P[h, s, a] = rng.dirichlet(1_S)
+        r = rng.uniform(0, 1, (H, S, A))
+
+    ``rho = e_0``; features ``phi[s, a] = e_{s*A + a}``, ``mu[h] = P[h]`` reshaped (S*A, S),
+    ``theta[h] = r[h]`` reshaped (:meth:`LinearMDP.from_tabular`). This differs from
+    :func:`tabular_as_linear` (whose default draws a random start law and sparse rewards).
+
+    Parameters
+    ----------
+    S, A, H : ints >= 1
+    seed : int seed, None or a Generator
+    reward_dist : observed rewards, default ``"bernoulli"`` (the instance bank's default); the mean
+        rewards are ``r`` either way
+    """
+    S = check_positive_int(S, "S")
+    A = check_positive_int(A, "A")
+    H = check_positive_int(H, "H")
+    rng = as_rng(seed, "seed")
+    P = np.empty((H, S, A, S))
+    ones = np.ones(S)
+    for h in range(H):
+        for s in range(S):
+            for a in range(A):
+                P[h, s, a] = rng.dirichlet(ones)
+    r = rng.uniform(0.0, 1.0, (H, S, A))
+    d = S * A
+    return LinearMDP(np.eye(d).reshape(S, A, d), P.reshape(H, d, S), r.reshape(H, d), H,
+                     reward_dist=reward_dist)
+
+
+@register(tags=("random", "linear"))
+def l2(S: int = 20, A: int = 3, d: int = 4, H: int = 4, a_phi: float = 0.3, a_mu: float = 0.5,
+       seed: RngLike = 0, reward_dist: str | RewardDistribution = "bernoulli") -> LinearMDP:
+    """Instance L2 of the linear-MDP instance bank: simplex features (the defaults are L2a).
+
+    Source: the library's instance bank for the linear-MDP claims (L2), on
+    Example 2.2 ("simplex feature space") of C. Jin, Z. Yang, Z. Wang and M. I. Jordan (2020),
+    arXiv:1907.05388. L2a = ``l2(20, 3, 4, 4, 0.3, 0.5)``; the dimension grid varies d.
+
+    Random stream (rng = default_rng(seed)), in this order (the stream of
+    :func:`mdplab.envs.random_linear` with ``feature_concentration = a_phi`` and
+    ``measure_concentration = a_mu``, which draws ``size=``-batched Dirichlets row by row, i.e.
+    the same numbers)::
+
+        for s, a lexicographic: phi[s, a] = rng.dirichlet(a_phi * 1_d)
+        for h, i lexicographic: mu[h, i] = rng.dirichlet(a_mu * 1_S)
+        theta = rng.uniform(0, 1, (H, d))
+
+    ``rho = e_0``; stationary features, per-step measures and reward parameters.
+
+    Parameters
+    ----------
+    S, A, d, H : ints >= 1
+    a_phi, a_mu : Dirichlet concentrations > 0 of the features and of the measures
+    seed : int seed, None or a Generator
+    reward_dist : observed rewards, default ``"bernoulli"`` (the instance bank's default)
+    """
+    base = random_linear(S=S, A=A, d=d, H=H, seed=seed, feature_concentration=a_phi,
+                         measure_concentration=a_mu)
+    return LinearMDP(base.phi, base.mu, base.theta, base.H, reward_dist=reward_dist)
 
 
 @register(tags=("random",))

@@ -318,6 +318,16 @@ def _policy_backup_dense_det(P2, r, gamma, V, policy, V_out):
         V_out[s] = r[s, a] + gamma * _dot1(P2, s * A + a, V)
 
 
+@njit(cache=True, fastmath=FASTMATH, parallel=True)
+def _policy_backup_dense_det_parallel(P2, r, gamma, V, policy, V_out):
+    """:func:`_policy_backup_dense_det` with the states split over numba's threads (each
+    state by the same ``_dot1`` code: bit-identical to the serial kernel)."""
+    S, A = r.shape
+    for s in prange(S):
+        a = policy[s]
+        V_out[s] = r[s, a] + gamma * _dot1(P2, s * A + a, V)
+
+
 @njit(cache=True, fastmath=FASTMATH)
 def _policy_backup_dense_stoch(P2, r, gamma, V, pi, V_out):
     S, A = r.shape

@@ -113,7 +113,8 @@ class BellmanOperators:
         r_pi = np.ascontiguousarray(self.r[np.arange(self.S), policy][:, None])
         zeros = np.zeros(self.S, dtype=np.int64)
         gamma = self.gamma
-        return lambda V, V_out: kb._policy_backup_dense_det(P_pi, r_pi, gamma, V, zeros, V_out)
+        kernel = kb._policy_backup_dense_det_parallel if self.parallel else kb._policy_backup_dense_det
+        return lambda V, V_out: kernel(P_pi, r_pi, gamma, V, zeros, V_out)
 
     def q_values(self, V: np.ndarray) -> np.ndarray:
         """Q = r + gamma P V, shape (S, A)."""
@@ -126,7 +127,8 @@ class BellmanOperators:
         see :mod:`mdplab.planning.certify`."""
         from .certify import residual_and_bound
 
-        return residual_and_bound(self._P2, self._csr, self.r, self.gamma, V)
+        return residual_and_bound(self._P2, self._csr, self.r, self.gamma, V,
+                                  parallel=self.parallel)
 
 
 def span_iterate(

@@ -290,7 +290,9 @@ def bench_backward_induction(configs, rng):
         P, r = random_dense(S, A, rng)
         mdp = mdplab.FiniteHorizonMDP(P, r, H=H)
         base = H * read_time(P)
-        res = {"mdplab": median_time(lambda: planning.backward_induction(mdp))}
+        res = {"mdplab": median_time(lambda: planning.backward_induction(mdp)),
+               "mdplab parallel=True": median_time(
+                   lambda: planning.backward_induction(mdp, parallel=True))}
         from mdplab.kernels.reference import backward_induction_ref
         res["numpy reference"] = median_time(lambda: backward_induction_ref(mdp.P, mdp.r))
         if qe is not None:
@@ -306,8 +308,11 @@ def bench_backward_induction(configs, rng):
 
             res["pymdptoolbox FiniteHorizon"] = median_time(fh)
         task = f"backward induction S={S} A={A} H={H}"
+        peers = [t for name, t in res.items() if not name.startswith(("mdplab", "numpy"))]
+        best = min(peers) if peers else None
         for name, t in res.items():
-            rows.append({"task": task, "impl": name, "median": fmt_time(t), "x read-P": ratio(t, base)})
+            rows.append({"task": task, "impl": name, "median": fmt_time(t), "x read-P": ratio(t, base),
+                         "x best peer": ratio(t, best)})
         rows.append({"task": task, "impl": "read P H times", "median": fmt_time(base), "x read-P": "1.00x"})
     return rows
 
@@ -325,9 +330,11 @@ def bench_sampling(S, A, n, rng):
              "median": fmt_time(t), "samples/s": f"{total / t / 1e6:.1f} M"}]
     g = np.random.default_rng(1)
     Pf = P.reshape(S * A, S)
-    t = median_time(lambda: g.multinomial(n, Pf))
-    rows.append({"task": rows[0]["task"], "impl": "numpy Generator.multinomial", "median": fmt_time(t),
-                 "samples/s": f"{total / t / 1e6:.1f} M"})
+    t_np = median_time(lambda: g.multinomial(n, Pf))
+    rows.append({"task": rows[0]["task"], "impl": "numpy Generator.multinomial",
+                 "median": fmt_time(t_np), "samples/s": f"{total / t_np / 1e6:.1f} M"})
+    rows[0]["x numpy multinomial"] = ratio(t, t_np)
+    rows[1]["x numpy multinomial"] = "1.00x"
     cdf = np.cumsum(Pf, axis=1)
     t = median_time(lambda: [np.searchsorted(cdf[i], g.random(n)) for i in range(S * A)])
     rows.append({"task": rows[0]["task"], "impl": "numpy searchsorted per row", "median": fmt_time(t),
@@ -338,6 +345,8 @@ def bench_sampling(S, A, n, rng):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
+    ap.add_argument("--sections", default="12345",
+                    help="which tables to run, e.g. 345 (default: all five)")
     args = ap.parse_args(argv)
     rng = np.random.default_rng(20261121)
     print("mdplab planning benchmarks —", machine_line())
@@ -345,10 +354,12 @@ def main(argv=None):
     bcols = ["task", "impl", "threads", "median", "x read-P (same threads)", "x bound"]
 
     dense = [200, 500] if args.quick else [500, 2000, 5000]
-    print_table(bench_dense_backup(dense, 10, 0.99, rng), bcols, "1. One dense Bellman backup")
+    if "1" in args.sections:
+        print_table(bench_dense_backup(dense, 10, 0.99, rng), bcols, "1. One dense Bellman backup")
     sparse = [10_000] if args.quick else [10_000, 100_000]
-    print_table(bench_sparse_backup(sparse, 10, 5, 0.99, rng), bcols,
-                "2. One sparse Bellman backup")
+    if "2" in args.sections:
+        print_table(bench_sparse_backup(sparse, 10, 5, 0.99, rng), bcols,
+                    "2. One sparse Bellman backup")
 
     from mdplab import envs
 
@@ -360,15 +371,21 @@ def main(argv=None):
         (f"gridworld {side}x{side} slip 0.1 gamma=0.99",
          envs.make("gridworld", rows=side, cols=side, slip=0.1, gamma=0.99)),
     ]
-    print_table(bench_solve(instances, 1e-6), ["task", "impl", "median", "iters", "||V-V*||", "x best peer"],
+    if "3" in args.sections:
+        print_table(bench_solve(instances, 1e-6), ["task", "impl", "median", "iters", "||V-V*||", "x best peer"],
                 "3. Solve to ||V - V*||_inf <= 1e-6 (median of up to 3 runs after a warm-up run; error "
                 "against mdplab's exact PI;"
                 " best peer = fastest peer within tol)")
 
     bi = [(100, 4, 10)] if args.quick else [(100, 4, 10), (2000, 10, 50)]
-    print_table(bench_backward_induction(bi, rng), cols, "4. Backward induction (stationary P)")
-    print_table(bench_sampling(100, 10, 1000 if args.quick else 10_000, rng),
-                ["task", "impl", "median", "samples/s"], "5. Next-state sampling throughput")
+    if "4" in args.sections:
+        print_table(bench_backward_induction(bi, rng), cols + ["x best peer"],
+                    "4. Backward induction (stationary P; best peer = faster of quantecon and "
+                    "pymdptoolbox)")
+    if "5" in args.sections:
+        print_table(bench_sampling(100, 10, 1000 if args.quick else 10_000, rng),
+                    ["task", "impl", "median", "samples/s", "x numpy multinomial"],
+                    "5. Next-state counts throughput (mdplab: exact multinomial per pair)")
 
 
 if __name__ == "__main__":

@@ -177,6 +177,88 @@ def _residual_dense_parallel(P2, r, gamma, W, res, mass):
 
 
 @njit(cache=True, inline="always")
+def _row_mass(P2, i, n, n4):
+    """sum_j |P2[i, j]| in the lane order of :func:`_row_dd` (the same float)."""
+    m0 = m1 = m2 = m3 = 0.0
+    for j in range(0, n4, 4):
+        m0 += abs(P2[i, j])
+        m1 += abs(P2[i, j + 1])
+        m2 += abs(P2[i, j + 2])
+        m3 += abs(P2[i, j + 3])
+    for j in range(n4, n):
+        m0 += abs(P2[i, j])
+    return (m0 + m1) + (m2 + m3)
+
+
+@njit(cache=True, parallel=True)
+def _max_row_mass(P2, mass):
+    n = P2.shape[1]
+    n4 = n - n % 4
+    for i in prange(P2.shape[0]):
+        mass[i] = _row_mass(P2, i, n, n4)
+    return mass.max()
+
+
+@njit(cache=True, inline="always")
+def _state_dense_pruned(P2, r, gamma, W, s, Qf, margin, his, los):
+    """res(s) as :func:`_state_dense`, with the double-double dot products computed only for
+    the actions whose float Q is within ``margin`` of the state's largest float Q. With
+    margin >= 4 x a bound on the float Q's error, every skipped action's exact Q (and so
+    its double-double Q) is below the kept maximiser's, so the maximum -- and res(s) -- is
+    the same float pair as with every action evaluated."""
+    A = r.shape[1]
+    n = P2.shape[1]
+    n4 = n - n % 4
+    best = Qf[s, 0]
+    for a in range(1, A):
+        if Qf[s, a] > best:
+            best = Qf[s, a]
+    bh = -np.inf
+    bl = 0.0
+    first = True
+    for a in range(A):
+        if Qf[s, a] < best - margin:
+            continue
+        hi, lo, _ = _row_dd(P2, s * A + a, W, n, n4)
+        qh, ql = _q_dd(r[s, a], gamma, hi, lo)
+        if first or qh > bh or (qh == bh and ql > bl):
+            bh, bl = qh, ql
+            first = False
+    h, t = _two_sum(bh, -W[s])
+    return h + (t + bl)
+
+
+@njit(cache=True)
+def _residual_dense_pruned(P2, r, gamma, W, Qf, margin, res, mass):
+    """res as :func:`_residual_dense` (by :func:`_state_dense_pruned`); returns rho."""
+    S, A = r.shape
+    n = P2.shape[1]
+    n4 = n - n % 4
+    his = np.empty(A)
+    los = np.empty(A)
+    for i in range(P2.shape[0]):
+        mass[i] = _row_mass(P2, i, n, n4)
+    for s in range(S):
+        res[s] = _state_dense_pruned(P2, r, gamma, W, s, Qf, margin, his, los)
+    return mass.max()
+
+
+@njit(cache=True, parallel=True)
+def _residual_dense_pruned_parallel(P2, r, gamma, W, Qf, margin, res, mass):
+    """:func:`_residual_dense_pruned` over numba's threads (bit-identical)."""
+    S, A = r.shape
+    n = P2.shape[1]
+    n4 = n - n % 4
+    for i in prange(P2.shape[0]):
+        mass[i] = _row_mass(P2, i, n, n4)
+    for s in prange(S):
+        his = np.empty(A)
+        los = np.empty(A)
+        res[s] = _state_dense_pruned(P2, r, gamma, W, s, Qf, margin, his, los)
+    return mass.max()
+
+
+@njit(cache=True, inline="always")
 def _state_csr(indptr, indices, data, r, gamma, W, s, his, los):
     A = r.shape[1]
     rho = 0.0
@@ -227,15 +309,36 @@ def _up(x: float, k: int = 1) -> float:
 
 
 def residual_and_bound(P2, csr, r: np.ndarray, gamma: float, W: np.ndarray,
-                       parallel: bool = False) -> tuple[float, float]:
+                       parallel: bool = False, Q: np.ndarray | None = None
+                       ) -> tuple[float, float]:
     """(||T W - W||_inf as computed, the certified bound on ||W - V*||_inf).
 
     ``P2`` is the dense (S*A, S) kernel or None, ``csr`` = (indptr, indices, data) or None.
     ``parallel`` splits the states over numba's threads (bit-identical results).
+    ``Q`` (S, A), optional, dense kernels only: r + gamma P W as computed in float64 by
+    any summation order (e.g. :meth:`BellmanOperators.q_values`). Its error is at most
+    eps = (n + 4) u (||r|| + gamma rho ||W||) (Higham 2002, Sec. 3.1, any order, with or
+    without FMA); actions whose Q is more than 8 eps below their state's best are then
+    skipped by the double-double evaluation, which cannot change its maximum (see
+    :func:`_state_dense_pruned`): the same residual and bound, bit for bit, at about 1/A
+    of the double-double work.
     """
     S, A = r.shape
     W = np.ascontiguousarray(W, dtype=np.float64)
     res = np.empty(S)
+    if csr is None and Q is not None and S > 0:
+        Q = np.ascontiguousarray(Q, dtype=np.float64)
+        n = P2.shape[1]
+        mass = np.empty(P2.shape[0])
+        # the same masses are recomputed in the kernel; rho first bounds Q's error
+        rho = _max_row_mass(P2, mass) if parallel else float(np.max(np.abs(P2).sum(axis=1)))
+        W_max = float(np.max(np.abs(W)))
+        r_max = float(np.max(np.abs(r)))
+        eps = _up((n + 4) * U * (r_max + gamma * _up(rho * (1 + 4 * n * U)) * W_max), 4)
+        if Q.shape == (S, A) and math.isfinite(eps) and np.isfinite(Q).all():
+            kernel = _residual_dense_pruned_parallel if parallel else _residual_dense_pruned
+            rho = kernel(P2, r, gamma, W, Q, 8.0 * eps + 1e-300, res, mass)
+            return _bound(res, rho, n, r, gamma, W)
     if csr is None:
         if parallel and S > 0:
             rho = _residual_dense_parallel(P2, r, gamma, W, res, np.empty(S))
@@ -249,6 +352,12 @@ def residual_and_bound(P2, csr, r: np.ndarray, gamma: float, W: np.ndarray,
         else:
             rho = _residual_csr(indptr, indices, data, r, gamma, W, res)
         n = int(np.max(np.diff(indptr))) if indptr.shape[0] > 1 else 0
+    return _bound(res, rho, n, r, gamma, W)
+
+
+def _bound(res, rho, n, r, gamma, W) -> tuple[float, float]:
+    """(max |res|, the certified bound) from the double-double residuals ``res``, the
+    largest row mass ``rho`` and the largest row length ``n``."""
     e_max = float(np.max(np.abs(res)))
     if not math.isfinite(e_max):
         return e_max, math.inf

@@ -191,12 +191,32 @@ def _row_mass(P2, i, n, n4):
 
 
 @njit(cache=True, parallel=True)
-def _max_row_mass(P2, mass):
+def _max_row_mass_parallel(P2, mass):
     n = P2.shape[1]
     n4 = n - n % 4
     for i in prange(P2.shape[0]):
         mass[i] = _row_mass(P2, i, n, n4)
     return mass.max()
+
+
+@njit(cache=True)
+def _max_row_mass_serial(P2):
+    n = P2.shape[1]
+    n4 = n - n % 4
+    rho = 0.0
+    for i in range(P2.shape[0]):
+        rho = max(rho, _row_mass(P2, i, n, n4))
+    return rho
+
+
+def max_row_mass(P2: np.ndarray, parallel: bool = False) -> float:
+    """rho = max_i sum_j |P2[i, j]| of a dense (R, S) kernel, summed in the lane order
+    the double-double residual uses (so the same float as the one it returns)."""
+    if P2.shape[0] == 0:
+        return 0.0
+    if parallel:
+        return float(_max_row_mass_parallel(P2, np.empty(P2.shape[0])))
+    return float(_max_row_mass_serial(P2))
 
 
 @njit(cache=True, inline="always")
@@ -229,33 +249,23 @@ def _state_dense_pruned(P2, r, gamma, W, s, Qf, margin, his, los):
 
 
 @njit(cache=True)
-def _residual_dense_pruned(P2, r, gamma, W, Qf, margin, res, mass):
-    """res as :func:`_residual_dense` (by :func:`_state_dense_pruned`); returns rho."""
+def _residual_dense_pruned(P2, r, gamma, W, Qf, margin, res):
+    """res as :func:`_residual_dense`, by :func:`_state_dense_pruned`."""
     S, A = r.shape
-    n = P2.shape[1]
-    n4 = n - n % 4
     his = np.empty(A)
     los = np.empty(A)
-    for i in range(P2.shape[0]):
-        mass[i] = _row_mass(P2, i, n, n4)
     for s in range(S):
         res[s] = _state_dense_pruned(P2, r, gamma, W, s, Qf, margin, his, los)
-    return mass.max()
 
 
 @njit(cache=True, parallel=True)
-def _residual_dense_pruned_parallel(P2, r, gamma, W, Qf, margin, res, mass):
+def _residual_dense_pruned_parallel(P2, r, gamma, W, Qf, margin, res):
     """:func:`_residual_dense_pruned` over numba's threads (bit-identical)."""
     S, A = r.shape
-    n = P2.shape[1]
-    n4 = n - n % 4
-    for i in prange(P2.shape[0]):
-        mass[i] = _row_mass(P2, i, n, n4)
     for s in prange(S):
         his = np.empty(A)
         los = np.empty(A)
         res[s] = _state_dense_pruned(P2, r, gamma, W, s, Qf, margin, his, los)
-    return mass.max()
 
 
 @njit(cache=True, inline="always")
@@ -309,8 +319,8 @@ def _up(x: float, k: int = 1) -> float:
 
 
 def residual_and_bound(P2, csr, r: np.ndarray, gamma: float, W: np.ndarray,
-                       parallel: bool = False, Q: np.ndarray | None = None
-                       ) -> tuple[float, float]:
+                       parallel: bool = False, Q: np.ndarray | None = None,
+                       rho: float | None = None) -> tuple[float, float]:
     """(||T W - W||_inf as computed, the certified bound on ||W - V*||_inf).
 
     ``P2`` is the dense (S*A, S) kernel or None, ``csr`` = (indptr, indices, data) or None.
@@ -321,7 +331,8 @@ def residual_and_bound(P2, csr, r: np.ndarray, gamma: float, W: np.ndarray,
     without FMA); actions whose Q is more than 8 eps below their state's best are then
     skipped by the double-double evaluation, which cannot change its maximum (see
     :func:`_state_dense_pruned`): the same residual and bound, bit for bit, at about 1/A
-    of the double-double work.
+    of the double-double work. ``rho``, optional with ``Q``: :func:`max_row_mass` (P2),
+    if the caller keeps it (the kernel is immutable).
     """
     S, A = r.shape
     W = np.ascontiguousarray(W, dtype=np.float64)
@@ -329,15 +340,14 @@ def residual_and_bound(P2, csr, r: np.ndarray, gamma: float, W: np.ndarray,
     if csr is None and Q is not None and S > 0:
         Q = np.ascontiguousarray(Q, dtype=np.float64)
         n = P2.shape[1]
-        mass = np.empty(P2.shape[0])
-        # the same masses are recomputed in the kernel; rho first bounds Q's error
-        rho = _max_row_mass(P2, mass) if parallel else float(np.max(np.abs(P2).sum(axis=1)))
+        if rho is None:
+            rho = max_row_mass(P2, parallel)
         W_max = float(np.max(np.abs(W)))
         r_max = float(np.max(np.abs(r)))
-        eps = _up((n + 4) * U * (r_max + gamma * _up(rho * (1 + 4 * n * U)) * W_max), 4)
+        eps = _up((n + 4) * U * (r_max + gamma * _up(rho, n + 1) * W_max), 4)
         if Q.shape == (S, A) and math.isfinite(eps) and np.isfinite(Q).all():
             kernel = _residual_dense_pruned_parallel if parallel else _residual_dense_pruned
-            rho = kernel(P2, r, gamma, W, Q, 8.0 * eps + 1e-300, res, mass)
+            kernel(P2, r, gamma, W, Q, 8.0 * eps + 1e-300, res)
             return _bound(res, rho, n, r, gamma, W)
     if csr is None:
         if parallel and S > 0:

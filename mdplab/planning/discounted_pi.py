@@ -94,7 +94,7 @@ def policy_iteration(
             converged = True
             break
         pi = np.where(improve, greedy(Q), pi)
-    residual, bound = BellmanOperators(mdp).certify(ev.V)
+    residual, bound = BellmanOperators(mdp).certify(ev.V, Q)
     return DiscountedSolution(
         V=ev.V,
         Q=Q,

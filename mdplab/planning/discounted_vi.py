@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+import weakref
 from typing import Any
 
 import numpy as np
@@ -50,6 +51,11 @@ def initial_values(V0, S: int, default: float = 0.0) -> np.ndarray:
     return V0
 
 
+#: max_{s,a} sum_{s'} |P(s'|s,a)| of each dense model, for its certificates (models are
+#: immutable)
+_ROW_MASS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 class BellmanOperators:
     """The Bellman operators of one discounted MDP, bound to its (dense or CSR) kernel.
 
@@ -64,6 +70,7 @@ class BellmanOperators:
             raise TypeError(f"parallel must be True or False, got {parallel!r}")
         self.parallel = bool(parallel)
 
+        self._mdp = mdp
         self.S, self.A = mdp.shape
         self.gamma = mdp.gamma
         self.r = np.ascontiguousarray(mdp.r)
@@ -129,10 +136,15 @@ class BellmanOperators:
         """(||T V - V||_inf, a certified bound on ||V - V*||_inf, round-off included);
         see :mod:`mdplab.planning.certify`. ``Q`` = :meth:`q_values` (V), if known, lets
         a dense kernel skip the clearly suboptimal actions (the same result, bit for bit)."""
-        from .certify import residual_and_bound
+        from .certify import max_row_mass, residual_and_bound
 
+        rho = None
+        if Q is not None and self._P2 is not None:
+            rho = _ROW_MASS.get(self._mdp)
+            if rho is None:
+                rho = _ROW_MASS[self._mdp] = max_row_mass(self._P2, self.parallel)
         return residual_and_bound(self._P2, self._csr, self.r, self.gamma, V,
-                                  parallel=self.parallel, Q=Q)
+                                  parallel=self.parallel, Q=Q, rho=rho)
 
 
 def span_iterate(

@@ -342,11 +342,107 @@ def bench_sampling(S, A, n, rng):
     return rows
 
 
+# --------------------------------------------------------------------------- 6. targets
+def _interleaved(fns: dict, rounds: int):
+    """Median time of each callable over ``rounds`` rounds, the callables run in turn in
+    every round (so a burst of load from other processes hits all of them alike), after
+    one warm-up call each; and the per-round times."""
+    for fn in fns.values():
+        fn()
+    times = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return {name: float(np.median(t)) for name, t in times.items()}, times
+
+
+def bench_targets(rng, rounds: int, quick: bool = False):
+    """The three planning-speed targets of issue 10, item 9, each mdplab row against its
+    peers in the same interleaved rounds. "x best peer" = median over rounds of the
+    round's mdplab time / the round's fastest-peer time (and the ratio of the medians)."""
+    rows = []
+
+    def add(task, med, per, peers):
+        best = {k: min(per[p][k] for p in peers) for k in range(len(per[peers[0]]))}
+        best_med = min(med[p] for p in peers)
+        for name in med:
+            r_round = float(np.median([per[name][k] / best[k] for k in best]))
+            rows.append({"task": task, "impl": name, "median": fmt_time(med[name]),
+                         "x best peer (per round)": f"{r_round:.2f}x",
+                         "x best peer (medians)": ratio(med[name], best_med)})
+
+    # (a) backward induction S=2000 A=10 H=50
+    S, A, H = (300, 10, 20) if quick else (2000, 10, 50)
+    P, r = random_dense(S, A, rng)
+    mdp = mdplab.FiniteHorizonMDP(P, r, H=H)
+    fns = {"mdplab backward_induction": lambda: planning.backward_induction(mdp),
+           "mdplab backward_induction parallel=True":
+               lambda: planning.backward_induction(mdp, parallel=True)}
+    peers = []
+    if qe is not None:
+        ddp = qe.DiscreteDP(r, P, 1.0)
+        fns["quantecon backward_induction"] = lambda: qe.backward_induction(ddp, H)
+        peers.append("quantecon backward_induction")
+    if mdptb is not None:
+        Pt = np.ascontiguousarray(P.transpose(1, 0, 2))
+
+        def fh():
+            with contextlib.redirect_stdout(io.StringIO()):
+                m = mdptb.FiniteHorizon(Pt, r, 1.0, H)
+                m.run()
+
+        fns["pymdptoolbox FiniteHorizon"] = fh
+        peers.append("pymdptoolbox FiniteHorizon")
+    if peers:
+        med, per = _interleaved(fns, rounds)
+        add(f"(a) backward induction S={S} A={A} H={H}", med, per, peers)
+    del P, mdp, fns
+
+    # (b) next-state counts: n = 10000 at every pair of S = 100, A = 10
+    from mdplab.sampling import GenerativeModel
+
+    S, A, n = 100, 10, (1000 if quick else 10_000)
+    P, r = random_dense(S, A, rng)
+    gen = GenerativeModel(mdplab.DiscountedMDP(P, r, 0.9))
+    g = np.random.default_rng(1)
+    Pf = P.reshape(S * A, S)
+    seeds = iter(range(10**9))
+    fns = {"mdplab GenerativeModel.counts": lambda: gen.counts(n, rng=next(seeds)),
+           "numpy Generator.multinomial": lambda: g.multinomial(n, Pf)}
+    med, per = _interleaved(fns, 5 * rounds)
+    add(f"(b) counts n={n} at every (s,a), S={S} A={A} ({S * A * n / 1e6:.0f} M samples)",
+        med, per, ["numpy Generator.multinomial"])
+
+    # (c) solve a random dense MDP S=500 A=10 gamma=0.99 to 1e-6
+    S = 200 if quick else 500
+    P, r = random_dense(S, 10, rng)
+    mdp = mdplab.DiscountedMDP(P, r, 0.99)
+    tol = 1e-6
+    fns = {"mdplab modified_policy_iteration":
+               lambda: planning.modified_policy_iteration(mdp, tol=2 * tol),
+           "mdplab modified_policy_iteration parallel=True":
+               lambda: planning.modified_policy_iteration(mdp, tol=2 * tol, parallel=True)}
+    peers = []
+    if qe is not None:
+        ddp = qe.DiscreteDP(r, P, 0.99)
+        fns["quantecon modified_policy_iteration"] = lambda: ddp.solve(
+            "modified_policy_iteration", epsilon=tol, max_iter=10**6)
+        peers.append("quantecon modified_policy_iteration")
+    if peers:
+        med, per = _interleaved(fns, 5 * rounds)
+        add(f"(c) solve to {tol:g}: random dense S={S} A=10 gamma=0.99", med, per, peers)
+    return rows
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
-    ap.add_argument("--sections", default="12345",
-                    help="which tables to run, e.g. 345 (default: all five)")
+    ap.add_argument("--sections", default="123456",
+                    help="which tables to run, e.g. 6 (default: all six)")
+    ap.add_argument("--rounds", type=int, default=15,
+                    help="interleaved rounds of table 6 (x5 for its fast rows)")
     args = ap.parse_args(argv)
     rng = np.random.default_rng(20261121)
     print("mdplab planning benchmarks —", machine_line())
@@ -386,6 +482,11 @@ def main(argv=None):
         print_table(bench_sampling(100, 10, 1000 if args.quick else 10_000, rng),
                     ["task", "impl", "median", "samples/s", "x numpy multinomial"],
                     "5. Next-state counts throughput (mdplab: exact multinomial per pair)")
+    if "6" in args.sections:
+        print_table(bench_targets(np.random.default_rng(20261203), args.rounds, args.quick),
+                    ["task", "impl", "median", "x best peer (per round)", "x best peer (medians)"],
+                    "6. Issue 10 item 9 targets: mdplab and peers interleaved round by round "
+                    f"({args.rounds} rounds; x5 for (b), (c)); medians")
 
 
 if __name__ == "__main__":

@@ -366,13 +366,21 @@ def test_sparse_with_explicit_zero_rows_entries(mdp):
 
 
 # ------------------------------------------------------------ parallel backward induction
-def test_parallel_backward_induction_is_bit_identical_to_serial_for_any_thread_count():
+@pytest.mark.parametrize("S", [61, 62, 64])  # S*A = 427, 434, 448: 3, 2, 0 tail rows
+def test_parallel_backward_induction_is_bit_identical_to_serial_for_any_thread_count(
+        S, monkeypatch):
     """parallel=True: same Q, V, policy bit for bit as serial (dense stationary and not,
-    sparse), with S*A not a multiple of 4 (the tail rows), for 1 thread and for all."""
+    sparse), with S*A not a multiple of 4 (the tail rows) and S not a multiple of 4 (the
+    last chunk of states), for 1 thread and for all. The size threshold is set to 0 so the
+    parallel kernels run at this size."""
     import numba
 
+    from mdplab.kernels import bellman
+
+    monkeypatch.setattr(bellman, "PARALLEL_MIN_ENTRIES", 0)
+
     rng = np.random.default_rng(11)
-    S, A, H = 61, 7, 5  # S*A = 427 = 4*106 + 3
+    A, H = 7, 5
     P_st = random_kernel(rng, (S, A, S), 0.0)
     P_ns = random_kernel(rng, (H, S, A, S), 0.0)
     r = rng.random((H, S, A))
@@ -409,8 +417,10 @@ def test_parallel_backward_induction_is_bit_identical_to_serial_for_any_thread_c
         backward_induction(models[0], parallel="yes")
 
 
-def test_parallel_kernels_match_serial_kernels():
-    from mdplab.kernels import backward_induction_csr, backward_induction_dense
+def test_parallel_kernels_match_serial_kernels(monkeypatch):
+    from mdplab.kernels import backward_induction_csr, backward_induction_dense, bellman
+
+    monkeypatch.setattr(bellman, "PARALLEL_MIN_ENTRIES", 0)
 
     rng = np.random.default_rng(5)
     S, A, H = 23, 3, 4

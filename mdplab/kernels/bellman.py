@@ -31,6 +31,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+#: ``parallel=True`` finite-horizon solves of smaller kernels (S*A*S entries per step) run
+#: the serial kernel instead (bit-identical results): below about 1 MB per step the
+#: thread start-up per step costs more than it saves (measured on 2 cores)
+PARALLEL_MIN_ENTRIES = 1 << 17
+
 #: fastmath flags of the kernels: re-association (vectorised sums) and FMA
 #: contraction only -- no nnan/ninf, so -inf sentinels and comparisons stay exact.
 FASTMATH = {"reassoc", "contract"}
@@ -180,41 +185,48 @@ def _solve_dense(P2, stationary, r, Q, V, policy):
 
 @njit(cache=True, fastmath=FASTMATH, parallel=True)
 def _solve_dense_parallel(P2, stationary, r, Q, V, policy):
-    """:func:`_solve_dense` with each step's rows and states split over numba's threads.
+    """:func:`_solve_dense` with each step's states split over numba's threads.
 
-    The rows of one step are dotted in the same blocks of four as ``_dot_rows`` (block b
-    holds rows 4b..4b+3 of the step, the last n % 4 rows one at a time), each block by
-    the same ``_dot4`` / ``_dot1`` code, and the maximum over actions runs state by state
-    in the same order; so Q, V and the policy equal the serial kernel's bit for bit,
-    whatever the number of threads. The steps stay sequential (V_h needs V_{h+1}).
+    One parallel region per step: the states are taken in chunks of four (4 A rows, a
+    multiple of four), so every chunk's rows fall in the same blocks of four rows as in
+    ``_dot_rows`` (rows 4b..4b+3 of the step, and the last n % 4 rows one at a time), each
+    dotted by the same ``_dot4`` / ``_dot1`` code; the maximum over actions runs in the same
+    order. So Q, V and the policy equal the serial kernel's bit for bit, whatever the
+    number of threads. The steps stay sequential (V_h needs V_{h+1}).
     """
     H, S, A = r.shape
     n = S * A
     n4 = n - n % 4
-    nb = n4 // 4
     q = np.empty(n)
+    n_chunks = (S + 3) // 4
     for h in range(H - 1, -1, -1):
         row0 = 0 if stationary else h * n
         v = V[h + 1]
-        for b in prange(nb):
-            _dot4(P2, row0 + 4 * b, v, q, 4 * b)
-        for j in range(n4, n):
-            q[j] = _dot1(P2, row0 + j, v)
         r_h = r[h]
         Q_h = Q[h]
         V_h = V[h]
         pi_h = policy[h]
-        for s in prange(S):
-            best = -np.inf
-            arg = 0
-            for a in range(A):
-                x = r_h[s, a] + q[s * A + a]
-                Q_h[s, a] = x
-                if x > best:  # strict: ties keep the lowest action
-                    best = x
-                    arg = a
-            V_h[s] = best
-            pi_h[s] = arg
+        for c in prange(n_chunks):
+            s0 = 4 * c
+            s1 = min(S, s0 + 4)
+            j0 = s0 * A
+            j1 = s1 * A
+            j4 = min(j1, n4)
+            for j in range(j0, j4, 4):  # j0 is a multiple of 4 and j4 - j0 too
+                _dot4(P2, row0 + j, v, q, j)
+            for j in range(max(j0, n4), j1):
+                q[j] = _dot1(P2, row0 + j, v)
+            for s in range(s0, s1):
+                best = -np.inf
+                arg = 0
+                for a in range(A):
+                    x = r_h[s, a] + q[s * A + a]
+                    Q_h[s, a] = x
+                    if x > best:  # strict: ties keep the lowest action
+                        best = x
+                        arg = a
+                V_h[s] = best
+                pi_h[s] = arg
 
 
 @njit(cache=True, fastmath=FASTMATH, parallel=True)
@@ -314,16 +326,6 @@ def _bellman_backup_csr_parallel(indptr, indices, data, r, gamma, V, Q_out, V_ou
 def _policy_backup_dense_det(P2, r, gamma, V, policy, V_out):
     S, A = r.shape
     for s in range(S):
-        a = policy[s]
-        V_out[s] = r[s, a] + gamma * _dot1(P2, s * A + a, V)
-
-
-@njit(cache=True, fastmath=FASTMATH, parallel=True)
-def _policy_backup_dense_det_parallel(P2, r, gamma, V, policy, V_out):
-    """:func:`_policy_backup_dense_det` with the states split over numba's threads (each
-    state by the same ``_dot1`` code: bit-identical to the serial kernel)."""
-    S, A = r.shape
-    for s in prange(S):
         a = policy[s]
         V_out[s] = r[s, a] + gamma * _dot1(P2, s * A + a, V)
 
@@ -553,13 +555,16 @@ def solve_dense(P2: np.ndarray, stationary: bool, r: np.ndarray, parallel: bool 
     V_{h+1} in the same blocks of four rows as the serial kernel, by the same code, and the
     maximum over actions is taken state by state, so Q, V and the policy are bit-identical
     to the serial result for any number of threads. The steps themselves are sequential.
+    Kernels with fewer than ``PARALLEL_MIN_ENTRIES`` entries per step (S*A*S) run serially
+    (the same result): their steps are too short to pay for waking the threads.
     Backward induction is memory-bound (each step reads P once): measured at S = 2000,
     A = 10, H = 50 on 2 cores it halves the time when the second core is free
     (benchmarks/planning.py).
 
     Reference: :func:`mdplab.kernels.reference.backward_induction_ref` and ``np.argmax``.
     """
-    parallel = _check_parallel(parallel)
+    parallel = _check_parallel(parallel) and P2.shape[1] * r.shape[1] * r.shape[2] >= (
+        PARALLEL_MIN_ENTRIES)
     H, S, A = r.shape
     Q = np.empty((H, S, A))
     V = np.zeros((H + 1, S))
@@ -587,7 +592,8 @@ def backward_induction_csr(
     :class:`~mdplab.models.sparse.SparseTransitions`, which were validated at construction
     (the check reads ``indices`` once more: about a third of the backup's time).
     ``parallel=True`` splits each step's rows and states over numba's threads (each row
-    summed by the same loop in the same order: bit-identical to the serial result).
+    summed by the same loop in the same order: bit-identical to the serial result); small
+    kernels run serially, as in :func:`solve_dense`.
 
     Reference: :func:`mdplab.kernels.reference.backward_induction_csr_ref`.
     """
@@ -597,6 +603,9 @@ def backward_induction_csr(
     indptr, indices, data = _check_csr(indptr, indices, data, n_rows, S, check)
     Q = np.empty((H, S, A))
     V = np.zeros((H + 1, S))
+    per_step = indices.shape[0] if stationary else indices.shape[0] // H
+    if per_step * A < PARALLEL_MIN_ENTRIES // 8:  # ~ the dense rule in bytes read per step
+        parallel = False
     kernel = _backward_induction_csr_parallel if parallel else _backward_induction_csr
     kernel(indptr, indices, data, bool(stationary), r, Q, V)
     return Q, V

@@ -120,10 +120,10 @@ class BellmanOperators:
         r_pi = np.ascontiguousarray(self.r[np.arange(self.S), policy][:, None])
         zeros = np.zeros(self.S, dtype=np.int64)
         gamma = self.gamma
-        if self.parallel:
-            kernel = kb._policy_backup_dense_det_parallel
-        else:
-            kernel = kb._policy_backup_dense_det
+        # serial even with parallel=True: one sweep reads S^2 cached floats (tens of us),
+        # less than the cost of waking the threads, and on a loaded machine each parallel
+        # region can wait a scheduler time slice for a descheduled thread
+        kernel = kb._policy_backup_dense_det
         return lambda V, V_out: kernel(P_pi, r_pi, gamma, V, zeros, V_out)
 
     def q_values(self, V: np.ndarray) -> np.ndarray:

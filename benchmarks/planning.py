@@ -1,6 +1,6 @@
 """Planning benchmarks: mdplab against numpy, quantecon, pymdptoolbox and mdpsolver.
 
-    python benchmarks/planning.py [--quick]
+    python benchmarks/planning.py [--quick] [--sections 123456] [--rounds 15]
 
 Prints one table per task; every figure in a table is measured in the same run. Times
 are medians over repeats (after a warm-up call that also triggers numba compilation).
@@ -8,6 +8,9 @@ are medians over repeats (after a warm-up call that also triggers numba compilat
 through the CPU once (a vectorised sum; the memory-bandwidth bound of any backup) with
 the same number of threads; "x bound" divides by the faster of the 1- and 2-thread
 read times, the machine's bound. numpy's BLAS uses both cores for gemv.
+Table 6 repeats the three planning-speed targets of issue 10 (item 9) with mdplab and its
+peers run in turn in every round, so that load from other processes hits all alike; its
+"x best peer (per round)" is the median over rounds of the within-round ratio.
 
 Needs the bench extra: pip install ".[bench]".
 """

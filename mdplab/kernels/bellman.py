@@ -558,8 +558,8 @@ def solve_dense(P2: np.ndarray, stationary: bool, r: np.ndarray, parallel: bool 
     Kernels with fewer than ``PARALLEL_MIN_ENTRIES`` entries per step (S*A*S) run serially
     (the same result): their steps are too short to pay for waking the threads.
     Backward induction is memory-bound (each step reads P once): measured at S = 2000,
-    A = 10, H = 50 on 2 cores it halves the time when the second core is free
-    (benchmarks/planning.py).
+    A = 10, H = 50 on 2 shared cores (benchmarks/planning.py, table 6), 0.75x to 0.8x of
+    the serial time with the second core mostly free, no gain when it is busy.
 
     Reference: :func:`mdplab.kernels.reference.backward_induction_ref` and ``np.argmax``.
     """

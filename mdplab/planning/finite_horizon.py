@@ -45,8 +45,10 @@ def backward_induction(mdp: FiniteHorizonMDP, parallel: bool = False) -> FiniteH
     parallel : bool, split each step's (s, a) rows and states over numba's threads. The
         result is bit-identical to the serial one (same row blocks, same code, same order
         of every sum; see :func:`mdplab.kernels.solve_dense`); the steps stay sequential.
-        It pays off for large kernels (measured: S = 2000, A = 10, H = 50 on 2 cores,
-        about half the serial time when the second core is free; benchmarks/planning.py).
+        It pays off for large kernels on a machine with free cores (measured: S = 2000,
+        A = 10, H = 50 on 2 shared cores, 0.75x to 0.8x of the serial time; no gain when
+        the other core is busy; benchmarks/planning.py, table 6). Kernels below
+        ``mdplab.kernels.bellman.PARALLEL_MIN_ENTRIES`` entries per step run serially.
 
     Returns
     -------

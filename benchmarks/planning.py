@@ -1,6 +1,6 @@
 """Planning benchmarks: mdplab against numpy, quantecon, pymdptoolbox and mdpsolver.
 
-    python benchmarks/planning.py [--quick]
+    python benchmarks/planning.py [--quick] [--sections 123456] [--rounds 15]
 
 Prints one table per task; every figure in a table is measured in the same run. Times
 are medians over repeats (after a warm-up call that also triggers numba compilation).
@@ -8,6 +8,9 @@ are medians over repeats (after a warm-up call that also triggers numba compilat
 through the CPU once (a vectorised sum; the memory-bandwidth bound of any backup) with
 the same number of threads; "x bound" divides by the faster of the 1- and 2-thread
 read times, the machine's bound. numpy's BLAS uses both cores for gemv.
+Table 6 repeats the three planning-speed targets of issue 10 (item 9) with mdplab and its
+peers run in turn in every round, so that load from other processes hits all alike; its
+"x best peer (per round)" is the median over rounds of the within-round ratio.
 
 Needs the bench extra: pip install ".[bench]".
 """
@@ -290,7 +293,9 @@ def bench_backward_induction(configs, rng):
         P, r = random_dense(S, A, rng)
         mdp = mdplab.FiniteHorizonMDP(P, r, H=H)
         base = H * read_time(P)
-        res = {"mdplab": median_time(lambda: planning.backward_induction(mdp))}
+        res = {"mdplab": median_time(lambda: planning.backward_induction(mdp)),
+               "mdplab parallel=True": median_time(
+                   lambda: planning.backward_induction(mdp, parallel=True))}
         from mdplab.kernels.reference import backward_induction_ref
         res["numpy reference"] = median_time(lambda: backward_induction_ref(mdp.P, mdp.r))
         if qe is not None:
@@ -306,8 +311,11 @@ def bench_backward_induction(configs, rng):
 
             res["pymdptoolbox FiniteHorizon"] = median_time(fh)
         task = f"backward induction S={S} A={A} H={H}"
+        peers = [t for name, t in res.items() if not name.startswith(("mdplab", "numpy"))]
+        best = min(peers) if peers else None
         for name, t in res.items():
-            rows.append({"task": task, "impl": name, "median": fmt_time(t), "x read-P": ratio(t, base)})
+            rows.append({"task": task, "impl": name, "median": fmt_time(t), "x read-P": ratio(t, base),
+                         "x best peer": ratio(t, best)})
         rows.append({"task": task, "impl": "read P H times", "median": fmt_time(base), "x read-P": "1.00x"})
     return rows
 
@@ -325,9 +333,11 @@ def bench_sampling(S, A, n, rng):
              "median": fmt_time(t), "samples/s": f"{total / t / 1e6:.1f} M"}]
     g = np.random.default_rng(1)
     Pf = P.reshape(S * A, S)
-    t = median_time(lambda: g.multinomial(n, Pf))
-    rows.append({"task": rows[0]["task"], "impl": "numpy Generator.multinomial", "median": fmt_time(t),
-                 "samples/s": f"{total / t / 1e6:.1f} M"})
+    t_np = median_time(lambda: g.multinomial(n, Pf))
+    rows.append({"task": rows[0]["task"], "impl": "numpy Generator.multinomial",
+                 "median": fmt_time(t_np), "samples/s": f"{total / t_np / 1e6:.1f} M"})
+    rows[0]["x numpy multinomial"] = ratio(t, t_np)
+    rows[1]["x numpy multinomial"] = "1.00x"
     cdf = np.cumsum(Pf, axis=1)
     t = median_time(lambda: [np.searchsorted(cdf[i], g.random(n)) for i in range(S * A)])
     rows.append({"task": rows[0]["task"], "impl": "numpy searchsorted per row", "median": fmt_time(t),
@@ -335,9 +345,107 @@ def bench_sampling(S, A, n, rng):
     return rows
 
 
+# --------------------------------------------------------------------------- 6. targets
+def _interleaved(fns: dict, rounds: int):
+    """Median time of each callable over ``rounds`` rounds, the callables run in turn in
+    every round (so a burst of load from other processes hits all of them alike), after
+    one warm-up call each; and the per-round times."""
+    for fn in fns.values():
+        fn()
+    times = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return {name: float(np.median(t)) for name, t in times.items()}, times
+
+
+def bench_targets(rng, rounds: int, quick: bool = False):
+    """The three planning-speed targets of issue 10, item 9, each mdplab row against its
+    peers in the same interleaved rounds. "x best peer" = median over rounds of the
+    round's mdplab time / the round's fastest-peer time (and the ratio of the medians)."""
+    rows = []
+
+    def add(task, med, per, peers):
+        best = {k: min(per[p][k] for p in peers) for k in range(len(per[peers[0]]))}
+        best_med = min(med[p] for p in peers)
+        for name in med:
+            r_round = float(np.median([per[name][k] / best[k] for k in best]))
+            rows.append({"task": task, "impl": name, "median": fmt_time(med[name]),
+                         "x best peer (per round)": f"{r_round:.2f}x",
+                         "x best peer (medians)": ratio(med[name], best_med)})
+
+    # (a) backward induction S=2000 A=10 H=50
+    S, A, H = (300, 10, 20) if quick else (2000, 10, 50)
+    P, r = random_dense(S, A, rng)
+    mdp = mdplab.FiniteHorizonMDP(P, r, H=H)
+    fns = {"mdplab backward_induction": lambda: planning.backward_induction(mdp),
+           "mdplab backward_induction parallel=True":
+               lambda: planning.backward_induction(mdp, parallel=True)}
+    peers = []
+    if qe is not None:
+        ddp = qe.DiscreteDP(r, P, 1.0)
+        fns["quantecon backward_induction"] = lambda: qe.backward_induction(ddp, H)
+        peers.append("quantecon backward_induction")
+    if mdptb is not None:
+        Pt = np.ascontiguousarray(P.transpose(1, 0, 2))
+
+        def fh():
+            with contextlib.redirect_stdout(io.StringIO()):
+                m = mdptb.FiniteHorizon(Pt, r, 1.0, H)
+                m.run()
+
+        fns["pymdptoolbox FiniteHorizon"] = fh
+        peers.append("pymdptoolbox FiniteHorizon")
+    if peers:
+        med, per = _interleaved(fns, rounds)
+        add(f"(a) backward induction S={S} A={A} H={H}", med, per, peers)
+    del P, mdp, fns
+
+    # (b) next-state counts: n = 10000 at every pair of S = 100, A = 10
+    from mdplab.sampling import GenerativeModel
+
+    S, A, n = 100, 10, (1000 if quick else 10_000)
+    P, r = random_dense(S, A, rng)
+    gen = GenerativeModel(mdplab.DiscountedMDP(P, r, 0.9))
+    g = np.random.default_rng(1)
+    Pf = P.reshape(S * A, S)
+    seeds = iter(range(10**9))
+    fns = {"mdplab GenerativeModel.counts": lambda: gen.counts(n, rng=next(seeds)),
+           "numpy Generator.multinomial": lambda: g.multinomial(n, Pf)}
+    med, per = _interleaved(fns, 5 * rounds)
+    add(f"(b) counts n={n} at every (s,a), S={S} A={A} ({S * A * n / 1e6:.0f} M samples)",
+        med, per, ["numpy Generator.multinomial"])
+
+    # (c) solve a random dense MDP S=500 A=10 gamma=0.99 to 1e-6
+    S = 200 if quick else 500
+    P, r = random_dense(S, 10, rng)
+    mdp = mdplab.DiscountedMDP(P, r, 0.99)
+    tol = 1e-6
+    fns = {"mdplab modified_policy_iteration":
+               lambda: planning.modified_policy_iteration(mdp, tol=2 * tol),
+           "mdplab modified_policy_iteration parallel=True":
+               lambda: planning.modified_policy_iteration(mdp, tol=2 * tol, parallel=True)}
+    peers = []
+    if qe is not None:
+        ddp = qe.DiscreteDP(r, P, 0.99)
+        fns["quantecon modified_policy_iteration"] = lambda: ddp.solve(
+            "modified_policy_iteration", epsilon=tol, max_iter=10**6)
+        peers.append("quantecon modified_policy_iteration")
+    if peers:
+        med, per = _interleaved(fns, 5 * rounds)
+        add(f"(c) solve to {tol:g}: random dense S={S} A=10 gamma=0.99", med, per, peers)
+    return rows
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
+    ap.add_argument("--sections", default="123456",
+                    help="which tables to run, e.g. 6 (default: all six)")
+    ap.add_argument("--rounds", type=int, default=15,
+                    help="interleaved rounds of table 6 (x5 for its fast rows)")
     args = ap.parse_args(argv)
     rng = np.random.default_rng(20261121)
     print("mdplab planning benchmarks —", machine_line())
@@ -345,10 +453,12 @@ def main(argv=None):
     bcols = ["task", "impl", "threads", "median", "x read-P (same threads)", "x bound"]
 
     dense = [200, 500] if args.quick else [500, 2000, 5000]
-    print_table(bench_dense_backup(dense, 10, 0.99, rng), bcols, "1. One dense Bellman backup")
+    if "1" in args.sections:
+        print_table(bench_dense_backup(dense, 10, 0.99, rng), bcols, "1. One dense Bellman backup")
     sparse = [10_000] if args.quick else [10_000, 100_000]
-    print_table(bench_sparse_backup(sparse, 10, 5, 0.99, rng), bcols,
-                "2. One sparse Bellman backup")
+    if "2" in args.sections:
+        print_table(bench_sparse_backup(sparse, 10, 5, 0.99, rng), bcols,
+                    "2. One sparse Bellman backup")
 
     from mdplab import envs
 
@@ -360,15 +470,26 @@ def main(argv=None):
         (f"gridworld {side}x{side} slip 0.1 gamma=0.99",
          envs.make("gridworld", rows=side, cols=side, slip=0.1, gamma=0.99)),
     ]
-    print_table(bench_solve(instances, 1e-6), ["task", "impl", "median", "iters", "||V-V*||", "x best peer"],
+    if "3" in args.sections:
+        print_table(bench_solve(instances, 1e-6), ["task", "impl", "median", "iters", "||V-V*||", "x best peer"],
                 "3. Solve to ||V - V*||_inf <= 1e-6 (median of up to 3 runs after a warm-up run; error "
                 "against mdplab's exact PI;"
                 " best peer = fastest peer within tol)")
 
     bi = [(100, 4, 10)] if args.quick else [(100, 4, 10), (2000, 10, 50)]
-    print_table(bench_backward_induction(bi, rng), cols, "4. Backward induction (stationary P)")
-    print_table(bench_sampling(100, 10, 1000 if args.quick else 10_000, rng),
-                ["task", "impl", "median", "samples/s"], "5. Next-state sampling throughput")
+    if "4" in args.sections:
+        print_table(bench_backward_induction(bi, rng), cols + ["x best peer"],
+                    "4. Backward induction (stationary P; best peer = faster of quantecon and "
+                    "pymdptoolbox)")
+    if "5" in args.sections:
+        print_table(bench_sampling(100, 10, 1000 if args.quick else 10_000, rng),
+                    ["task", "impl", "median", "samples/s", "x numpy multinomial"],
+                    "5. Next-state counts throughput (mdplab: exact multinomial per pair)")
+    if "6" in args.sections:
+        print_table(bench_targets(np.random.default_rng(20261203), args.rounds, args.quick),
+                    ["task", "impl", "median", "x best peer (per round)", "x best peer (medians)"],
+                    "6. Issue 10 item 9 targets: mdplab and peers interleaved round by round "
+                    f"({args.rounds} rounds; x5 for (b), (c)); medians")
 
 
 if __name__ == "__main__":

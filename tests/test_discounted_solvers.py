@@ -254,3 +254,31 @@ def test_parallel_solvers_are_bit_identical_to_serial():
             assert a.n_iter == b.n_iter
     with pytest.raises(TypeError, match="parallel must be True or False"):
         value_iteration(mdp, parallel="yes")
+
+
+def test_pruned_certificate_is_bit_identical_to_the_full_one():
+    """certify(V, Q): skipping actions whose float Q is far below the best gives the same
+    residual and bound as the full double-double evaluation (serial and parallel), also
+    with exactly tied actions and far from the fixed point."""
+    from mdplab.planning.certify import residual_and_bound
+    from mdplab.planning.discounted_vi import BellmanOperators
+
+    rng = np.random.default_rng(21)
+    S, A = 45, 6
+    P = rng.dirichlet(np.ones(S), size=(S, A))
+    r = rng.random((S, A))
+    P[:, 1], r[:, 1] = P[:, 0], r[:, 0]  # exact ties
+    mdp = DiscountedMDP(P, r, 0.99)
+    V_star = modified_policy_iteration(mdp, tol=1e-10).V
+    for parallel in (False, True):
+        ops = BellmanOperators(mdp, parallel=parallel)
+        for V in (V_star, V_star + 1e-9 * rng.random(S), 10 * rng.random(S)):
+            full = residual_and_bound(ops._P2, None, ops.r, 0.99, V)
+            assert ops.certify(V, ops.q_values(V)) == full
+            assert ops.certify(V) == full
+    # a planted bug: a Q that is wrong by more than the error allowance may prune the
+    # maximiser, and the residual changes -- so the test can see a bad pruning rule
+    ops = BellmanOperators(mdp)
+    Q_bad = ops.q_values(V_star)
+    Q_bad[np.arange(S), Q_bad.argmax(axis=1)] -= 1.0
+    assert ops.certify(V_star, Q_bad) != ops.certify(V_star)

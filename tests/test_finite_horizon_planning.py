@@ -363,3 +363,76 @@ def test_sparse_with_explicit_zero_rows_entries(mdp):
     np.testing.assert_allclose(
         backward_induction(m2).V, backward_induction(mdp).V, rtol=0, atol=1e-12
     )
+
+
+# ------------------------------------------------------------ parallel backward induction
+@pytest.mark.parametrize("S", [61, 62, 64])  # S*A = 427, 434, 448: 3, 2, 0 tail rows
+def test_parallel_backward_induction_is_bit_identical_to_serial_for_any_thread_count(
+        S, monkeypatch):
+    """parallel=True: same Q, V, policy bit for bit as serial (dense stationary and not,
+    sparse), with S*A not a multiple of 4 (the tail rows) and S not a multiple of 4 (the
+    last chunk of states), for 1 thread and for all. The size threshold is set to 0 so the
+    parallel kernels run at this size."""
+    import numba
+
+    from mdplab.kernels import bellman
+
+    monkeypatch.setattr(bellman, "PARALLEL_MIN_ENTRIES", 0)
+
+    rng = np.random.default_rng(11)
+    A, H = 7, 5
+    P_st = random_kernel(rng, (S, A, S), 0.0)
+    P_ns = random_kernel(rng, (H, S, A, S), 0.0)
+    r = rng.random((H, S, A))
+    # ties across actions so that the policy's tie-breaking is exercised as well
+    P_ns[:, :, 1] = P_ns[:, :, 0]
+    r[:, :, 1] = r[:, :, 0]
+    models = [
+        FiniteHorizonMDP(P_st, r, H=H),
+        FiniteHorizonMDP(P_ns, r),
+        FiniteHorizonMDP(SparseTransitions.from_dense(random_kernel(rng, (S, A, S), 0.9)), r,
+                         H=H),
+    ]
+    before = numba.get_num_threads()
+    try:
+        for mdp in models:
+            serial = backward_induction(mdp)
+            for n in sorted({1, numba.config.NUMBA_NUM_THREADS}):
+                numba.set_num_threads(n)
+                par = backward_induction(mdp, parallel=True)
+                assert np.array_equal(par.Q, serial.Q)
+                assert np.array_equal(par.V, serial.V)
+                assert np.array_equal(par.policy, serial.policy)
+                assert par.value == serial.value
+            numba.set_num_threads(before)
+    finally:
+        numba.set_num_threads(before)
+    # and the serial result is the brute-force one (an independent answer)
+    from mdplab.kernels.reference import backward_induction_ref
+
+    Q_ref, V_ref = backward_induction_ref(models[1].P, models[1].r)
+    np.testing.assert_allclose(backward_induction(models[1], parallel=True).V, V_ref,
+                               rtol=1e-13, atol=1e-13)
+    with pytest.raises(TypeError, match="parallel must be True or False"):
+        backward_induction(models[0], parallel="yes")
+
+
+def test_parallel_kernels_match_serial_kernels(monkeypatch):
+    from mdplab.kernels import backward_induction_csr, backward_induction_dense, bellman
+
+    monkeypatch.setattr(bellman, "PARALLEL_MIN_ENTRIES", 0)
+
+    rng = np.random.default_rng(5)
+    S, A, H = 23, 3, 4
+    P = random_kernel(rng, (H, S, A, S), 0.5)
+    r = rng.random((H, S, A))
+    serial, par = backward_induction_dense(P, r), backward_induction_dense(P, r, parallel=True)
+    for a, b in zip(serial, par, strict=True):
+        assert np.array_equal(a, b)
+    T = SparseTransitions.from_dense(P)
+    args = (T.indptr, T.indices, T.data, r, H, False)
+    serial, par = backward_induction_csr(*args), backward_induction_csr(*args, parallel=True)
+    for a, b in zip(serial, par, strict=True):
+        assert np.array_equal(a, b)
+    with pytest.raises(TypeError, match="parallel must be True or False"):
+        backward_induction_dense(P, r, parallel=1)

@@ -28,9 +28,11 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from mdplab.kernels.sampling import (
+    binomial,
     build_cdf_guide,
     count_entries,
     count_transitions,
+    multinomial_entries,
     rollout_episodes,
     sample_rows,
 )
@@ -38,6 +40,7 @@ from mdplab.kernels.sampling_reference import (
     build_cdf_guide_ref,
     count_entries_ref,
     count_transitions_ref,
+    multinomial_entries_ref,
     rollout_episodes_ref,
     sample_rows_ref,
 )
@@ -295,23 +298,43 @@ def test_build_cdf_guide_direct_call_matches_reference():
 
 
 # ============================================================================ generative model
-@given(finite_horizon_mdps(max_S=5, max_A=3, max_H=3), SEEDS, st.integers(0, 25))
-def test_counts_equal_reference_from_uniforms(mdp, seed, n):
+def counts_reference(gen: GenerativeModel, n: int, seed) -> np.ndarray:
+    """Reference counts (counts_shape) for ``gen.counts(n, seed)``: the same two keys from
+    the seed's Generator, the conditional-binomial loop written out in Python."""
+    t = gen.table
+    R_out = int(np.prod(gen.pair_shape))
+    key0, key1 = np.random.default_rng(seed).integers(0, 2**64, size=2, dtype=np.uint64)
+    rows = np.arange(R_out) % t.n_rows
+    out_start = np.array([(i // t.n_rows) * t.nnz + t.indptr[r] for i, r in enumerate(rows)])
+    flat = multinomial_entries_ref(t.indptr, t.cdf, rows, n, key0, key1,
+                                   (R_out // t.n_rows) * t.nnz, out_start)
+    nn = np.zeros((R_out, gen.S), dtype=np.int64)
+    for i, r in enumerate(rows):
+        lo, hi = t.indptr[r], t.indptr[r + 1]
+        nn[i, t.indices[lo:hi]] = flat[out_start[i] : out_start[i] + hi - lo]
+    return nn.reshape(gen.counts_shape)
+
+
+@settings(max_examples=40)
+@given(finite_horizon_mdps(max_S=5, max_A=3, max_H=3), SEEDS,
+       st.sampled_from([0, 1, 2, 7, 25, 1000, 10**9]))
+def test_counts_equal_reference(mdp, seed, n):
     gen = GenerativeModel(mdp)
     nn = gen.counts(n, seed, layout="dense")
-    u = np.random.default_rng(seed).random((int(np.prod(gen.pair_shape)), n))
-    np.testing.assert_array_equal(nn, dense_counts_from_uniforms(gen, u))
+    np.testing.assert_array_equal(nn, counts_reference(gen, n, seed))
     assert nn.shape == (mdp.H, mdp.S, mdp.A, mdp.S)
     assert np.all(nn.sum(axis=-1) == n)
+    assert np.all(nn[np.asarray(mdp.P) <= 0] == 0)  # never outside the support
 
 
-def test_counts_do_not_depend_on_chunking(monkeypatch):
-    mdp = small_fh(2, sparse=True)
-    gen = GenerativeModel(mdp)
-    ref = gen.counts(40, 11, layout="dense")
-    for chunk in (7, 40, 41, 1000):  # n > CHUNK, n == CHUNK, and rows per chunk > 1
-        monkeypatch.setattr(generative_module, "CHUNK", chunk)
-        np.testing.assert_array_equal(gen.counts(40, 11, layout="dense"), ref)
+def test_counts_cost_does_not_grow_with_n():
+    """Exact multinomial counts: n = 10^15 per pair is as cheap as n = 10 (O(support))."""
+    gen = GenerativeModel(small_fh(2, sparse=True))
+    nn = gen.counts(10**15, 11, layout="dense")
+    assert np.all(nn.sum(axis=-1) == 10**15)
+    P = np.asarray(gen.mdp.P)
+    # every frequency within 1e-5 of P (the standard deviation is below 2e-8)
+    np.testing.assert_allclose(nn / 10**15, P, rtol=0, atol=1e-5)
 
 
 def test_rollout_does_not_depend_on_chunking(monkeypatch):
@@ -365,19 +388,102 @@ def test_sample_is_next_states_with_repeated_pair():
     assert z.shape == (2, 2)
 
 
+def conditional_binomial_counts(P2, n, rng, bug=None):
+    """Multinomial counts per row of P2 (R, k) by conditional binomials with numpy's
+    binomial, with a planted bug: 'unconditioned' draws n_j ~ Bin(n_left, p_j) (forgets
+    to divide by the remaining mass), 'shifted' credits each draw to the next cell."""
+    out = np.zeros(P2.shape, dtype=np.int64)
+    k = P2.shape[1]
+    for i, p in enumerate(P2):
+        left, below = n, 0.0
+        for j in range(k - 1):
+            rest = 1.0 - below
+            q = p[j] if bug == "unconditioned" else min(p[j] / rest, 1.0) if rest > 0 else 1.0
+            x = rng.binomial(left, min(q, 1.0))
+            out[i, (j + 1) % k if bug == "shifted" else j] += x
+            left -= x
+            below += p[j]
+        out[i, 0 if bug == "shifted" else k - 1] += left
+    return out
+
+
 def test_generative_next_state_frequencies_match_P_chi_square():
-    """Chi-square per (h, s, a) row, Bonferroni over rows, total alpha = 1e-4, seed fixed."""
+    """Chi-square per (h, s, a) row, Bonferroni over rows, total alpha = 1e-4 per check,
+    seed fixed; the planted bugs of the conditional-binomial scheme are rejected."""
     for mdp in (small_fh(4, S=6), small_fh(5, S=6, stationary=True, sparse=True)):
         gen = GenerativeModel(mdp)
         nn = gen.counts(4000, 20240601)
         nn = nn.to_dense() if isinstance(nn, SparseCounts) else nn
-        assert chi_square_accepts(nn, np.asarray(mdp.P))
-        # the planted off-by-one (one cell too far in the CDF search) is rejected
-        u = np.random.default_rng(20240601).random((int(np.prod(gen.pair_shape)), 4000))
-        good = dense_counts_from_uniforms(gen, u)
-        np.testing.assert_array_equal(good, nn)
-        buggy = dense_counts_from_uniforms(gen, u, search_offset=1)
-        assert not chi_square_accepts(buggy, np.asarray(mdp.P))
+        P = np.broadcast_to(np.asarray(mdp.P), nn.shape)
+        assert chi_square_accepts(nn, P)
+        P2 = P.reshape(-1, mdp.S)
+        rng = np.random.default_rng(7)
+        assert chi_square_accepts(conditional_binomial_counts(P2, 4000, rng), P2)
+        for bug in ("unconditioned", "shifted"):
+            buggy = conditional_binomial_counts(P2, 4000, rng, bug=bug)
+            assert not chi_square_accepts(buggy, P2), bug
+
+
+def test_counts_over_many_seeds_are_multinomial():
+    """The law across seeds, not one draw: for one pair and 2000 seeds the first
+    successor's count is Binomial(n, p_0) (chi-square, alpha = 1e-4) and the sample
+    covariance of two successors' counts is within 5 standard errors of the multinomial
+    -n p_0 p_1 (false alarm < 1e-6 by the CLT). A planted bug, independent binomials per
+    successor (covariance 0), falls outside the same band."""
+    rng = np.random.default_rng(3)
+    P = well_spread_kernel(rng, (4, 2, 4), 0.0)
+    gen = GenerativeModel(DiscountedMDP(P, rng.random((4, 2)), 0.9))
+    n, seeds = 30, 2000
+    x = np.array([gen.counts(n, 1000 + k)[1, 0] for k in range(seeds)])
+    p = P[1, 0]
+    obs = np.bincount(x[:, 0], minlength=n + 1)[None, :]
+    assert chi_square_accepts(obs, stats.binom.pmf(np.arange(n + 1), n, p[0])[None, :])
+
+    def within_band(a, b):
+        prod = (a - a.mean()) * (b - b.mean())
+        return abs(np.cov(a, b)[0, 1] + n * p[0] * p[1]) < 5 * np.std(prod) / np.sqrt(seeds)
+
+    assert within_band(x[:, 0], x[:, 1])
+    assert not within_band(rng.binomial(n, p[0], size=seeds), rng.binomial(n, p[1], size=seeds))
+
+
+@pytest.mark.parametrize("n, p", [(1, 0.3), (12, 0.5), (60, 0.08), (300, 0.04), (45, 0.7),
+                                  (5000, 0.013), (10**6, 0.2), (2**40, 1e-11)])
+def test_binomial_sampler_matches_exact_pmf_chi_square(n, p):
+    """The compiled sampler (inversion below mean 10, BTRD above, p > 1/2 by symmetry)
+    against scipy's exact pmf: 20000 draws, chi-square at alpha = 1e-4 per case. A planted
+    bug (the same sampler at p * 1.03) is rejected where a 3 % shift of the mean is more
+    than 4 standard errors (n p q > 100)."""
+    draws = 20000
+    state = np.array([2024 + n], dtype=np.uint64)
+    x = np.array([binomial(state, n, p) for _ in range(draws)])
+    assert x.min() >= 0 and x.max() <= n
+
+    def accepts(x, p_true):
+        lo, hi = (int(v) for v in stats.binom.ppf([1e-7, 1 - 1e-7], n, p_true))
+        edges = np.unique(np.linspace(lo, hi + 1, min(hi + 2 - lo, 60)).astype(np.int64))
+        probs = np.diff(stats.binom.cdf(edges - 1, n, p_true))
+        obs = np.histogram(x, bins=edges)[0]
+        probs = np.append(probs, 1 - probs.sum())
+        obs = np.append(obs, x.size - obs.sum())
+        return chi_square_accepts(obs[None, :], probs[None, :])
+
+    assert accepts(x, p)
+    if n * p * (1 - p) > 100:
+        bad = np.array([binomial(state, n, min(p * 1.03, 1.0)) for _ in range(draws)])
+        assert not accepts(bad, p)
+
+
+def test_multinomial_kernel_edge_cases():
+    indptr = np.array([0, 1, 4], dtype=np.int64)
+    cdf = np.array([1.0, 0.5, 0.5, 1.0])  # row 1: a zero-mass middle entry (capped sums)
+    out = np.zeros(4, dtype=np.int64)
+    multinomial_entries(indptr, cdf, np.array([0, 1]), 1000, np.uint64(1), np.uint64(2), out,
+                        np.array([0, 1]))
+    assert out[0] == 1000 and out[2] == 0 and out[1:].sum() == 1000
+    state = np.array([5], dtype=np.uint64)
+    assert binomial(state, 0, 0.5) == 0 and binomial(state, 7, 0.0) == 0
+    assert binomial(state, 7, 1.0) == 7
 
 
 def test_discounted_sample_frequencies_match_P_chi_square():

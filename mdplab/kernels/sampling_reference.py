@@ -75,3 +75,45 @@ def count_transitions_ref(h, s, a, s_next, r, H: int, S: int, A: int):
     nn = np.bincount(flat * S + s_next, minlength=H * S * A * S).reshape(H, S, A, S)
     r_sum = np.bincount(flat, weights=r, minlength=H * S * A).reshape(H, S, A)
     return n.astype(np.int64), nn.astype(np.int64), r_sum
+
+
+_MASK64 = (1 << 64) - 1
+
+
+def _mix64_ref(z: int) -> int:
+    """SplitMix64's finaliser in Python integers (mod 2^64)."""
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return z ^ (z >> 31)
+
+
+def multinomial_entries_ref(indptr, cdf, rows, n, key0, key1, out_size, out_start,
+                            binomial=None) -> np.ndarray:
+    """What :func:`multinomial_entries` writes into a zero array, row by row in Python.
+
+    The per-row stream seeds are recomputed in Python integers and the conditional
+    binomial loop is written out again; the binomial draws themselves come from
+    ``binomial(state, n, p)`` (default: the kernel module's compiled sampler, whose law
+    the tests check separately against the exact binomial pmf).
+    """
+    if binomial is None:
+        from .sampling import binomial
+    golden = 0x9E3779B97F4A7C15
+    out = np.zeros(out_size, dtype=np.int64)
+    for i, r in enumerate(rows):
+        lo, hi = int(indptr[r]), int(indptr[r + 1])
+        seed = _mix64_ref(int(key0) ^ _mix64_ref((int(key1) + i * golden) & _MASK64))
+        state = np.array([seed], dtype=np.uint64)
+        left, below = int(n), 0.0
+        for j in range(hi - lo - 1):
+            if left == 0:
+                break
+            c = float(cdf[lo + j])
+            rest = 1.0 - below
+            p = min((c - below) / rest, 1.0) if rest > 0.0 else 1.0
+            x = int(binomial(state, left, p))
+            out[out_start[i] + j] += x
+            left -= x
+            below = c
+        out[out_start[i] + hi - lo - 1] += left
+    return out

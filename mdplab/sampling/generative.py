@@ -42,7 +42,7 @@ from .._validation import (
     check_positive_int,
     readonly,
 )
-from ..kernels.sampling import build_cdf_guide, count_entries, sample_rows
+from ..kernels.sampling import build_cdf_guide, multinomial_entries, sample_rows
 from ..models.discounted import DiscountedMDP
 from ..models.finite_horizon import FiniteHorizonMDP
 from ..models.sparse import SparseTransitions
@@ -338,9 +338,17 @@ class GenerativeModel:
                layout: str = "auto") -> np.ndarray | SparseCounts:
         """Next-state counts for ``n`` samples at EVERY pair at once.
 
-        Draws ``n`` uniforms per pair in row-major pair order ((h,) s, a) and maps each
-        through the pair's inverse CDF (numba, parallel over pairs; the result does not
-        depend on the number of threads).
+        Each pair's counts are one exact Multinomial(n, P(.|(h,) s, a)) draw, made by
+        conditional binomials over the pair's successors in table order:
+        n_j ~ Binomial(n - n_0 - ... - n_{j-1}, p_j / (1 - p_0 - ... - p_{j-1})), the last
+        successor taking the rest (:func:`mdplab.kernels.sampling.multinomial_entries`;
+        binomials by inversion for a mean below 10, else Hoermann's 1993 BTRD). This has
+        the law of counting ``n`` i.i.d. next states, at O(support size) cost per pair
+        instead of O(n). ``rng`` supplies two 64-bit keys; each pair draws from its own
+        SplitMix64 stream keyed by them and its index, so the counts do not depend on the
+        number of threads (numba, parallel over pairs). There are no common random
+        numbers with :meth:`next_states`, and the counts for a given seed differ from
+        those of mdplab 0.1.0, which counted ``n`` inverse-CDF draws per pair.
 
         Parameters
         ----------
@@ -367,30 +375,10 @@ class GenerativeModel:
         out_indptr = np.concatenate([out_indptr, [reps * t.nnz]]).astype(np.int64)
         out = np.zeros(reps * t.nnz, dtype=np.int64)
         if n > 0:
-            if n <= CHUNK:
-                per = max(1, CHUNK // n)
-                buf = np.empty(per * n)
-                for start in range(0, R_out, per):
-                    m = min(per, R_out - start)
-                    u = buf[: m * n].reshape(m, n)
-                    rng.random(out=u)
-                    count_entries(
-                        t.indptr, t.cdf, t.guide, table_rows[start : start + m], u, out,
-                        out_indptr[start : start + m],
-                    )
-            else:
-                buf = np.empty((1, CHUNK))
-                for i in range(R_out):
-                    done = 0
-                    while done < n:
-                        c = min(CHUNK, n - done)
-                        u = buf[:, :c]
-                        rng.random(out=u[0])
-                        count_entries(
-                            t.indptr, t.cdf, t.guide, table_rows[i : i + 1], u, out,
-                            out_indptr[i : i + 1],
-                        )
-                        done += c
+            key0, key1 = rng.integers(0, 2**64, size=2, dtype=np.uint64, endpoint=False)
+            multinomial_entries(
+                t.indptr, t.cdf, table_rows, n, key0, key1, out, out_indptr[:-1]
+            )
         sparse = SparseCounts(
             out_indptr, np.tile(t.indices, reps), out, self.counts_shape
         )

@@ -2,7 +2,8 @@
 
 Source: M. G. Azar, I. Osband, R. Munos (2017). *Minimax Regret Bounds for Reinforcement
 Learning.* arXiv:1703.05449 (v2; ICML 2017). The algorithm and its sources (what of the paper
-could be confirmed, and through what) are documented in :mod:`mdplab.algorithms.online.ucbvi`.
+could be confirmed, and through what) are documented in
+:mod:`mdplab.algorithms.online.ucb_value_iteration`.
 The claims are the library's plan for UCBVI (issue 10, claims 9-12), plus one exact
 claim of the library's own (``azar2017.q_recursion``: the Q tables are the paper's recursion
 with the paper's bonuses, recomputed from the recorded counts).
@@ -27,8 +28,8 @@ import math
 import numpy as np
 from scipy import stats
 
-from mdplab.algorithms.online import ucbvi as _U
-from mdplab.algorithms.online.ucbvi import (
+from mdplab.algorithms.online import ucb_value_iteration as _U
+from mdplab.algorithms.online.ucb_value_iteration import (
     ucbvi,
     ucbvi_bf_regret_bound,
     ucbvi_ch_regret_bound,
@@ -333,8 +334,9 @@ CLAIMS = [
                   "Q_{k,h} <= Q_{k-1,h}, Q <= H, Q = H on unvisited pairs, and b_BF <= b_CH "
                   "at every (k,h,s,a) (L = ln(5SAT/delta) >= 2.1); zero violations",
         source=SRC + ", Algorithms 1-4 (the min with Q_{k-1} and the H cap; bonuses of "
-               "Algorithms 3-4, second-hand, see mdplab.algorithms.online.ucbvi); issue 10 "
-               "claim 9; b_BF <= b_CH for L >= 2.1 is derived in that module; exact",
+               "Algorithms 3-4, second-hand, see "
+               "mdplab.algorithms.online.ucb_value_iteration); issue 10 claim 9; "
+               "b_BF <= b_CH for L >= 2.1 is derived in that module; exact",
         check=_check_invariants,
         implementation=IMPL,
         mutants={"q_prev_min_dropped": {"ucbvi": _q_prev_min_dropped},
@@ -348,8 +350,8 @@ CLAIMS = [
                   "L = ln(5SAKH/delta), recomputed from the recorded counts (1e-9), and the "
                   "counts N' agree with N_sas and the start states",
         source=SRC + ", Algorithms 1-4 (second-hand through a Lean formalization citing "
-               "arXiv v2 pp. 2-5, 28-29; see mdplab.algorithms.online.ucbvi); the library's "
-               "own exact claim",
+               "arXiv v2 pp. 2-5, 28-29; see mdplab.algorithms.online.ucb_value_iteration); "
+               "the library's own exact claim",
         check=_check_recursion,
         implementation=IMPL,
         mutants={"bonus_halved": {"ucbvi": _bonus_halved},

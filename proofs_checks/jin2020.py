@@ -7,7 +7,7 @@ tabular MDP as a linear MDP (Example 2.1), linearity of action values and the we
 elliptical potential lemmas (Lemma D.1, eqs. (17)-(18)), the regret growth and
 the Theorem 3.1 sanity check, optimism with the size of the Lemma B.3 statistic, the dimension
 trend (report only) and LSVI-UCB against UCBVI on tabular features (report only). What of the
-paper could be confirmed is listed in :mod:`mdplab.algorithms.online.lsvi_ucb`.
+paper could be confirmed is listed in :mod:`mdplab.algorithms.online.least_squares_value_iteration`.
 
 Instances (the library's instance bank): L1a = ``envs.l1(4, 2, 3)``, L2a =
 ``envs.l2(20, 3, 4, 4, 0.3, 0.5)``, L1s(4, 2, 3) built here (stationary). Run seeds follow the
@@ -36,7 +36,7 @@ import math
 import numpy as np
 
 from mdplab import envs
-from mdplab.algorithms.online.lsvi_ucb import (
+from mdplab.algorithms.online.least_squares_value_iteration import (
     _iota,
     _run,
     lsvi_ucb,
@@ -439,7 +439,7 @@ def _check_dimension_trend(budget, rng, impl):
 def _ucbvi_ch(model, K, seed):
     """UCBVI-CH with bonus_scale = 0.05 if the library has it (issue 10), else None."""
     try:
-        from mdplab.algorithms.online.ucbvi import ucbvi
+        from mdplab.algorithms.online.ucb_value_iteration import ucbvi
     except ImportError:
         return None
     return ucbvi(model, K, delta=0.1, bonus="CH", bonus_scale=0.05, rng=seed)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from mdplab import envs
-from mdplab.algorithms.online.lsvi_ucb import (
+from mdplab.algorithms.online.least_squares_value_iteration import (
     _prepare,
     lsvi_ucb,
     lsvi_ucb_beta,
@@ -337,7 +337,7 @@ def test_diagnostics_and_params_pin_the_formulas(l2a):
 
 def test_replacement_after_drift():
     """A corrupted Lam^{-1} is caught by the refresh at update 512 and replaced."""
-    from mdplab.algorithms.online import lsvi_ucb as mod
+    from mdplab.algorithms.online import least_squares_value_iteration as mod
     from mdplab.kernels.lsvi import lsvi_ucb_episodes as fast
 
     model = envs.l2(seed=0)
@@ -360,7 +360,7 @@ def test_replacement_after_drift():
 
 
 def test_beta_override_is_used(l2a):
-    from mdplab.algorithms.online import lsvi_ucb as mod
+    from mdplab.algorithms.online import least_squares_value_iteration as mod
     from mdplab.kernels.lsvi import lsvi_ucb_episodes as fast
 
     res = mod._run(l2a, 30, 0.1, 1.0, 0.05, False, np.random.default_rng(0), 0, True, False,
@@ -394,7 +394,7 @@ def test_stationary_tabular_model_equals_its_unrolled_copy():
 
 
 def test_cdf_rows_never_draw_zero_probability_states():
-    from mdplab.algorithms.online.lsvi_ucb import _cdf_rows
+    from mdplab.algorithms.online.least_squares_value_iteration import _cdf_rows
 
     P = np.array([[0.0, 0.5, 0.5, 0.0, 0.0], [0.2, 0.0, 0.0, 0.8, 0.0], [0.0, 0.0, 0.0, 0.0, 1.0],
                   [1.0, 0.0, 0.0, 0.0, 0.0]])

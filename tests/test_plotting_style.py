@@ -38,7 +38,7 @@ from mdplab.experiments import run_experiment  # noqa: E402
 from mdplab.experiments.figures import save_figure  # noqa: E402
 from mdplab.experiments.runner import experiment_params  # noqa: E402
 
-EXPERIMENTS = ("gambler_vilcb", "generative_model_rate", "lcb_bandit_regimes",
+EXPERIMENTS = ("gambler_vilcb", "generative_model_rate", "lcb_bandit_regimes", "online_regret",
                "lcb_intermediate_cstar", "pevi_linear_rate", "vilcb_bernstein_vs_split",
                "vilcb_horizon_dependence", "vilcb_scaling_collapse")
 #: Monte Carlo datasets per cell in the small tables (the quick grid uses 20 to 1500)

@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-import mdplab.algorithms.online.ucbvi as U
-from mdplab.algorithms.online.ucbvi import (
+import mdplab.algorithms.online.ucb_value_iteration as U
+from mdplab.algorithms.online.ucb_value_iteration import (
     ucbvi,
     ucbvi_bf_regret_bound,
     ucbvi_ch_regret_bound,

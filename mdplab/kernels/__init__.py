@@ -20,10 +20,12 @@ from .bellman import (
     policy_backward_dense,
     solve_dense,
 )
+from .lsvi import lsvi_ucb_episodes
 from .pessimism import bernstein_induction_csr, csr_counts, pessimistic_induction
 from .pessimism_discounted import pe_iterate, pe_operator, pe_penalty, split_iterate
 from .reachability import reach_by_transitions
 from .subsampling import select_without_replacement
+from .ucbvi import ucbvi_episodes
 
 __all__ = [
     "backward_induction_csr",
@@ -31,6 +33,7 @@ __all__ = [
     "csr_counts",
     "dense_rows",
     "kernel_arrays_dense",
+    "lsvi_ucb_episodes",
     "pe_iterate",
     "pe_operator",
     "pe_penalty",
@@ -38,6 +41,7 @@ __all__ = [
     "select_without_replacement",
     "solve_dense",
     "split_iterate",
+    "ucbvi_episodes",
     "backward_induction_dense",
     "bellman_backup_csr",
     "bellman_backup_dense",

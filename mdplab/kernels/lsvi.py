@@ -22,7 +22,8 @@ symmetrised; every ``REFRESH`` = 512 updates of a step it is recomputed from
 (``drift[0]``), and if it exceeds ``DRIFT_TOL`` = 1e-8 the recomputed inverse replaces the
 updated one (``drift[1]`` counts those; ``drift[2]`` counts the refreshes).
 
-Randomness enters as uniforms drawn by the caller (:func:`mdplab.algorithms.online.lsvi_ucb`):
+Randomness enters as uniforms drawn by the caller
+(:mod:`mdplab.algorithms.online.least_squares_value_iteration`):
 ``u_start`` (K,), ``u_next`` (K, H), ``u_reward`` (K, H). A start state, a next state is the
 first index whose cumulative probability exceeds the uniform (the caller builds the CDFs);
 a Bernoulli reward is ``1.0 if u_reward < r_mean else 0.0`` (as

@@ -7,7 +7,7 @@ K episodes is any sequence of blocks (the caller draws the uniforms block by blo
 ``numpy.random.Generator``; the result does not depend on the block sizes).
 
 Per episode k (library indexing, steps h = 0..H-1, see
-:mod:`mdplab.algorithms.online.ucbvi` for the sources of the formulas)::
+:mod:`mdplab.algorithms.online.ucb_value_iteration` for the sources of the formulas)::
 
     n = N_sa[s, a] (pooled over steps),  Phat[s, a, t] = N_sas[s, a, t] / n
     modes 0 (CH) and 1 (BF), for h = H-1..0 and every (s, a):

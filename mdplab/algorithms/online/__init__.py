@@ -1,7 +1,30 @@
-"""Online exploration with regret guarantees (UCBVI, LSVI-UCB): the protocol of
-:mod:`.protocol`, exact per-episode regret from the known model."""
+"""Online exploration with regret guarantees: UCBVI-CH / UCBVI-BF (Azar, Osband & Munos 2017,
+arXiv:1703.05449; :mod:`.ucb_value_iteration`) and LSVI-UCB (Jin, Yang, Wang & Jordan 2020,
+arXiv:1907.05388; :mod:`.least_squares_value_iteration`), their regret bounds, and the
+protocol of :mod:`.protocol` (exact per-episode regret from the known model);
+:func:`policy_regret` (:mod:`.scoring`) scores any policy, e.g. an agent trained through
+gymnasium."""
 
+from .least_squares_value_iteration import lsvi_ucb, lsvi_ucb_beta, lsvi_ucb_regret_bound
 from .protocol import OnlineResult
 from .scoring import policy_regret
+from .ucb_value_iteration import (
+    UCBVI_BONUSES,
+    ucbvi,
+    ucbvi_bf_regret_bound,
+    ucbvi_ch_regret_bound,
+    ucbvi_log,
+)
 
-__all__ = ["OnlineResult", "policy_regret"]
+__all__ = [
+    "UCBVI_BONUSES",
+    "OnlineResult",
+    "lsvi_ucb",
+    "lsvi_ucb_beta",
+    "lsvi_ucb_regret_bound",
+    "policy_regret",
+    "ucbvi",
+    "ucbvi_bf_regret_bound",
+    "ucbvi_ch_regret_bound",
+    "ucbvi_log",
+]

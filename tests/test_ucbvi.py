@@ -539,3 +539,34 @@ def test_error_messages_say_what_to_do():
     assert str(err.value) == (
         "ucbvi samples deterministic or Bernoulli rewards; this model's reward_dist is 'beta': "
         "rebuild it with reward_dist='bernoulli' or 'deterministic'")
+
+
+def test_backend_selects_the_kernel(monkeypatch):
+    import mdplab.kernels.ucbvi as kern
+    import mdplab.kernels.ucbvi_reference as ref
+
+    m = l1s()
+
+    def refuse(*args):
+        raise RuntimeError("wrong backend")
+
+    monkeypatch.setattr(ref, "ucbvi_episodes", refuse)
+    ucbvi(m, 5, rng=0)
+    monkeypatch.undo()
+    monkeypatch.setattr(kern, "ucbvi_episodes", refuse)
+    ucbvi(m, 5, rng=0, backend="numpy")
+    with pytest.raises(RuntimeError, match="wrong backend"):
+        ucbvi(m, 5, rng=0)
+
+
+def test_rlberry_plays_q_equal_zero_before_its_first_update_and_dtypes():
+    m = l1s(seed=2)
+    one = ucbvi(m, 1, bonus="rlberry", rng=0)
+    assert (one.diagnostics["final_q"] == 0).all() and not one.policy.any()
+    ch = ucbvi(m, 1, bonus="ch", rng=0)
+    assert (ch.diagnostics["final_q"] == m.H).all()
+    res = ucbvi(m, 20, bonus="bf", rng=0, record_q=True)
+    d = res.diagnostics
+    for key in ("nprime", "count_history", "nprime_history", "policy_history"):
+        assert d[key].dtype == np.int64, key
+    assert res.counts.dtype == np.int64 and res.initial_states.dtype == np.int64

@@ -442,7 +442,7 @@ def _ucbvi_ch(model, K, seed):
         from mdplab.algorithms.online.ucb_value_iteration import ucbvi
     except ImportError:
         return None
-    return ucbvi(model, K, delta=0.1, bonus="CH", bonus_scale=0.05, rng=seed)
+    return ucbvi(model, K, delta=0.1, bonus="ch", bonus_scale=0.05, rng=seed)
 
 
 def _check_vs_ucbvi(budget, rng, impl):

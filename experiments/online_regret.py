@@ -14,8 +14,8 @@ arXiv:1907.05388, Algorithm 1 and Theorem 3.1 (LSVI-UCB). The regret of every ep
 V*_0(rho) - V^{pi_k}_0(rho), from the known model (:mod:`mdplab.algorithms.online.protocol`).
 
 With the papers' constants both algorithms explore almost uniformly at these sizes (their
-bonuses exceed H until tens of thousands of visits, ../shared/specs/linear_online_finetune.md
-§4.3, §5.3), so the curves use the scaled constants of the spec's regret-growth claims
+bonuses exceed H until tens of thousands of visits: Azar et al. 2017's 7 H L / sqrt(n) is
+about 338 / sqrt(n) here), so the curves use the scaled constants of the spec's regret-growth claims
 (``bonus_scale`` = 0.05 for UCBVI, ``c_beta`` = 0.1 for LSVI-UCB); the bound panels use the
 theorems' printed constants (LSVI-UCB's hidden C set to 1), so they show how far a measured
 regret is below a bound that holds.

@@ -103,6 +103,8 @@ def l2(S: int = 20, A: int = 3, d: int = 4, H: int = 4, a_phi: float = 0.3, a_mu
     seed : int seed, None or a Generator
     reward_dist : observed rewards, default ``"bernoulli"`` (the instance bank's default)
     """
+    a_phi = check_real(a_phi, "a_phi", 0.0, open_low=True)
+    a_mu = check_real(a_mu, "a_mu", 0.0, open_low=True)
     base = random_linear(S=S, A=A, d=d, H=H, seed=seed, feature_concentration=a_phi,
                          measure_concentration=a_mu)
     return LinearMDP(base.phi, base.mu, base.theta, base.H, reward_dist=reward_dist)

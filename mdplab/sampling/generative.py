@@ -341,7 +341,7 @@ class GenerativeModel:
         Each pair's counts are one exact Multinomial(n, P(.|(h,) s, a)) draw, made by
         conditional binomials over the pair's successors in table order:
         n_j ~ Binomial(n - n_0 - ... - n_{j-1}, p_j / (1 - p_0 - ... - p_{j-1})), the last
-        successor taking the rest (:func:`mdplab.kernels.sampling.multinomial_entries`;
+        successor taking the rest (``mdplab.kernels.sampling.multinomial_entries``;
         binomials by inversion for a mean below 10, else Hoermann's 1993 BTRD). This has
         the law of counting ``n`` i.i.d. next states, at O(support size) cost per pair
         instead of O(n). ``rng`` supplies two 64-bit keys; each pair draws from its own

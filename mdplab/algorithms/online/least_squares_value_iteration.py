@@ -209,7 +209,7 @@ def lsvi_ucb(
     lam : ridge > 0 (the paper: 1).
     p : failure probability in (0, 1) inside iota.
     clip_below : also clip Q at 0 from below (not in the paper, whose proof of Lemma B.3
-        uses |V| <= H; default False, faithful).
+        uses ``|V| <= H``; default False, faithful).
     rng : seed or Generator. Draw order: ``u_start = rng.random(K)``, ``u_next =
         rng.random((K, H))``, ``u_reward = rng.random((K, H))`` (inverse-CDF start and next
         states, ``reward = u < r_mean`` for Bernoulli rewards). Same seed, same run, on either
@@ -240,7 +240,7 @@ def lsvi_ucb(
           ``chi = log(2 (c_beta + 1) d T / p)``, when ``lemma_b3``;
         * ``Lam_inv``, ``Gram`` (H, d, d), ``M`` (H, d, S), ``u`` (H, d): final statistics;
         * ``sm_max_drift``, ``sm_replacements``, ``sm_refreshes``: largest
-          |Sherman–Morrison - Cholesky| entry at the refreshes (every 512 updates of a step),
+          ``|Sherman–Morrison - Cholesky|`` entry at the refreshes (every 512 updates of a step),
           how many exceeded 1e-8 (then replaced), and how many refreshes ran;
         * with ``record``: ``Q``, ``policies``, ``states``, ``actions``, ``rewards``.
     """

@@ -16,6 +16,14 @@ from .._parallel import map_unordered
 from .claim import Claim, Evidence
 
 
+def _verdict(ev: Evidence) -> str:
+    """``'pass'`` / ``'FAIL'`` for the real code, ``'caught'`` / ``'MISSED'`` for a mutant (a
+    mutant is caught when its run fails)."""
+    if ev.mutant:
+        return "caught" if not ev.passed else "MISSED"
+    return "pass" if ev.passed else "FAIL"
+
+
 class ClaimReport(list):
     """The evidence of one run of claims (or mutants): a list of :class:`Evidence`, in the
     order of the claims, that also knows the claims it came from.
@@ -119,8 +127,7 @@ class ClaimReport(list):
                                   else float(ev.trivial_bound)),
                 "vacuous": bool(ev.vacuous),
                 "passed": bool(ev.passed),
-                "verdict": (("caught" if not ev.passed else "MISSED") if ev.mutant
-                            else ("pass" if ev.passed else "FAIL")),
+                "verdict": _verdict(ev),
                 "seconds": float(ev.seconds),
             })
         dtypes = {"claim_id": object, "mutant": object, "budget": object, "statement": object,
@@ -276,8 +283,7 @@ def table_rows(claims: list[Claim], evidence: list[Evidence]) -> list[dict]:
             "statement": c.statement,
             "measured": measured,
             "bound": bound,
-            "verdict": ("caught" if not ev.passed else "MISSED") if ev.mutant
-            else ("pass" if ev.passed else "FAIL"),
+            "verdict": _verdict(ev),
             "seconds": f"{ev.seconds:.2f}",
         })
     return rows

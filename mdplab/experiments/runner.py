@@ -132,7 +132,7 @@ class RunSummary:
         no cell returned an array.
         """
         from .._pandas import import_pandas
-        from .tables import long_rows, scalar_rows
+        from .tables import long_rows, scalar_columns, scalar_rows
 
         pd = import_pandas("RunSummary.to_pandas")
         if not isinstance(long, bool):
@@ -152,7 +152,7 @@ class RunSummary:
             frame = pd.DataFrame([], columns=columns)
             return frame.astype({k: v for k, v in ints.items() if k in columns})
         # the columns of NAME.csv: the union of the rows' keys in first-seen order
-        return pd.DataFrame(rows, columns=list(dict.fromkeys(k for row in rows for k in row)))
+        return pd.DataFrame(rows, columns=scalar_columns(rows))
 
     def __repr__(self) -> str:
         return (f"RunSummary({self.experiment!r}, fingerprint={self.fingerprint!r}, "

@@ -121,13 +121,18 @@ def write_csv(table: list[dict], path: Path) -> None:
     """The scalar columns of ``table`` as a CSV (columns = union of keys in first-seen order;
     array-valued entries are left to :func:`write_long_csv`)."""
     rows = scalar_rows(table)
-    columns = list(dict.fromkeys(k for row in rows for k in row))
+    columns = scalar_columns(rows)
     _atomic_csv(Path(path), columns, rows)
 
 
 def scalar_rows(table: list[dict]) -> list[dict]:
     """The rows of ``table`` without their array-valued entries (what ``NAME.csv`` holds)."""
     return [{k: v for k, v in row.items() if not _is_array(v)} for row in table]
+
+
+def scalar_columns(rows: list[dict]) -> list[str]:
+    """The union of the rows' keys in first-seen order (the columns of ``NAME.csv``)."""
+    return list(dict.fromkeys(k for row in rows for k in row))
 
 
 def long_rows(table: list[dict], id_columns: list[str]) -> list[dict]:

@@ -142,7 +142,7 @@ def _prepare(model, K, c_beta, p):
             "Bernoulli rewards: rebuild the model with reward_dist='bernoulli' or "
             "'deterministic'"
         )
-    H, S, A, d = lin.H, lin.S, lin.A, lin.d
+    H, d = lin.H, lin.d
     phi = np.ascontiguousarray(np.stack([lin.features(h) for h in range(H)]), dtype=np.float64)
     norms = np.sqrt(np.einsum("hsai,hsai->hsa", phi, phi))
     if norms.max() > 1.0 + _NORM_TOL:
@@ -152,17 +152,13 @@ def _prepare(model, K, c_beta, p):
             "(Jin et al. 2020, Assumption A) needs ||phi(s, a)|| <= 1: rescale the features"
         )
     tab = lin.to_tabular()
+    # a LinearMDP's tabular form is always step-indexed: r (H, S, A), P (H, S, A, S)
     r = np.ascontiguousarray(tab.r, dtype=np.float64)
-    if r.ndim == 2:
-        r = np.ascontiguousarray(np.broadcast_to(r, (H, S, A)))
     if r.min() < 0.0 or r.max() > 1.0:
         raise ValueError(
             f"mean rewards lie in [{r.min():.4g}, {r.max():.4g}]; LSVI-UCB needs them in [0, 1]"
         )
-    P = np.asarray(tab.P, dtype=np.float64)
-    if P.ndim == 3:
-        P = np.broadcast_to(P, (H, S, A, S))
-    P = np.ascontiguousarray(P)
+    P = np.ascontiguousarray(tab.P, dtype=np.float64)
     from ...planning import backward_induction
 
     V_star0 = np.ascontiguousarray(backward_induction(tab).V[0], dtype=np.float64)

@@ -225,6 +225,32 @@ def _validated(mdp, K, bonus, delta, bonus_scale, rng, known_rewards, record_q, 
              record_q, backend), {"seed": seed})
 
 
+def _bonus_coefficients(S: int, A: int, H: int, L: float) -> tuple[float, float, float, float]:
+    """The bonus constants of [AOM17] for the logarithm ``L``: ``ch_coef = 7 H L``
+    (Algorithm 3), and for Algorithm 4 ``var_coef = 8 L``, ``lin_coef = 14 H L / 3``,
+    ``cap_coef = 100^2 H^3 S^2 A L^2`` (module docstring); shared by :func:`ucbvi` and
+    :class:`~mdplab.algorithms.online.ucbvi_agent.UCBVIAgent`."""
+    return (7.0 * H * L, 8.0 * L, 14.0 * H * L / 3.0, 100.0 ** 2 * H ** 3 * S ** 2 * A * L ** 2)
+
+
+def _initial_statistics(S: int, A: int, H: int, bonus: str) -> tuple[np.ndarray, ...]:
+    """The statistics of a run before its first episode, as the kernels take them:
+    ``N_sas`` (S, A, S), ``N_sa`` (S, A), ``Nprime`` (H+1, S) int64 zeros, ``R_sum`` (S, A)
+    zeros, ``Q`` (H, S, A) (H everywhere; 0 in the "rlberry" mode), rlberry's bonus ``B_rl``
+    (H, S, A) = H - h, its transition estimate ``Phat_rl`` (S, A, S) = 1/S and its reward
+    estimate ``Rhat_rl`` (S, A) = 0."""
+    N_sas = np.zeros((S, A, S), dtype=np.int64)
+    N_sa = np.zeros((S, A), dtype=np.int64)
+    Nprime = np.zeros((H + 1, S), dtype=np.int64)
+    R_sum = np.zeros((S, A))
+    Q = np.full((H, S, A), float(H)) if bonus != "rlberry" else np.zeros((H, S, A))
+    B_rl = np.repeat((H - np.arange(H, dtype=np.float64))[:, None, None], S * A, axis=1
+                     ).reshape(H, S, A)
+    Phat_rl = np.full((S, A, S), 1.0 / S)
+    Rhat_rl = np.zeros((S, A))
+    return N_sas, N_sa, Nprime, R_sum, Q, B_rl, Phat_rl, Rhat_rl
+
+
 def _run(mdp, P, r, K, bonus, delta, bonus_scale, gen, known_rewards, reward_kind, dist,
          record_q, backend, *, seed=None, t0=None, L=None, coefs=None, block=None,
          before=None, after=None):
@@ -238,10 +264,7 @@ def _run(mdp, P, r, K, bonus, delta, bonus_scale, gen, known_rewards, reward_kin
     H, S, A = mdp.shape
     T = K * H
     L = ucbvi_log(S, A, H, K, delta) if L is None else L
-    ch_coef = 7.0 * H * L
-    var_coef = 8.0 * L
-    lin_coef = 14.0 * H * L / 3.0
-    cap_coef = 100.0 ** 2 * H ** 3 * S ** 2 * A * L ** 2
+    ch_coef, var_coef, lin_coef, cap_coef = _bonus_coefficients(S, A, H, L)
     if coefs:
         ch_coef = coefs.get("ch", ch_coef)
         var_coef = coefs.get("var", var_coef)
@@ -252,15 +275,7 @@ def _run(mdp, P, r, K, bonus, delta, bonus_scale, gen, known_rewards, reward_kin
     rho_cum = np.cumsum(rho)
     P_cum = np.cumsum(P, axis=2)
 
-    N_sas = np.zeros((S, A, S), dtype=np.int64)
-    N_sa = np.zeros((S, A), dtype=np.int64)
-    Nprime = np.zeros((H + 1, S), dtype=np.int64)
-    R_sum = np.zeros((S, A))
-    Q = np.full((H, S, A), float(H)) if bonus != "rlberry" else np.zeros((H, S, A))
-    B_rl = np.repeat((H - np.arange(H, dtype=np.float64))[:, None, None], S * A, axis=1
-                     ).reshape(H, S, A)
-    Phat_rl = np.full((S, A, S), 1.0 / S)
-    Rhat_rl = np.zeros((S, A))
+    N_sas, N_sa, Nprime, R_sum, Q, B_rl, Phat_rl, Rhat_rl = _initial_statistics(S, A, H, bonus)
     regret, pseudo, returns = np.empty(K), np.empty(K), np.empty(K)
     s0, v_opt, gap = np.empty(K, dtype=np.int64), np.empty(K), np.empty(K)
     if record_q:

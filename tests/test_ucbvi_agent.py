@@ -367,7 +367,7 @@ def test_check_env_accepts_the_matching_spaces():
     ({"bonus_scale": True}, TypeError, r"^bonus_scale must be a real number"),
     ({"rewards": np.zeros((2, 4))}, ValueError, r"^rewards has shape \(2, 4\); expected \(4, 2\)"),
     ({"rewards": np.full((4, 2), 1.5)}, ValueError,
-     r"^rewards\[0, 0\] is 1.5; the mean rewards must lie in \[0, 1\]"),
+     r"^rewards\[0, 0\] is 1.5; the mean rewards must lie in \[0, 1\] \(UCBVI caps Q at H\)$"),
     ({"rewards": -np.eye(4, 2)}, ValueError, r"^rewards\[0, 0\] is -1"),
     ({"rewards": np.full((4, 2), np.nan)}, ValueError, r"^rewards\[0, 0\] is nan"),
     ({"rewards": "high"}, TypeError, r"^rewards must be a numeric array"),
@@ -376,6 +376,23 @@ def test_constructor_refuses_bad_arguments(kwargs, exc, pattern):
     args = {"S": 4, "A": 2, "H": 3, "K": 10, **kwargs}
     with pytest.raises(exc, match=pattern):
         UCBVIAgent(args.pop("S"), args.pop("A"), args.pop("H"), args.pop("K"), **args)
+
+
+def test_defaults_are_ucbvis():
+    import inspect
+
+    theirs = inspect.signature(ucbvi).parameters
+    ours = inspect.signature(UCBVIAgent).parameters
+    for name in ("bonus", "delta", "bonus_scale"):
+        assert ours[name].default == theirs[name].default, name
+    agent = UCBVIAgent(4, 2, 3, 10)
+    assert (agent.bonus, agent.delta, agent.bonus_scale) == ("ch", 0.1, 1.0)
+
+
+def test_mean_rewards_of_exactly_zero_and_one_are_accepted():
+    r = np.eye(4, 2)
+    agent = UCBVIAgent(4, 2, 3, 10, rewards=r)
+    assert agent.known_rewards and np.array_equal(agent._r, r)
 
 
 def test_known_rewards_are_copied_and_read_only():
@@ -393,13 +410,21 @@ def test_known_rewards_are_copied_and_read_only():
     (1.5, {"step": 0}, TypeError, r"^observation must be an integer"),
     (True, {"step": 0}, TypeError, r"^observation must be an integer"),
     (np.zeros((2, 3)), {"step": 0}, TypeError,
-     r"^observation is an array of shape \(2, 3\); UCBVIAgent is tabular"),
-    (1, None, TypeError, r"^observation is the state 1; pass the info dict"),
-    (1, {"phi": 0}, ValueError, r"^info has no 'step'"),
+     r"^observation is an array of shape \(2, 3\); UCBVIAgent is tabular and needs the state "
+     r"index \(make the env with observe='state'\)$"),
+    (np.zeros(3, dtype=np.int64), {"step": 0}, TypeError,
+     r"^observation is an array of shape \(3,\); UCBVIAgent is tabular"),
+    (np.array(0.5), {"step": 0}, TypeError, r"^observation must be an integer"),
+    (1, None, TypeError, r"^observation is the state 1; pass the info dict that came with it "
+                         r"\(its 'step' is the step h\), or make the env with step_in_obs=True$"),
+    (1, {"phi": 0}, ValueError, r"^info has no 'step'; pass the info of an mdplab environment "
+                                r"\(to_gymnasium or gymnasium.make\('mdplab/...'\)\), or make "
+                                r"it with step_in_obs=True$"),
     (1, [0], TypeError, r"^info must be the dict returned by reset\(\) or step\(\)"),
     (1, {"step": 3}, ValueError, r"^the step h is 3; an action is taken at h in \{0, \.\.\., 2\}"),
     (1, {"step": -1}, ValueError, r"^info\['step'\] is -1; must be >= 0"),
-    ((0, 1, 2), None, ValueError, r"^observation is a tuple of length 3"),
+    ((0, 1, 2), None, ValueError,
+     r"^observation is a tuple of length 3; expected the pair \(h, s\) of step_in_obs=True$"),
     ((3, 1), None, ValueError, r"^the step h is 3"),
     ((0, 7), None, ValueError, r"^observation\[1\] \(the state\) is 7; must be in"),
     ((0.5, 1), None, TypeError, r"^observation\[0\] \(the step h\) must be an integer"),
@@ -416,6 +441,7 @@ def test_act_accepts_both_observation_forms():
     assert agent.act(np.int64(3), {"step": 2}) == 0
     assert agent.act((np.int64(2), np.int64(3)), None) == 0
     assert agent.act((2, 3), {"step": 2}) == 0
+    assert agent.act(np.array(3), {"step": np.int64(2)}) == 0  # a 0-d array is an index
 
 
 @pytest.mark.parametrize("args,exc,pattern", [
@@ -430,7 +456,10 @@ def test_act_accepts_both_observation_forms():
     ((0, 0, 0.0, (0, 1)), ValueError,
      r"^next_observation is at step 0; the transition from step h = 0 must end at step 1"),
     ((0, 0, 0.0, (1, 9)), ValueError, r"^next_observation\[1\] \(the state\) is 9"),
-    ((0, 0, 0.0, (1, 2, 3)), ValueError, r"^next_observation is a tuple of length 3"),
+    ((0, 0, 0.0, (1, 2, 3)), ValueError, r"^next_observation is a tuple of length 3; "
+                                         r"expected the pair \(h \+ 1, s'\) of step_in_obs=True$"),
+    ((0, 0, 0.0, (0.5, 1)), TypeError, r"^next_observation\[0\] \(the step\) must be an "
+                                       r"integer"),
     ((9, 0, 0.0, 1), ValueError, r"^observation is 9"),
 ])
 def test_update_refuses_bad_transitions(args, exc, pattern):
@@ -442,16 +471,19 @@ def test_update_refuses_bad_transitions(args, exc, pattern):
 
 def test_update_refuses_transitions_that_do_not_continue_the_episode():
     agent = UCBVIAgent(4, 2, 3, 10)
-    with pytest.raises(ValueError, match=r"^update at step h = 1, but no episode is in progress"):
-        agent.update(0, 0, 0.0, 1, {"step": 1})
-    agent.update(0, 0, 0.0, 1, {"step": 0})
-    with pytest.raises(ValueError, match=r"^update at \(h, s\) = \(1, 2\) does not continue the "
-                                         r"episode, which is at \(h, s\) = \(1, 1\)"):
-        agent.update(2, 0, 0.0, 1, {"step": 1})
-    with pytest.raises(ValueError, match=r"^update at \(h, s\) = \(2, 1\) does not continue"):
-        agent.update(1, 0, 0.0, 1, {"step": 2})  # a step skipped
+    with pytest.raises(ValueError, match=r"^update at step h = 1, but no episode is in progress: "
+                                         r"an episode starts with the transition at h = 0$"):
+        agent.update(0, 0, 0.0, 2, {"step": 1})
+    agent.update(0, 0, 0.0, 2, {"step": 0})
+    with pytest.raises(ValueError, match=r"^update at \(h, s\) = \(1, 1\) does not continue the "
+                                         r"episode, which is at \(h, s\) = \(1, 2\): pass the "
+                                         r"observation and the info the action was chosen from$"):
+        agent.update(1, 0, 0.0, 1, {"step": 1})
+    with pytest.raises(ValueError, match=r"^update at \(h, s\) = \(2, 2\) does not continue"):
+        agent.update(2, 0, 0.0, 1, {"step": 2})  # a step skipped
     with pytest.raises(ValueError, match=r"^update at step h = 0, but episode 0 stopped at step "
-                                         r"h = 1 of H = 3: UCBVIAgent learns from complete"):
+                                         r"h = 1 of H = 3: UCBVIAgent learns from complete "
+                                         r"episodes of H steps \(do not truncate them\)$"):
         agent.update(0, 0, 0.0, 1, {"step": 0})
     assert agent.counts.sum() == 1 and agent.episode == 0
 
@@ -477,7 +509,10 @@ def test_passing_the_next_info_is_caught():
     (lambda: gymnasium.make("CartPole-v1"), ValueError, r"^env.action_space|^env.observation"),
     (lambda: E.to_gymnasium(E.make("random_linear"), observe="features"), ValueError,
      r"needs Discrete"),
-    (lambda: "env", TypeError, r"^env must be a gymnasium environment"),
+    (lambda: "env", TypeError, r"^env must be a gymnasium environment \(with action_space "
+                               r"and observation_space\), got str$"),
+    (lambda: type("HalfEnv", (), {"action_space": gymnasium.spaces.Discrete(2)})(), TypeError,
+     r"^env must be a gymnasium environment .*, got HalfEnv$"),
 ])
 def test_check_env_refuses_mismatched_spaces(make, exc, pattern):
     agent = UCBVIAgent(6, 2, 5, 10)

@@ -138,7 +138,6 @@ class UCBVIAgent:
         (self._N_sas, self._N_sa, self._Nprime, self._R_sum, self._Q, self._B_rl,
          self._Phat_rl, self._Rhat_rl) = _initial_statistics(S, A, H, bonus)
         self._V = np.zeros((H + 1, S))
-        self._pi = np.zeros((H, S), dtype=np.int64)
         self.episode = 0
         self._planned = -1           # the episode the current Q was planned for
         self._at: tuple[int, int] | None = None  # (h, s) the episode in progress is at
@@ -307,9 +306,11 @@ class UCBVIAgent:
         return h, s
 
     def _state(self, x: Any, name: str) -> int:
-        if isinstance(x, np.ndarray) and x.ndim > 0:
-            raise TypeError(f"{name} is an array of shape {x.shape}; UCBVIAgent is tabular and "
-                            "needs the state index (make the env with observe='state')")
+        if isinstance(x, np.ndarray):
+            if x.ndim > 0:
+                raise TypeError(f"{name} is an array of shape {x.shape}; UCBVIAgent is tabular "
+                                "and needs the state index (make the env with observe='state')")
+            x = x[()]  # a 0-d array holds one index
         s = check_positive_int(x, name, minimum=0)
         if s >= self.S:
             raise ValueError(f"{name} is {s}; must be in {{0, ..., {self.S - 1}}} "

@@ -6,7 +6,7 @@ so the floating-point results agree with the numba kernel bit for bit.
 
 An episode is :func:`ucbvi_plan` (the optimistic Q from the statistics so far), the greedy
 policy ``argmax_a Q`` (lowest index on ties), and one :func:`ucbvi_update` per step played.
-:class:`mdplab.algorithms.online.ucbvi_agent.UCBVIAgent` runs the same two functions on the
+:class:`mdplab.algorithms.online.UCBVIAgent` runs the same two functions on the
 transitions it observes through gymnasium, so it plans exactly as :func:`ucbvi` does.
 """
 

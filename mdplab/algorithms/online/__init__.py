@@ -3,7 +3,7 @@ arXiv:1703.05449; :mod:`.ucb_value_iteration`) and LSVI-UCB (Jin, Yang, Wang & J
 arXiv:1907.05388; :mod:`.least_squares_value_iteration`), their regret bounds, and the
 protocol of :mod:`.protocol` (exact per-episode regret from the known model);
 :func:`policy_regret` (:mod:`.scoring`) scores any policy, e.g. an agent trained through
-gymnasium."""
+gymnasium, and :class:`UCBVIAgent` is UCBVI acting through gymnasium observations."""
 
 from .least_squares_value_iteration import lsvi_ucb, lsvi_ucb_beta, lsvi_ucb_regret_bound
 from .protocol import OnlineResult
@@ -15,10 +15,12 @@ from .ucb_value_iteration import (
     ucbvi_ch_regret_bound,
     ucbvi_log,
 )
+from .ucbvi_agent import UCBVIAgent
 
 __all__ = [
     "UCBVI_BONUSES",
     "OnlineResult",
+    "UCBVIAgent",
     "lsvi_ucb",
     "lsvi_ucb_beta",
     "lsvi_ucb_regret_bound",

@@ -229,7 +229,7 @@ def _bonus_coefficients(S: int, A: int, H: int, L: float) -> tuple[float, float,
     """The bonus constants of [AOM17] for the logarithm ``L``: ``ch_coef = 7 H L``
     (Algorithm 3), and for Algorithm 4 ``var_coef = 8 L``, ``lin_coef = 14 H L / 3``,
     ``cap_coef = 100^2 H^3 S^2 A L^2`` (module docstring); shared by :func:`ucbvi` and
-    :class:`~mdplab.algorithms.online.ucbvi_agent.UCBVIAgent`."""
+    :class:`~mdplab.algorithms.online.UCBVIAgent`."""
     return (7.0 * H * L, 8.0 * L, 14.0 * H * L / 3.0, 100.0 ** 2 * H ** 3 * S ** 2 * A * L ** 2)
 
 

@@ -359,6 +359,9 @@ def value_iteration(
         threads busy-wait for a while after each numpy linear-algebra call and then
         compete for the cores: measured on 2 cores, S=500, A=10, gamma=0.99, VI took
         2.9 ms with parallel=True when idle, 5.4 ms right after a BLAS call (serial 5.4 ms).
+        Limiting OpenBLAS with threadpoolctl around the call does not stop threads that
+        are already spinning; with a core busy elsewhere, parallel=True is several times
+        slower than serial (see :func:`mdplab.planning.modified_policy_iteration`).
 
     Returns
     -------

@@ -453,3 +453,69 @@ def test_error_messages_name_the_offender(l2a):
         lsvi_ucb(np.zeros(2), 3)
     with pytest.raises(ValueError, match="reward_dist is 'beta'.*'bernoulli' or 'deterministic'"):
         lsvi_ucb(LinearMDP(l2a.phi, l2a.mu, l2a.theta, l2a.H, reward_dist="beta"), 3)
+
+
+def test_sparse_one_hot_features_past_the_refresh_equal_reference_and_direct():
+    """The kernel's sparse paths (sums over the nonzero features only, the rank-one update
+    on the nonzero rows and columns of Lam^{-1} phi, no symmetrisation of an exactly
+    symmetric matrix) on the one-hot features of a tabular model, past the Cholesky
+    refresh: the same run as the numpy reference and as Algorithm 1 from the history."""
+    tab = envs.make("gridworld", rows=3, cols=3, slip=0.2, H=4)
+    model = LinearMDP.from_tabular(tab)
+    K, seed = 700, 5                               # 700 > 512 updates per step
+    fast = lsvi_ucb(model, K, c_beta=0.05, rng=seed, record=True)
+    ref = lsvi_ucb(model, K, c_beta=0.05, rng=seed, record=True, backend="numpy")
+    Q, pi, states, actions, rewards = _direct(model, K, seed, c_beta=0.05)
+    for res in (fast, ref):
+        D = res.diagnostics
+        assert np.abs(D["Q"] - Q).max() <= 1e-9 * max(1.0, np.abs(Q).max())
+        assert np.array_equal(D["policies"], pi)
+        assert np.array_equal(D["states"], states)
+        assert np.array_equal(D["actions"], actions)
+    D = fast.diagnostics
+    assert D["sm_refreshes"] == model.H
+    for h in range(model.H):
+        assert np.array_equal(D["Lam_inv"][h], D["Lam_inv"][h].T)
+        np.testing.assert_allclose(D["Lam_inv"][h], np.linalg.inv(np.eye(model.d)
+                                                                   + D["Gram"][h]),
+                                   rtol=0, atol=1e-12)
+        # one-hot features: the Gram matrix is the diagonal of step-h visit counts
+        np.testing.assert_array_equal(np.diag(D["Gram"][h]), fast.counts[h].reshape(-1))
+
+
+def test_replacement_is_exactly_symmetric_where_cholesky_is_not():
+    """At d = 100 the Cholesky inverse L^-T L^-1 differs from its transpose (~1e-19); the
+    refresh that replaces a drifted Lam^{-1} copies its symmetric part, and the later
+    updates keep it exactly symmetric (so no symmetrisation after an update is needed)."""
+    from mdplab.algorithms.online import least_squares_value_iteration as mod
+    from mdplab.kernels.lsvi import _recompute_inverse
+    from mdplab.kernels.lsvi import lsvi_ucb_episodes as fast
+
+    model = envs.l2(S=30, A=2, d=100, H=1, seed=3)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 100))
+    raw = _recompute_inverse(X.T @ X, 1.0, 100)
+    assert not np.array_equal(raw, raw.T)         # the premise: Cholesky is not symmetric
+
+    def corrupted(*args):
+        args = list(args)
+        args[25] *= 2.0
+        return fast(*args)
+
+    res = mod._run(model, 530, 0.1, 1.0, 0.05, False, np.random.default_rng(1), 1, False,
+                   False, "test", corrupted)
+    D = res.diagnostics
+    assert D["sm_replacements"] == model.H
+    Li = D["Lam_inv"][0]
+    assert np.array_equal(Li, Li.T)
+    np.testing.assert_allclose(Li, np.linalg.inv(np.eye(100) + D["Gram"][0]), rtol=0,
+                               atol=1e-12)
+
+
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_one_step_horizon_runs(backend):
+    """H = 1 (a linear bandit): the per-step arrays have a leading axis of length 1."""
+    model = envs.l2(S=6, A=3, d=4, H=1, seed=2)
+    res = lsvi_ucb(model, 40, rng=0, backend=backend)
+    assert res.regret.shape == (40,) and np.all(res.regret >= -1e-12)
+    assert res.counts.sum() == 40

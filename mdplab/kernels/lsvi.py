@@ -16,11 +16,20 @@ reward sums ``u[h] = sum_tau phi_tau r_tau``, so that ``sum_tau phi_tau (r_tau +
 V(s'_tau)) = u[h] + M[h] @ V``. One episode costs O(H (S A d^2 + S d + S^2)) whatever k.
 
 ``Lam_inv[h]`` is updated by Sherman–Morrison,
-``Lam_inv <- Lam_inv - (Lam_inv phi)(Lam_inv phi)^T / (1 + phi^T Lam_inv phi)``, then
-symmetrised; every ``REFRESH`` = 512 updates of a step it is recomputed from
+``Lam_inv <- Lam_inv - (Lam_inv phi)(Lam_inv phi)^T / (1 + phi^T Lam_inv phi)``; every ``REFRESH`` = 512 updates of a step it is recomputed from
 ``lam I + Gram[h]`` by Cholesky and compared: the largest absolute difference is recorded
 (``drift[0]``), and if it exceeds ``DRIFT_TOL`` = 1e-8 the recomputed inverse replaces the
 updated one (``drift[1]`` counts those; ``drift[2]`` counts the refreshes).
+
+Sparse features cost less, with the same result bit for bit: every sum over a feature index
+runs over the nonzero entries of phi(h, s, a) only (a zero entry adds an exact zero), and the
+rank-one update touches only the rows and columns where ``Lam_inv phi`` is nonzero (elsewhere
+it subtracts an exact zero). With the one-hot features of a tabular model (one nonzero, Lam
+diagonal) an episode then costs O(H (d^2 + S d + S A)) instead of O(H S A d^2). The update
+keeps ``Lam_inv`` exactly symmetric (``x_i x_j`` and ``x_j x_i`` are the same float), so it is
+never symmetrised after an update; a recomputed inverse need not be exactly symmetric (from
+d of about 100 on, Cholesky's ``L^-T L^-1`` differs from its transpose by ~1e-19), so a
+replacement copies ``(fresh + fresh^T) / 2``.
 
 Randomness enters as uniforms drawn by the caller
 (:mod:`mdplab.algorithms.online.least_squares_value_iteration`):
@@ -111,6 +120,19 @@ def lsvi_ucb_episodes(phi, P, P_cdf, r_mean, rho, rho_cdf, V_star0, bernoulli,
     w = np.empty(d)
     x = np.empty(d)
     n_upd = np.zeros(H, dtype=np.int64)
+    # the nonzero entries of each feature vector (sums over the others add exact zeros)
+    nnz = np.zeros((H, S, A), dtype=np.int64)
+    nz = np.zeros((H, S, A, d), dtype=np.int64)
+    for h in range(H):
+        for s in range(S):
+            for a in range(A):
+                n = 0
+                for i in range(d):
+                    if phi[h, s, a, i] != 0.0:
+                        nz[h, s, a, n] = i
+                        n += 1
+                nnz[h, s, a] = n
+    xnz = np.zeros(d, dtype=np.int64)
     PV = np.empty((S, A))
     v3 = np.empty(d)
     Hf = float(H)
@@ -137,11 +159,14 @@ def lsvi_ucb_episodes(phi, P, P_cdf, r_mean, rho, rho_cdf, V_star0, bernoulli,
                 for a in range(A):
                     lin = 0.0
                     quad = 0.0
-                    for i in range(d):
+                    n = nnz[h, s, a]
+                    for ii in range(n):
+                        i = nz[h, s, a, ii]
                         fi = phi[h, s, a, i]
                         lin += fi * w[i]
                         acc = 0.0
-                        for j in range(d):
+                        for jj in range(n):
+                            j = nz[h, s, a, jj]
                             acc += Li[i, j] * phi[h, s, a, j]
                         quad += fi * acc
                     if quad < 0.0:
@@ -218,32 +243,39 @@ def lsvi_ucb_episodes(phi, P, P_cdf, r_mean, rho, rho_cdf, V_star0, bernoulli,
             s_next = _first_greater(P_cdf[h, s, a], u_next[k, h])
             ret += rew
             Li = Lam_inv[h]
+            n = nnz[h, s, a]
             quad = 0.0
+            nx = 0
             for i in range(d):
                 acc = 0.0
-                for j in range(d):
+                for jj in range(n):
+                    j = nz[h, s, a, jj]
                     acc += Li[i, j] * phi[h, s, a, j]
                 x[i] = acc
-                quad += phi[h, s, a, i] * acc
+                if acc != 0.0:
+                    xnz[nx] = i
+                    nx += 1
+            for ii in range(n):
+                i = nz[h, s, a, ii]
+                quad += phi[h, s, a, i] * x[i]
             bonus[k, h] = math.sqrt(quad) if quad > 0.0 else 0.0
             # sufficient statistics
-            for i in range(d):
+            for ii in range(n):
+                i = nz[h, s, a, ii]
                 fi = phi[h, s, a, i]
                 M[h, i, s_next] += fi
                 u[h, i] += fi * rew
-                for j in range(d):
+                for jj in range(n):
+                    j = nz[h, s, a, jj]
                     Gram[h, i, j] += fi * phi[h, s, a, j]
             counts[h, s, a] += 1
-            # Sherman–Morrison, then symmetrise
+            # Sherman–Morrison on the rows and columns where x = Lam_inv phi is nonzero
             den = 1.0 + quad
-            for i in range(d):
-                for j in range(d):
+            for ii in range(nx):
+                i = xnz[ii]
+                for jj in range(nx):
+                    j = xnz[jj]
                     Li[i, j] -= x[i] * x[j] / den
-            for i in range(d):
-                for j in range(i + 1, d):
-                    m = 0.5 * (Li[i, j] + Li[j, i])
-                    Li[i, j] = m
-                    Li[j, i] = m
             n_upd[h] += 1
             if n_upd[h] % REFRESH == 0:
                 fresh = _recompute_inverse(Gram[h], lam, d)
@@ -260,7 +292,7 @@ def lsvi_ucb_episodes(phi, P, P_cdf, r_mean, rho, rho_cdf, V_star0, bernoulli,
                     drift[1] += 1.0
                     for i in range(d):
                         for j in range(d):
-                            Li[i, j] = fresh[i, j]
+                            Li[i, j] = 0.5 * (fresh[i, j] + fresh[j, i])
             if record:
                 actions[k, h] = a
                 rewards[k, h] = rew

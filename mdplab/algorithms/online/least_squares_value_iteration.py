@@ -275,7 +275,8 @@ def _run(model, K, c_beta, lam, p, clip_below, gen, rng, record, lemma_b3, backe
     b3 = np.zeros((K, H) if lemma_b3 else (0, 0))
     counts = np.zeros((H, S, A), dtype=np.int64)
     policy = np.zeros((H, S), dtype=np.int64)
-    Lam_inv = np.ascontiguousarray(np.broadcast_to(np.eye(d) / lam, (H, d, d)))
+    # a copy: broadcast_to is a read-only view, and for H = 1 ascontiguousarray would keep it
+    Lam_inv = np.array(np.broadcast_to(np.eye(d) / lam, (H, d, d)))
     Gram = np.zeros((H, d, d))
     M = np.zeros((H, d, S))
     u = np.zeros((H, d))

@@ -1,0 +1,30 @@
+"""Inverse RL as estimation of the feasible reward set (Metelli, Lazzati & Restelli 2023,
+arXiv:2304.12966; Lazzati, Mutti & Metelli 2024, arXiv:2406.03812): the set of rewards that
+make an expert optimal (:class:`FeasibleRewardSet`: membership, explicit form, samplers), the
+linear programs over it (:func:`support_value`, :func:`project`, :func:`distance`), and the
+Hausdorff distance between two sets as a certified bracket (:func:`hausdorff_bracket`,
+:func:`lipschitz_bound`, :func:`hausdorff_exact`)."""
+
+from .feasible_set import FeasibleRewardSet, SetSamples
+from .hausdorff import (
+    HausdorffBracket,
+    hausdorff_bracket,
+    hausdorff_exact,
+    lipschitz_bound,
+    lipschitz_rho,
+)
+from .set_operations import Projection, distance, project, support_value
+
+__all__ = [
+    "FeasibleRewardSet",
+    "HausdorffBracket",
+    "Projection",
+    "SetSamples",
+    "distance",
+    "hausdorff_bracket",
+    "hausdorff_exact",
+    "lipschitz_bound",
+    "lipschitz_rho",
+    "project",
+    "support_value",
+]

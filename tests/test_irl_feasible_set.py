@@ -1,0 +1,375 @@
+"""Feasible reward sets (Metelli, Lazzati & Restelli 2023, arXiv:2304.12966): membership against
+the definition and against the LP, the explicit form both ways, samplers, invariances, the
+advantage-bound slip, LP operations, the Hausdorff bracket against vertex enumeration, and bad
+input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mdplab import FiniteHorizonMDP
+from mdplab.algorithms.irl import (
+    FeasibleRewardSet,
+    distance,
+    hausdorff_bracket,
+    hausdorff_exact,
+    lipschitz_bound,
+    lipschitz_rho,
+    project,
+    support_value,
+)
+
+
+def random_problem(H, S, A, seed, stochastic=False):
+    rng = np.random.default_rng(seed)
+    P = rng.dirichlet(np.ones(S), size=(H, S, A))
+    if stochastic:
+        pi = rng.random((H, S, A)) * (rng.random((H, S, A)) < 0.6)
+        pi[..., 0] += 0.3
+        pi /= pi.sum(axis=2, keepdims=True)
+    else:
+        pi = rng.integers(A, size=(H, S))
+    return P, pi
+
+
+def greedy_expert(P, r):
+    """The optimal policy of r (lowest index on ties), and Q*, V*, by backward induction."""
+    H, S, A, _ = P.shape
+    V = np.zeros((H + 1, S))
+    Q = np.zeros((H, S, A))
+    for h in range(H - 1, -1, -1):
+        Q[h] = r[h] + P[h] @ V[h + 1]
+        V[h] = Q[h].max(axis=1)
+    return Q.argmax(axis=2), Q, V
+
+
+# ---------------------------------------------------------------------- membership
+@pytest.mark.parametrize("H,S,A", [(2, 2, 2), (3, 3, 2), (5, 2, 3)])
+def test_greedy_expert_of_any_reward_makes_it_feasible_and_reconstructs(H, S, A):
+    """Completeness: r is in the set of its own greedy policy, and the explicit form with
+    V = V^pi, Aplus = -Adv gives r back."""
+    rng = np.random.default_rng(H * 100 + S * 10 + A)
+    for _ in range(20):
+        P = rng.dirichlet(np.ones(S), size=(H, S, A))
+        r = rng.uniform(-1, 1, size=(H, S, A))
+        pi, Q, V = greedy_expert(P, r)
+        R = FeasibleRewardSet(P, pi)
+        assert R.contains(r)
+        adv = R.advantage(r)
+        assert adv.max() <= 1e-12
+        np.testing.assert_allclose(adv, Q - V[:H, :, None], atol=1e-12)
+        rec = R.explicit_reward(V, -adv)
+        np.testing.assert_allclose(rec, r, atol=1e-10)
+
+
+def test_membership_detects_a_better_unplayed_action():
+    P, _ = random_problem(3, 3, 2, 0)
+    r = np.random.default_rng(1).uniform(-1, 1, (3, 3, 2))
+    pi, Q, V = greedy_expert(P, r)
+    R = FeasibleRewardSet(P, pi)
+    assert R.contains(r)
+    h, s = 1, 2
+    a = 1 - pi[h, s]
+    bump = r.copy()
+    bump[h, s, a] += (Q[h, s, pi[h, s]] - Q[h, s, a]) + 1e-3   # now a beats the expert
+    bump = np.clip(bump, -1, 1) if abs(bump[h, s, a]) <= 1 else bump / np.abs(bump).max()
+    assert not R.contains(bump)
+    assert R.violation(bump) > 1e-4
+
+
+def test_ties_are_members_and_box_is_enforced():
+    P = np.ones((1, 1, 2, 1))
+    R = FeasibleRewardSet(P, np.array([[0]]))
+    assert R.contains(np.array([[[0.3, 0.3]]]))          # tie: a member
+    assert not R.contains(np.array([[[0.3, 0.31]]]))
+    assert not R.contains(np.array([[[1.5, 0.0]]]))       # outside the box
+    R01 = FeasibleRewardSet(P, np.array([[0]]), box=(0, 1))
+    assert not R01.contains(np.array([[[0.5, -0.2]]]))
+
+
+def test_the_advantage_bound_slip_of_lemma_3_1():
+    """One state, H = 1, r = (1, -1), expert a_0: a member whose gap is 2 > H - h + 1 = 1
+    (the paper's printed bound, 1-indexed); the library's bound 2 (H - h) holds."""
+    R = FeasibleRewardSet(np.ones((1, 1, 2, 1)), np.array([[0]]))
+    r = np.array([[[1.0, -1.0]]])
+    assert R.contains(r)
+    assert -R.advantage(r)[0, 0, 1] == 2.0
+    assert R.lp_bounds()[-1] == (0.0, 2.0)
+
+
+@pytest.mark.parametrize("stochastic", [False, True])
+def test_invariances(stochastic):
+    P, pi = random_problem(3, 3, 2, 4, stochastic)
+    R = FeasibleRewardSet(P, pi)
+    rng = np.random.default_rng(5)
+    members = R.sample(30, rng=rng).rewards
+    assert R.contains(members).all()
+    for r in members:
+        for c in (0.0, 0.3, 1.0):
+            assert R.contains(c * r)
+        Phi = rng.uniform(-1, 1, (R.H + 1, R.S))
+        Phi[R.H] = 0.0
+        shaped = r + Phi[:-1, :, None] - np.einsum("hsat,ht->hsa", P, Phi[1:])
+        shaped = shaped / max(1.0, np.abs(shaped).max())
+        assert R.contains(shaped)
+    R01 = FeasibleRewardSet(P, pi, box=(0, 1))
+    assert R01.contains((members + 1) / 2).all()
+
+
+def test_stochastic_expert_needs_equal_played_advantages():
+    P, pi = random_problem(2, 3, 3, 8, stochastic=True)
+    R = FeasibleRewardSet(P, pi)
+    assert not R.deterministic
+    r = R.sample(5, rng=0).rewards
+    adv = R.advantage(r)
+    assert np.abs(np.where(R.played, adv, 0.0)).max() <= 1e-12
+    # a reward where two played actions differ is not a member
+    h, s = np.argwhere(R.played.sum(axis=2) >= 2)[0]
+    a1, a2 = np.flatnonzero(R.played[h, s])[:2]
+    bad = r[0].copy() * 0.5
+    bad[h, s, a1] += 0.2
+    assert not R.contains(bad)
+
+
+def test_on_support_set_only_constrains_reached_states():
+    """support="expert": a state the expert never reaches may have any reward; the set is
+    a superset of the support="all" set; membership agrees with J^pi_E = J* (LMM24b)."""
+    P, pi = random_problem(3, 4, 2, 11)
+    P[:, :, :, 3] = 0.0                                  # state 3 is never entered ...
+    P /= P.sum(axis=3, keepdims=True)
+    rho = np.array([1.0, 0.0, 0.0, 0.0])                 # ... and never a start state
+    R_all = FeasibleRewardSet(P, pi)
+    R_exp = FeasibleRewardSet(P, pi, support="expert", rho=rho)
+    assert not R_exp.constrained[:, 3].any()
+    rng = np.random.default_rng(0)
+    inner = R_all.sample(50, rng=rng).rewards
+    assert R_exp.contains(inner).all()
+    outer = R_exp.sample(200, rng=rng).rewards
+    assert R_exp.contains(outer).all()
+    assert not R_all.contains(outer).all()               # strictly larger
+    # the definition: the expert's value from rho equals the optimal value
+    mdp_vals = []
+    for r in outer[:40]:
+        _, V_star = R_exp.optimal_values(r)
+        _, V_e = R_exp.expert_values(r)
+        mdp_vals.append(rho @ (V_star[0] - V_e[0]))
+    assert max(mdp_vals) <= 1e-10
+    box = rng.uniform(-1, 1, (300, 3, 4, 2))
+    for r in box:
+        _, V_star = R_exp.optimal_values(r)
+        _, V_e = R_exp.expert_values(r)
+        # J* = J^pi_E from rho is necessary; on-support membership is exactly that
+        assert R_exp.contains(r) == (rho @ (V_star[0] - V_e[0]) <= 1e-9)
+
+
+def test_mdp_input_and_stationary_transitions():
+    rng = np.random.default_rng(2)
+    P = rng.dirichlet(np.ones(3), size=(3, 2))
+    mdp = FiniteHorizonMDP(P, rng.random((3, 2)), H=4)
+    R1 = FeasibleRewardSet(mdp, np.zeros((4, 3), dtype=int))
+    R2 = FeasibleRewardSet(P, np.zeros(3, dtype=int), H=4)
+    np.testing.assert_array_equal(R1.P, R2.P)
+    assert R1.rho is not None and R2.rho is None
+
+
+# ---------------------------------------------------------------------- samplers
+@pytest.mark.parametrize("H,S,A", [(2, 2, 2), (3, 3, 2), (5, 5, 3)])
+def test_explicit_sampler_is_sound(H, S, A):
+    for seed in range(15):
+        P, pi = random_problem(H, S, A, seed)
+        R = FeasibleRewardSet(P, pi)
+        r = R.sample(20, rng=seed).rewards
+        assert r.shape == (20, H, S, A)
+        assert np.abs(r).max() <= 1.0 + 1e-12
+        assert R.violation(r).max() <= 1e-9 * H
+        _, V_star = R.optimal_values(r)
+        _, V_e = R.expert_values(r)
+        assert np.abs(V_star - V_e).max() <= 1e-9 * H
+
+
+def test_hit_and_run_is_sound_and_covers_the_box():
+    P, pi = random_problem(3, 3, 2, 0)
+    R = FeasibleRewardSet(P, pi)
+    s = R.sample(300, method="hit_and_run", rng=1)
+    assert s.burn_in == 10 * R.n ** 2 and s.thin == R.n
+    assert R.contains(s.rewards, tol=1e-9 * 3).all()
+    spread = s.rewards.max(axis=0) - s.rewards.min(axis=0)
+    assert spread.min() > 0.8 * 2.0
+    # a chain started at the interior point moves: consecutive samples differ
+    assert np.abs(np.diff(s.rewards, axis=0)).max() > 0.1
+
+
+def test_hit_and_run_stochastic_and_on_support():
+    P, pi = random_problem(2, 3, 3, 3, stochastic=True)
+    R = FeasibleRewardSet(P, pi)
+    s = R.sample(40, method="hit_and_run", rng=2, burn_in=200, thin=5)
+    assert R.contains(s.rewards).all()
+    P2, pi2 = random_problem(2, 3, 2, 4)
+    R2 = FeasibleRewardSet(P2, pi2, support="expert", rho=np.array([1.0, 0, 0]))
+    s2 = R2.sample(20, method="hit_and_run", rng=3, burn_in=50, thin=3)
+    assert R2.contains(s2.rewards).all()
+
+
+def test_interior_point_is_interior():
+    for seed in range(5):
+        P, pi = random_problem(3, 3, 2, seed)
+        R = FeasibleRewardSet(P, pi)
+        x = R.interior_point()
+        adv = R.advantage(x)
+        np.testing.assert_allclose(adv[~R.played], -1.0, atol=1e-12)
+
+
+# ---------------------------------------------------------------------- LPs
+def test_lp_membership_agrees_with_dynamic_programming():
+    P, pi = random_problem(3, 3, 2, 7)
+    R = FeasibleRewardSet(P, pi)
+    rng = np.random.default_rng(0)
+    agree = 0
+    checked = 0
+    for _ in range(120):
+        r = rng.uniform(-1, 1, (3, 3, 2))
+        d = distance(R, r)
+        viol = R.violation(r)
+        if abs(viol) < 1e-6 and d < 1e-6:
+            continue
+        checked += 1
+        agree += (d <= 1e-7) == R.contains(r)
+    members = R.sample(20, rng=1).rewards
+    for r in members:
+        assert distance(R, r) <= 1e-7
+    assert agree == checked and checked > 100
+
+
+def test_projection_is_a_member_and_no_member_is_closer():
+    P, pi = random_problem(2, 3, 2, 9)
+    R = FeasibleRewardSet(P, pi)
+    rng = np.random.default_rng(4)
+    members = R.sample(400, rng=rng).rewards
+    for _ in range(5):
+        r0 = rng.uniform(-1, 1, (2, 3, 2))
+        for norm, dist in (("inf", lambda x: np.abs(x).max(axis=(1, 2, 3))),
+                           ("l1", lambda x: np.abs(x).sum(axis=(1, 2, 3))),
+                           ("l2", lambda x: np.sqrt((x ** 2).sum(axis=(1, 2, 3))))):
+            pr = project(R, r0, norm)
+            assert R.contains(pr.reward, tol=1e-6)
+            assert pr.distance <= dist(members - r0).min() + 1e-6
+        pr = project(R, r0, "inf")
+        w = pr.direction
+        assert np.abs(w).sum() <= 1 + 1e-6
+        sigma, _ = support_value(R, w)
+        # strong duality: dist = w . r0 - sigma_R(w)
+        assert abs(pr.distance - (w.ravel() @ r0.ravel() - sigma)) <= 1e-6
+
+
+def test_support_value_dominates_members():
+    P, pi = random_problem(3, 2, 2, 1)
+    R = FeasibleRewardSet(P, pi)
+    rng = np.random.default_rng(2)
+    members = R.sample(300, rng=rng).rewards
+    for _ in range(5):
+        w = rng.standard_normal((3, 2, 2))
+        val, x = support_value(R, w)
+        assert R.contains(x, tol=1e-6)
+        assert val >= (members.reshape(300, -1) @ w.ravel()).max() - 1e-9
+        assert abs(val - w.ravel() @ x.ravel()) < 1e-12
+
+
+# ---------------------------------------------------------------------- Hausdorff
+def _perturbed(P, pi, seed, eta=0.1, flip=True):
+    rng = np.random.default_rng(seed)
+    H, S, A, _ = P.shape
+    Phat = (1 - eta) * P + eta * rng.dirichlet(np.ones(S), size=(H, S, A))
+    pihat = pi.copy()
+    if flip:
+        h, s = rng.integers(H), rng.integers(S)
+        pihat[h, s] = (pihat[h, s] + 1) % A
+    return Phat, pihat
+
+
+@pytest.mark.parametrize("H,S,A", [(1, 2, 3), (2, 2, 2)])
+def test_lipschitz_bound_holds_against_exact_hausdorff(H, S, A):
+    for seed in range(6):
+        P, pi = random_problem(H, S, A, seed)
+        Phat, pihat = _perturbed(P, pi, seed + 100, eta=0.1 * (seed % 2), flip=seed % 3 != 0)
+        R, Rhat = FeasibleRewardSet(P, pi), FeasibleRewardSet(Phat, pihat)
+        exact = hausdorff_exact(R, Rhat)
+        ub = lipschitz_bound(R, Rhat)
+        br = hausdorff_bracket(R, Rhat, n_directions=15, rng=seed)
+        assert exact <= ub + 1e-7
+        assert br.lower <= exact + 1e-6
+        assert exact <= br.upper + 1e-7
+        assert exact <= 1.0 + 1e-9                       # saturation (hi - lo)/2
+
+
+def test_policy_flip_attains_the_lipschitz_bound():
+    """One state, H = 1, two actions, the expert's action flipped: rho = 1, the bound is
+    2 rho/(1 + rho) = 1, and the exact distance is 1 (the ratio 1 the spec reports)."""
+    P = np.ones((1, 1, 2, 1))
+    R, Rhat = FeasibleRewardSet(P, np.array([[0]])), FeasibleRewardSet(P, np.array([[1]]))
+    assert lipschitz_rho(R, Rhat) == 1.0
+    assert float(lipschitz_bound(R, Rhat)) == 1.0
+    assert abs(hausdorff_exact(R, Rhat) - 1.0) < 1e-9
+    assert abs(hausdorff_bracket(R, Rhat, n_directions=10, rng=0).lower - 1.0) < 1e-7
+
+
+def test_identical_sets_are_at_distance_zero_and_box_scales():
+    P, pi = random_problem(2, 2, 2, 3)
+    R = FeasibleRewardSet(P, pi)
+    br = hausdorff_bracket(R, FeasibleRewardSet(P, pi), n_directions=5, rng=0)
+    assert br.upper == 0.0 and br.lower == 0.0
+    Phat, pihat = _perturbed(P, pi, 1, eta=0.2, flip=False)
+    e11 = hausdorff_exact(R, FeasibleRewardSet(Phat, pihat))
+    e01 = hausdorff_exact(FeasibleRewardSet(P, pi, box=(0, 1)),
+                          FeasibleRewardSet(Phat, pihat, box=(0, 1)))
+    assert abs(e01 - e11 / 2) < 1e-7
+
+
+# ---------------------------------------------------------------------- bad input
+def test_bad_input_is_named():
+    P, pi = random_problem(2, 2, 2, 0)
+    with pytest.raises(ValueError, match=r"P\[0, 1, 0, :\] sums to"):
+        bad = P.copy()
+        bad[0, 1, 0, 0] += 0.1
+        FeasibleRewardSet(bad, pi)
+    with pytest.raises(ValueError, match="pass H="):
+        FeasibleRewardSet(P[0], pi)
+    with pytest.raises(ValueError, match="expert"):
+        FeasibleRewardSet(P, np.zeros((3, 2), dtype=int))
+    with pytest.raises(ValueError, match=r"expert.*must lie in|expert"):
+        FeasibleRewardSet(P, np.full((2, 2), 5))
+    with pytest.raises(ValueError, match="need lo < hi"):
+        FeasibleRewardSet(P, pi, box=(1, 0))
+    with pytest.raises(TypeError, match="box must be a pair"):
+        FeasibleRewardSet(P, pi, box="01")
+    with pytest.raises(ValueError, match="support"):
+        FeasibleRewardSet(P, pi, support="some")
+    with pytest.raises(ValueError, match="needs the initial distribution"):
+        FeasibleRewardSet(P, pi, support="expert")
+    R = FeasibleRewardSet(P, pi)
+    with pytest.raises(ValueError, match=r"r has shape \(2, 2\)"):
+        R.contains(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="finite"):
+        R.contains(np.full((2, 2, 2), np.nan))
+    a_bad = 1 - int(pi[0, 0])
+    Ap = np.zeros((2, 2, 2))
+    Ap[0, 0, a_bad] = -1.0
+    with pytest.raises(ValueError, match=rf"Aplus\[0, 0, {a_bad}\] is -1"):
+        R.explicit_reward(np.zeros((3, 2)), Ap)
+    with pytest.raises(ValueError, match="must be 0"):
+        R.explicit_reward(np.ones((3, 2)), np.zeros((2, 2, 2)))
+    with pytest.raises(TypeError, match="FeasibleRewardSet"):
+        distance(P, np.zeros((2, 2, 2)))
+    with pytest.raises(ValueError, match="different spaces"):
+        hausdorff_bracket(R, FeasibleRewardSet(*random_problem(3, 2, 2, 0)))
+    with pytest.raises(ValueError, match="different boxes"):
+        hausdorff_bracket(R, FeasibleRewardSet(P, pi, box=(0, 1)))
+    with pytest.raises(ValueError, match="method"):
+        R.sample(3, method="uniform")
+    with pytest.raises(ValueError, match="n"):
+        R.sample(0)
+    Rs = FeasibleRewardSet(P, random_problem(2, 2, 2, 0, stochastic=True)[1])
+    with pytest.raises(ValueError, match="deterministic expert"):
+        hausdorff_exact(R, Rs)
+    with pytest.raises(ValueError, match="max_subsets"):
+        hausdorff_exact(R, R, max_subsets=10)

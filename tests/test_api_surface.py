@@ -30,6 +30,7 @@ PACKAGES = [
     "mdplab.algorithms",
     "mdplab.algorithms.offline",
     "mdplab.algorithms.online",
+    "mdplab.algorithms.irl",
     "mdplab.claims",
     "mdplab.experiments",
     "mdplab.interop",

@@ -55,7 +55,7 @@ from ..._validation import (
 )
 from ...models.policy import validate_policy
 
-__all__ = ["FeasibleRewardSet"]
+__all__ = ["FeasibleRewardSet", "SetSamples"]
 
 _SUPPORTS = ("all", "expert")
 
@@ -294,8 +294,9 @@ class FeasibleRewardSet:
         return V_arr[:-1, :, None] - cont - np.where(self.slack, Ap, 0.0)
 
     def to_box(self, r: np.ndarray) -> np.ndarray:
-        """Rescale members of the unbounded set into the box (never clips): r / max(1, max|r|)
-        maps into [-1, 1], then the affine map onto [lo, hi] (both preserve feasibility)."""
+        """Rescale members of the unbounded set into the box (never clips):
+        ``r / max(1, max abs(r))`` maps into [-1, 1], then the affine map onto [lo, hi] (both
+        preserve feasibility)."""
         R = np.asarray(r, dtype=np.float64)
         scale = np.maximum(1.0, np.abs(R).max(axis=(-3, -2, -1), keepdims=True))
         return self.midpoint + self.half_width * (R / scale)
@@ -447,9 +448,10 @@ class FeasibleRewardSet:
         return K_V, K_A
 
     def lp_bounds(self) -> list[tuple[float | None, float | None]]:
-        """Variable bounds of the lifted LPs for (v, ap): |v[j(h,s)]| <= (H-h) max(|lo|, |hi|),
-        0 <= ap[k(h,s,a)] <= (H-h)(hi-lo). They never cut a member (V^{pi_E} of a member in
-        the box satisfies them, and so do its advantages); they help the solver."""
+        """Variable bounds of the lifted LPs for (v, ap):
+        ``abs(v[j(h,s)]) <= (H-h) max(abs(lo), abs(hi))``, ``0 <= ap[k(h,s,a)] <= (H-h)(hi-lo)``.
+        They never cut a member (V^{pi_E} of a member in the box satisfies them, and so do
+        its advantages); they help the solver."""
         lo, hi = self.box
         H, S = self.H, self.S
         big = max(abs(lo), abs(hi))

@@ -3,7 +3,7 @@
 Source: Metelli, Lazzati & Restelli (2023), arXiv:2304.12966 [MLR23]: Eq. (1) defines
 ``H_d(X, Y) = max{ sup_{x in X} inf_{y in Y} d(x, y), sup_{y in Y} inf_{x in X} d(x, y) }``
 with d the max-norm d_G (Sec. 4); Theorem 3.2 bounds it between the sets of (P, pi_E) and
-(Phat, pihat_E) by ``2 rho / (1 + rho)`` with (0-indexed steps)
+(Phat, pihat_E) by ``2 rho / (1 + rho)`` with (0-indexed steps)::
 
     rho = max_{h,s,a} [ (H - h) |1{pi_E[h,s,a] = 0} - 1{pihat_E[h,s,a] = 0}|
                         + (H - h - 1) ||P[h,s,a,:] - Phat[h,s,a,:]||_1 ],

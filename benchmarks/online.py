@@ -28,8 +28,8 @@ cost of an episode at equal d, H, K, not of the two regret curves.
 
 **regret** (item 2): rlberry-scool's ``UCBVIAgent`` and ``ucbvi(..., bonus="rlberry")`` with
 ``bonus_scale = 1``, N_SEEDS seeds each (the same seed schedule 0..N_SEEDS-1; the two libraries
-draw from different streams, so equal means equal in distribution), K = 2000, Chain(10) and the
-gridworld. rlberry's episodes are scored with mdplab's exact regret from the greedy policy each
+draw from different streams, so equal means equal in distribution), K = 2000, Chain(10) with
+slip 0.1 and the gridworld. rlberry's episodes are scored with mdplab's exact regret from the greedy policy each
 was played with (rlberry's Q, recorded before each episode). Checks:
 
 1. replay: the transitions of rlberry's seed 0 fed through mdplab's kernel (uniforms placed in
@@ -91,9 +91,17 @@ LSVI_K_GRID = (0, 50, 100, 200, 500, 1000, 5000)
 
 # ------------------------------------------------------------------------------- instances
 def instances():
-    """name -> FiniteHorizonMDP: Chain(10) (S = 10, A = 2) and a 5 x 5 gridworld with slip 0.1
-    (S = 25, A = 4), both H = 10."""
+    """name -> FiniteHorizonMDP of the speed table: Chain(10) (S = 10, A = 2) and a 5 x 5
+    gridworld with slip 0.1 (S = 25, A = 4), both H = 10."""
     return {"chain10": envs.make("chain", n_states=10, H=H),
+            "grid5x5": envs.make("gridworld", rows=5, cols=5, slip=0.1, H=H)}
+
+
+def regret_instances():
+    """The regret comparison's instances: Chain(10) with slip 0.1 (the speed table's chain is
+    deterministic, so every seed would give the same run and a distribution test would
+    compare constants) and the 5 x 5 gridworld (slip 0.1); H = 10."""
+    return {"chain10-slip": envs.make("chain", n_states=10, H=H, slip=0.1),
             "grid5x5": envs.make("gridworld", rows=5, cols=5, slip=0.1, H=H)}
 
 
@@ -345,7 +353,10 @@ def regret(rl, models, *, n_seeds, K, figure_dir):
         for label in variants:
             x = cum[label][:, -1]
             p_mw = float(stats.mannwhitneyu(ref, x, alternative="two-sided").pvalue)
-            p_w = float(stats.ttest_ind(ref, x, equal_var=False).pvalue)
+            if ref.std() == 0.0 and x.std() == 0.0:     # two constants: equal or not
+                p_w = 1.0 if ref[0] == x[0] else 0.0
+            else:
+                p_w = float(stats.ttest_ind(ref, x, equal_var=False).pvalue)
             control = label.startswith("control")
             rejected = min(p_mw, p_w) < level
             ok = rejected if control else not rejected
@@ -370,7 +381,8 @@ def regret(rl, models, *, n_seeds, K, figure_dir):
 def _figure(curves, models, K, n_seeds, out_dir):
     from mdplab.plotting import figure_legend, new_figure, style, style_axes
 
-    titles = {"chain10": "Chain(10), $H = 10$", "grid5x5": r"gridworld $5\times5$, $H = 10$"}
+    titles = {"chain10": "Chain(10), $H = 10$", "chain10-slip": "Chain(10), slip 0.1, $H = 10$",
+              "grid5x5": r"gridworld $5\times5$, slip 0.1, $H = 10$"}
     looks = {"rlberry-scool UCBVIAgent": dict(color="0.15", lw=2.2),
              "mdplab ucbvi(bonus='rlberry')": dict(color="C0", lw=1.2, ls="--"),
              "control: mdplab, bonus x2": dict(color="C3", lw=1.0, ls=":"),
@@ -411,10 +423,11 @@ def main(argv=None):
     print(f"rlberry python: {py}; started {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}"
           f", load {os.getloadavg()[0]:.2f}", flush=True)
     models = instances()
+    regret_models = regret_instances()
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         rl = Rlberry(py, Path(tmp))
-        for name, mdp in models.items():
+        for name, mdp in {**models, **regret_models}.items():
             rl.add_model(name, mdp)
         if args.section in ("speed", "all"):
             if args.smoke:
@@ -425,9 +438,9 @@ def main(argv=None):
                       lsvi_grid=LSVI_K_GRID, lsvi_check_K=200)
         if args.section in ("regret", "all"):
             if args.smoke:
-                ok = regret(rl, models, n_seeds=3, K=20, figure_dir=None)
+                ok = regret(rl, regret_models, n_seeds=3, K=20, figure_dir=None)
             else:
-                ok = regret(rl, models, n_seeds=N_SEEDS, K=K_REGRET,
+                ok = regret(rl, regret_models, n_seeds=N_SEEDS, K=K_REGRET,
                             figure_dir=args.figure_dir)
     print(f"finished {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, "
           f"load {os.getloadavg()[0]:.2f}")

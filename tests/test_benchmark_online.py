@@ -42,11 +42,11 @@ def test_batch_scorer_equals_policy_regret(online, name):
     assert np.all(optimal >= -1e-12)
 
 
-@pytest.mark.parametrize("name", ["chain10", "grid5x5"])
+@pytest.mark.parametrize("name", ["chain10", "chain10-slip", "grid5x5"])
 def test_replay_reproduces_a_run_bit_for_bit(online, name):
     """Feed the trajectory of an mdplab run back through the replay: same Q tables, same
     actions (what the benchmark checks against rlberry's trajectories)."""
-    mdp = online.instances()[name]
+    mdp = {**online.instances(), **online.regret_instances()}[name]
     K = 60
     res = ucbvi(mdp, K, bonus="rlberry", rng=4, record_q=True)
     pol = res.diagnostics["policy_history"]

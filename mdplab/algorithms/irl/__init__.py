@@ -3,7 +3,8 @@ arXiv:2304.12966; Lazzati, Mutti & Metelli 2024, arXiv:2406.03812): the set of r
 make an expert optimal (:class:`FeasibleRewardSet`: membership, explicit form, samplers), the
 linear programs over it (:func:`support_value`, :func:`project`, :func:`distance`), and the
 Hausdorff distance between two sets as a certified bracket (:func:`hausdorff_bracket`,
-:func:`lipschitz_bound`, :func:`hausdorff_exact`)."""
+:func:`lipschitz_bound`, :func:`hausdorff_exact`), and US-IRL with a generative model
+(:func:`us_irl`, its stopping rule and the sample-complexity bound of Theorem 6.1)."""
 
 from .feasible_set import FeasibleRewardSet, SetSamples
 from .hausdorff import (
@@ -14,12 +15,21 @@ from .hausdorff import (
     lipschitz_rho,
 )
 from .set_operations import Projection, distance, project, support_value
+from .uniform_sampling import (
+    USIRLResult,
+    us_irl,
+    us_irl_beta,
+    us_irl_confidence,
+    us_irl_sample_bound,
+    us_irl_stopping_n,
+)
 
 __all__ = [
     "FeasibleRewardSet",
     "HausdorffBracket",
     "Projection",
     "SetSamples",
+    "USIRLResult",
     "distance",
     "hausdorff_bracket",
     "hausdorff_exact",
@@ -27,4 +37,9 @@ __all__ = [
     "lipschitz_rho",
     "project",
     "support_value",
+    "us_irl",
+    "us_irl_beta",
+    "us_irl_confidence",
+    "us_irl_sample_bound",
+    "us_irl_stopping_n",
 ]

@@ -1,0 +1,117 @@
+"""US-IRL (Metelli, Lazzati & Restelli 2023, arXiv:2304.12966, Algorithm 1, Theorem 6.1): the
+confidence level, the stopping rule against a direct scan and the spec's regression values,
+the bound of Theorem 6.1 over the grid of the library's claim, and a run's accuracy."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from mdplab import FiniteHorizonMDP
+from mdplab.algorithms.irl import (
+    FeasibleRewardSet,
+    hausdorff_bracket,
+    lipschitz_bound,
+    us_irl,
+    us_irl_beta,
+    us_irl_confidence,
+    us_irl_sample_bound,
+    us_irl_stopping_n,
+)
+from mdplab.sampling import GenerativeModel
+
+
+def test_beta_formula_and_degenerate_S():
+    S, A, H, d = 4, 3, 5, 0.05
+    for n in (1, 7, 1000):
+        want = math.log(S * A * H / d) + (S - 1) * math.log(math.e * (1 + n / (S - 1)))
+        assert us_irl_beta(n, d, S, A, H) == pytest.approx(want, rel=1e-15)
+    assert us_irl_beta(10, d, 1, A, H) == pytest.approx(math.log(A * H / d))
+    np.testing.assert_allclose(us_irl_beta(np.array([1, 2]), d, S, A, H),
+                               [us_irl_beta(1, d, S, A, H), us_irl_beta(2, d, S, A, H)])
+
+
+def test_confidence_factor_choices():
+    c = us_irl_confidence(100, 0.1, 3, 2, 4)
+    w = 2 * math.sqrt(2 * us_irl_beta(100, 0.1, 3, 2, 4) / 100)
+    np.testing.assert_allclose(c, w * np.array([3, 2, 1, 0]))
+    np.testing.assert_allclose(us_irl_confidence(100, 0.1, 3, 2, 4, factor="H-h"),
+                               w * np.array([4, 3, 2, 1]))
+
+
+@pytest.mark.parametrize("S,A,H,eps,delta", [(2, 2, 3, 0.5, 0.1), (3, 2, 2, 1.0, 0.2),
+                                              (1, 3, 4, 0.7, 0.1), (5, 2, 2, 2.0, 0.01)])
+@pytest.mark.parametrize("factor", ["H-h-1", "H-h"])
+def test_stopping_n_is_the_first_n_that_meets_eps(S, A, H, eps, delta, factor):
+    n = us_irl_stopping_n(S, A, H, eps, delta, factor=factor)
+    assert us_irl_confidence(n, delta, S, A, H, factor=factor).max() <= eps
+    if n > 1:
+        assert us_irl_confidence(n - 1, delta, S, A, H, factor=factor).max() > eps
+
+
+def test_stopping_regression_and_one_step_horizon():
+    # the spec's regression cell (S = A = 2, H = 3, eps = 0.5, delta = 0.1)
+    assert us_irl_stopping_n(2, 2, 3, 0.5, 0.1) == 1693
+    assert us_irl_stopping_n(2, 2, 1, 0.01, 0.1) == 1          # H = 1: no transition term
+    assert us_irl_stopping_n(2, 2, 1, 0.01, 0.1, factor="H-h") > 1
+
+
+def test_theorem_6_1_bound_over_the_grid():
+    """The default factor's stopping time is within Theorem 6.1's bound in every cell; the
+    factor H - h (c_0 = H) exceeds it in most cells (what the spec's claim 11 reports)."""
+    within, over, ratios = 0, 0, []
+    cells = list(itertools.product([2, 4, 8], [2, 4], [3, 5, 10], [0.1, 0.25, 0.5],
+                                   [0.01, 0.1]))
+    for S, A, H, eps, d in cells:
+        b = us_irl_sample_bound(S, A, H, eps, d)
+        tau = S * A * H * us_irl_stopping_n(S, A, H, eps, d)
+        within += tau <= b
+        ratios.append(tau / b)
+        over += S * A * H * us_irl_stopping_n(S, A, H, eps, d, factor="H-h") > b
+    assert within == len(cells) == 108
+    assert 0.3 < min(ratios) and max(ratios) < 1.0
+    assert over >= 90
+
+
+def test_sample_bound_formula():
+    S, A, H, eps, d = 3, 2, 4, 0.3, 0.05
+    L = math.log(S * A * H / d)
+    Cc = math.log(math.e / (S - 1) + 8 * math.e * H ** 2 / ((S - 1) * eps ** 2)
+                  * (L + 4 * math.e))
+    assert us_irl_sample_bound(S, A, H, eps, d) == pytest.approx(
+        8 * H ** 3 * S * A / eps ** 2 * (L + (S - 1) * Cc), rel=1e-14)
+
+
+def test_run_is_accurate_and_reproducible():
+    rng = np.random.default_rng(0)
+    H, S, A = 3, 3, 2
+    P = rng.dirichlet(np.ones(S), size=(H, S, A))
+    mdp = FiniteHorizonMDP(P, np.zeros((H, S, A)), H=H)
+    pi = rng.integers(A, size=(H, S))
+    res = us_irl(mdp, pi, eps=0.5, delta=0.1, rng=1)
+    assert res.tau == S * A * H * res.n_per_pair
+    assert res.counts.sum(axis=3).min() == res.n_per_pair == res.counts.sum(axis=3).max()
+    assert res.confidence.max() <= 0.5
+    truth = FeasibleRewardSet(mdp, pi)
+    ub = float(lipschitz_bound(truth, res.estimate))
+    assert ub <= 0.5
+    br = hausdorff_bracket(truth, res.estimate, n_directions=5, rng=0)
+    assert br.lower <= br.upper <= 0.5
+    again = us_irl(GenerativeModel(mdp), pi, eps=0.5, delta=0.1, rng=1)
+    np.testing.assert_array_equal(again.counts, res.counts)
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="delta"):
+        us_irl_beta(3, 1.5, 2, 2, 2)
+    with pytest.raises(ValueError, match="n must be >= 1"):
+        us_irl_beta(0, 0.1, 2, 2, 2)
+    with pytest.raises(ValueError, match="eps"):
+        us_irl_stopping_n(2, 2, 2, 0.0, 0.1)
+    with pytest.raises(ValueError, match="factor"):
+        us_irl_stopping_n(2, 2, 2, 0.1, 0.1, factor="H")
+    with pytest.raises(TypeError, match="FiniteHorizonMDP or a GenerativeModel"):
+        us_irl(np.ones((2, 2, 2, 2)) / 2, np.zeros((2, 2), dtype=int), 0.5)

@@ -4,7 +4,8 @@ make an expert optimal (:class:`FeasibleRewardSet`: membership, explicit form, s
 linear programs over it (:func:`support_value`, :func:`project`, :func:`distance`), and the
 Hausdorff distance between two sets as a certified bracket (:func:`hausdorff_bracket`,
 :func:`lipschitz_bound`, :func:`hausdorff_exact`), and US-IRL with a generative model
-(:func:`us_irl`, its stopping rule and the sample-complexity bound of Theorem 6.1)."""
+(:func:`us_irl`, its stopping rule and the sample-complexity bound of Theorem 6.1), and the
+lower bound's hard instance (:func:`lower_bound_gadget`)."""
 
 from .feasible_set import FeasibleRewardSet, SetSamples
 from .hausdorff import (
@@ -14,6 +15,7 @@ from .hausdorff import (
     lipschitz_bound,
     lipschitz_rho,
 )
+from .instances import LowerBoundGadget, lower_bound_gadget
 from .set_operations import Projection, distance, project, support_value
 from .uniform_sampling import (
     USIRLResult,
@@ -27,6 +29,7 @@ from .uniform_sampling import (
 __all__ = [
     "FeasibleRewardSet",
     "HausdorffBracket",
+    "LowerBoundGadget",
     "Projection",
     "SetSamples",
     "USIRLResult",
@@ -35,6 +38,7 @@ __all__ = [
     "hausdorff_exact",
     "lipschitz_bound",
     "lipschitz_rho",
+    "lower_bound_gadget",
     "project",
     "support_value",
     "us_irl",

@@ -1,12 +1,15 @@
 """Inverse RL as estimation of the feasible reward set (Metelli, Lazzati & Restelli 2023,
 arXiv:2304.12966; Lazzati, Mutti & Metelli 2024, arXiv:2406.03812): the set of rewards that
-make an expert optimal (:class:`FeasibleRewardSet`: membership, explicit form, samplers), the
+make an expert optimal (:class:`FeasibleRewardSet`: membership, explicit form, samplers;
+:class:`DiscountedFeasibleRewardSet` and the error propagation of Metelli et al. 2021,
+:func:`propagated_reward`), the
 linear programs over it (:func:`support_value`, :func:`project`, :func:`distance`), and the
 Hausdorff distance between two sets as a certified bracket (:func:`hausdorff_bracket`,
 :func:`lipschitz_bound`, :func:`hausdorff_exact`), and US-IRL with a generative model
 (:func:`us_irl`, its stopping rule and the sample-complexity bound of Theorem 6.1), and the
 lower bound's hard instance (:func:`lower_bound_gadget`)."""
 
+from .discounted import DiscountedFeasibleRewardSet, propagated_reward
 from .feasible_set import FeasibleRewardSet, SetSamples
 from .hausdorff import (
     HausdorffBracket,
@@ -27,6 +30,7 @@ from .uniform_sampling import (
 )
 
 __all__ = [
+    "DiscountedFeasibleRewardSet",
     "FeasibleRewardSet",
     "HausdorffBracket",
     "LowerBoundGadget",
@@ -40,6 +44,7 @@ __all__ = [
     "lipschitz_rho",
     "lower_bound_gadget",
     "project",
+    "propagated_reward",
     "support_value",
     "us_irl",
     "us_irl_beta",

@@ -193,6 +193,11 @@ class FeasibleRewardSet:
         raise ValueError(f"{name} has shape {arr.shape}; expected {shape} or (n, *{shape})")
 
     @property
+    def reward_shape(self) -> tuple[int, int, int]:
+        """(H, S, A)."""
+        return (self.H, self.S, self.A)
+
+    @property
     def midpoint(self) -> float:
         return 0.5 * (self.box[0] + self.box[1])
 

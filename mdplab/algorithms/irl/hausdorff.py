@@ -48,9 +48,10 @@ __all__ = ["HausdorffBracket", "hausdorff_bracket", "hausdorff_exact", "lipschit
 def _compatible(R1: FeasibleRewardSet, R2: FeasibleRewardSet) -> None:
     _check_set(R1, "R1")
     _check_set(R2, "R2")
-    if (R1.H, R1.S, R1.A) != (R2.H, R2.S, R2.A):
-        raise ValueError(f"the sets live in different spaces: (H, S, A) = "
-                         f"{(R1.H, R1.S, R1.A)} and {(R2.H, R2.S, R2.A)}")
+    if type(R1) is not type(R2) or R1.reward_shape != R2.reward_shape:
+        raise ValueError(f"the sets live in different spaces: {R1!r} and {R2!r}")
+    if getattr(R1, "gamma", None) != getattr(R2, "gamma", None):
+        raise ValueError(f"the sets have different discounts {R1.gamma} and {R2.gamma}")
     if R1.box != R2.box:
         raise ValueError(f"the sets have different boxes {R1.box} and {R2.box}; a Hausdorff "
                          "distance compares sets of the same reward box")
@@ -59,6 +60,9 @@ def _compatible(R1: FeasibleRewardSet, R2: FeasibleRewardSet) -> None:
 def lipschitz_rho(R1: FeasibleRewardSet, R2: FeasibleRewardSet) -> float:
     """rho of [MLR23] Theorem 3.2 (module docstring) between the problems of two sets."""
     _compatible(R1, R2)
+    if not isinstance(R1, FeasibleRewardSet):
+        raise TypeError("lipschitz_rho is [MLR23] Theorem 3.2, for finite-horizon sets "
+                        f"(FeasibleRewardSet); got {type(R1).__name__}")
     H = R1.H
     left = (H - np.arange(H, dtype=float))[:, None, None]
     flip = (R1.played != R2.played).astype(float)
@@ -72,6 +76,9 @@ def lipschitz_bound(R1: FeasibleRewardSet, R2: FeasibleRewardSet) -> Bound:
     largest Hausdorff distance two feasible sets can have). Both sets need ``support="all"``
     (the theorem's setting, a generative model)."""
     _compatible(R1, R2)
+    if not isinstance(R1, FeasibleRewardSet):
+        raise TypeError("lipschitz_bound is [MLR23] Theorem 3.2, for finite-horizon sets "
+                        f"(FeasibleRewardSet); got {type(R1).__name__}")
     if R1.support != "all" or R2.support != "all":
         raise ValueError('lipschitz_bound is [MLR23] Theorem 3.2, for support="all" sets; '
                          'the on-support sets have no such bound')
@@ -145,7 +152,7 @@ def hausdorff_bracket(R1: FeasibleRewardSet, R2: FeasibleRewardSet, *, n_directi
     k = check_positive_int(n_directions, "n_directions")
     steps = check_positive_int(ascent_steps, "ascent_steps", 0)
     gen = as_rng(rng)
-    shape = (R1.H, R1.S, R1.A)
+    shape = R1.reward_shape
     ws1 = gen.standard_normal((k,) + shape)
     ws2 = gen.standard_normal((k,) + shape)
     l12, s12 = _directed_lower(R1, R2, ws1, steps)
@@ -153,7 +160,7 @@ def hausdorff_bracket(R1: FeasibleRewardSet, R2: FeasibleRewardSet, *, n_directi
     sat = R1.half_width
     lip = None
     upper = sat
-    if R1.support == "all" and R2.support == "all":
+    if isinstance(R1, FeasibleRewardSet) and R1.support == "all" and R2.support == "all":
         lip = float(lipschitz_bound(R1, R2))
         upper = min(upper, lip)
     lower = min(max(l12, l21), upper)

@@ -40,9 +40,12 @@ class Projection:
     direction: np.ndarray | None = None
 
 
-def _check_set(R: Any, name: str = "R") -> FeasibleRewardSet:
-    if not isinstance(R, FeasibleRewardSet):
-        raise TypeError(f"{name} must be a FeasibleRewardSet, got {type(R).__name__}")
+def _check_set(R: Any, name: str = "R") -> Any:
+    from .discounted import DiscountedFeasibleRewardSet
+
+    if not isinstance(R, (FeasibleRewardSet, DiscountedFeasibleRewardSet)):
+        raise TypeError(f"{name} must be a FeasibleRewardSet or a DiscountedFeasibleRewardSet, "
+                        f"got {type(R).__name__}")
     return R
 
 
@@ -65,8 +68,8 @@ def support_value(R: FeasibleRewardSet, w: Any) -> tuple[float, np.ndarray]:
 
     R = _check_set(R)
     W = as_float_array(w, "w")
-    if W.shape != (R.H, R.S, R.A):
-        raise ValueError(f"w has shape {W.shape}; expected {(R.H, R.S, R.A)}")
+    if W.shape != R.reward_shape:
+        raise ValueError(f"w has shape {W.shape}; expected {R.reward_shape}")
     K_V, K_A = R.lifted
     M = sparse.hstack([K_V, -K_A]).tocsr()
     lo, hi = R.box
@@ -74,7 +77,7 @@ def support_value(R: FeasibleRewardSet, w: Any) -> tuple[float, np.ndarray]:
     b_ub = np.concatenate([np.full(R.n, hi), np.full(R.n, -lo)])
     c = -(M.T @ W.reshape(-1))
     res = _linprog(c, A_ub, b_ub, R.lp_bounds(), "support_value")
-    r = (M @ res.x).reshape(R.H, R.S, R.A)
+    r = (M @ res.x).reshape(R.reward_shape)
     return float(W.reshape(-1) @ r.reshape(-1)), r
 
 
@@ -84,8 +87,8 @@ def project(R: FeasibleRewardSet, r0: Any, norm: str = "inf") -> Projection:
     R = _check_set(R)
     norm = check_choice(norm, "norm", ("inf", "l1", "l2"))
     x = as_float_array(r0, "r0")
-    if x.shape != (R.H, R.S, R.A):
-        raise ValueError(f"r0 has shape {x.shape}; expected {(R.H, R.S, R.A)}")
+    if x.shape != R.reward_shape:
+        raise ValueError(f"r0 has shape {x.shape}; expected {R.reward_shape}")
     if norm == "l2":
         return _project_l2(R, x)
     from scipy import sparse
@@ -113,12 +116,12 @@ def project(R: FeasibleRewardSet, r0: Any, norm: str = "inf") -> Projection:
         extra = [(0.0, None)] * n
     b_ub = np.concatenate([flat, -flat, np.full(n, hi), np.full(n, -lo)])
     res = _linprog(c, A_ub, b_ub, R.lp_bounds() + extra, f"project (norm={norm!r})")
-    r = (M @ res.x[:nv]).reshape(R.H, R.S, R.A)
+    r = (M @ res.x[:nv]).reshape(R.reward_shape)
     direction = None
     if norm == "inf":
         marg = res.ineqlin.marginals
         # d t*/d r0 = (multipliers of r - t <= r0) - (multipliers of -r - t <= -r0)
-        direction = (marg[:n] - marg[n:2 * n]).reshape(R.H, R.S, R.A)
+        direction = (marg[:n] - marg[n:2 * n]).reshape(R.reward_shape)
         dist = float(np.abs(r - x).max())
     else:
         dist = float(np.abs(r - x).sum())
@@ -132,14 +135,14 @@ def _project_l2(R: FeasibleRewardSet, x: np.ndarray) -> Projection:
         raise ImportError("the L2 projection needs cvxpy (pip install cvxpy clarabel)") from exc
     K_V, K_A = R.lifted
     lo, hi = R.box
-    v = cp.Variable(R.H * R.S)
+    v = cp.Variable(K_V.shape[1])
     ap = cp.Variable(K_A.shape[1], nonneg=True)
     r = K_V @ v - K_A @ ap
     prob = cp.Problem(cp.Minimize(cp.sum_squares(r - x.reshape(-1))), [r >= lo, r <= hi])
     prob.solve(solver="CLARABEL")
     if prob.status not in ("optimal", "optimal_inaccurate"):
         raise RuntimeError(f"project (norm='l2'): Clarabel returned {prob.status}")
-    rr = np.asarray(K_V @ v.value - K_A @ ap.value).reshape(R.H, R.S, R.A)
+    rr = np.asarray(K_V @ v.value - K_A @ ap.value).reshape(R.reward_shape)
     return Projection(distance=float(np.linalg.norm(rr - x)), reward=rr, norm="l2")
 
 

@@ -1,0 +1,112 @@
+"""The discounted feasible reward set and the error propagation of Metelli, Ramponi, Concetti
+& Restelli (2021, ICML, Theorem 3.1 via its restatements)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mdplab import DiscountedMDP
+from mdplab.algorithms.irl import (
+    DiscountedFeasibleRewardSet,
+    distance,
+    hausdorff_bracket,
+    project,
+    propagated_reward,
+)
+
+
+def _problem(S, A, gamma, seed):
+    rng = np.random.default_rng(seed)
+    return rng.dirichlet(np.ones(S), size=(S, A)), rng.integers(A, size=S), gamma
+
+
+def _optimal_policy(P, r, gamma):
+    S = P.shape[0]
+    V = np.zeros(S)
+    for _ in range(20000):
+        Q = r + gamma * P @ V
+        V_new = Q.max(axis=1)
+        if np.abs(V_new - V).max() < 1e-13:
+            break
+        V = V_new
+    return Q.argmax(axis=1)
+
+
+@pytest.mark.parametrize("gamma", [0.5, 0.9, 0.99])
+def test_greedy_policy_of_a_reward_makes_it_feasible(gamma):
+    rng = np.random.default_rng(int(gamma * 100))
+    for _ in range(10):
+        P = rng.dirichlet(np.ones(4), size=(4, 3))
+        r = rng.uniform(-1, 1, (4, 3))
+        pi = _optimal_policy(P, r, gamma)
+        R = DiscountedFeasibleRewardSet(P, pi, gamma)
+        assert R.contains(r, tol=1e-7 / (1 - gamma))
+        adv = R.advantage(r)
+        _, V = R.expert_values(r)
+        np.testing.assert_allclose(R.explicit_reward(V, -adv), r, atol=1e-9 / (1 - gamma))
+
+
+@pytest.mark.parametrize("gamma", [0.5, 0.9, 0.99])
+def test_explicit_sampler_sound_and_lp_agrees(gamma):
+    P, pi, _ = _problem(4, 3, gamma, 1)
+    R = DiscountedFeasibleRewardSet(P, pi, gamma)
+    members = R.sample(50, rng=0).rewards
+    assert R.contains(members).all()
+    for r in members[:5]:
+        assert distance(R, r) <= 1e-7
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        r = rng.uniform(-1, 1, (4, 3))
+        if R.violation(r) > 1e-6:
+            assert distance(R, r) > 1e-7
+    pr = project(R, rng.uniform(-1, 1, (4, 3)))
+    assert R.contains(pr.reward, tol=1e-6 / (1 - gamma))
+
+
+@pytest.mark.parametrize("gamma", [0.5, 0.9, 0.99])
+def test_error_propagation_theorem_3_1(gamma):
+    """rhat is feasible for (Phat, pihat) and |r - rhat| <= Bbar B_hat zeta + gamma
+    |(P - Phat) V| elementwise, with and without a flipped expert action."""
+    for seed in range(30):
+        P, pi, _ = _problem(4, 3, gamma, seed)
+        rng = np.random.default_rng(100 + seed)
+        Phat = 0.8 * P + 0.2 * rng.dirichlet(np.ones(4), size=(4, 3))
+        pihat = pi.copy()
+        if seed % 2:
+            pihat[rng.integers(4)] = (pihat[0] + 1) % 3
+        R = DiscountedFeasibleRewardSet(P, pi, gamma)
+        Rh = DiscountedFeasibleRewardSet(Phat, pihat, gamma)
+        V = rng.uniform(-1, 1, 4) / (1 - gamma)
+        zeta = rng.uniform(0, 2, (4, 3)) / (1 - gamma)
+        r, rhat, bound = propagated_reward(R, Rh, V, zeta)
+        assert R.violation(r) <= 1e-8 / (1 - gamma)
+        assert Rh.violation(rhat) <= 1e-8 / (1 - gamma)
+        assert np.all(np.abs(r - rhat) <= bound + 1e-10)
+        if seed % 2 == 0:                   # no flip: only the transition term remains
+            np.testing.assert_array_equal(bound, gamma * np.abs((P - Phat) @ V))
+            np.testing.assert_allclose(r - rhat, -gamma * (P - Phat) @ V, atol=1e-12)
+
+
+def test_mdp_input_hausdorff_and_errors():
+    P, pi, gamma = _problem(3, 2, 0.9, 4)
+    mdp = DiscountedMDP(P, np.zeros((3, 2)), gamma=0.9)
+    R = DiscountedFeasibleRewardSet(mdp, pi)
+    assert R.gamma == 0.9
+    Rh = DiscountedFeasibleRewardSet(0.7 * P + 0.3 / 3, pi, 0.9)
+    br = hausdorff_bracket(R, Rh, n_directions=5, rng=0)
+    assert 0.0 <= br.lower <= br.upper == 1.0 and br.lipschitz is None
+    with pytest.raises(ValueError, match="pass gamma"):
+        DiscountedFeasibleRewardSet(P, pi)
+    with pytest.raises(ValueError, match="gamma"):
+        DiscountedFeasibleRewardSet(P, pi, 1.0)
+    with pytest.raises(ValueError, match="but the MDP's is"):
+        DiscountedFeasibleRewardSet(mdp, pi, 0.5)
+    with pytest.raises(ValueError, match="different discounts"):
+        hausdorff_bracket(R, DiscountedFeasibleRewardSet(P, pi, 0.5))
+    with pytest.raises(ValueError, match=r"zeta\["):
+        z = np.zeros((3, 2))
+        z[0, 1 - pi[0]] = -1.0
+        R.explicit_reward(np.zeros(3), z)
+    with pytest.raises(TypeError, match="DiscountedFeasibleRewardSet"):
+        propagated_reward(R, "x", np.zeros(3), np.zeros((3, 2)))

@@ -7,7 +7,8 @@ linear programs over it (:func:`support_value`, :func:`project`, :func:`distance
 Hausdorff distance between two sets as a certified bracket (:func:`hausdorff_bracket`,
 :func:`lipschitz_bound`, :func:`hausdorff_exact`), and US-IRL with a generative model
 (:func:`us_irl`, its stopping rule and the sample-complexity bound of Theorem 6.1), and the
-lower bound's hard instance (:func:`lower_bound_gadget`)."""
+lower bound's hard instance (:func:`lower_bound_gadget`); offline, the sub- and super-feasible
+sets of a covered region (:class:`OfflineFeasibleSets`, :func:`completion_dp`)."""
 
 from .discounted import DiscountedFeasibleRewardSet, propagated_reward
 from .feasible_set import FeasibleRewardSet, SetSamples
@@ -19,6 +20,7 @@ from .hausdorff import (
     lipschitz_rho,
 )
 from .instances import LowerBoundGadget, lower_bound_gadget
+from .offline import OfflineFeasibleSets, completion_dp
 from .set_operations import Projection, distance, project, support_value
 from .uniform_sampling import (
     USIRLResult,
@@ -34,9 +36,11 @@ __all__ = [
     "FeasibleRewardSet",
     "HausdorffBracket",
     "LowerBoundGadget",
+    "OfflineFeasibleSets",
     "Projection",
     "SetSamples",
     "USIRLResult",
+    "completion_dp",
     "distance",
     "hausdorff_bracket",
     "hausdorff_exact",

@@ -8,8 +8,17 @@ Hausdorff distance between two sets as a certified bracket (:func:`hausdorff_bra
 :func:`lipschitz_bound`, :func:`hausdorff_exact`), and US-IRL with a generative model
 (:func:`us_irl`, its stopping rule and the sample-complexity bound of Theorem 6.1), and the
 lower bound's hard instance (:func:`lower_bound_gadget`); offline, the sub- and super-feasible
-sets of a covered region (:class:`OfflineFeasibleSets`, :func:`completion_dp`)."""
+sets of a covered region (:class:`OfflineFeasibleSets`, :func:`completion_dp`); reward
+(non)compatibility (Lazzati, Mutti & Metelli 2024, :func:`noncompatibility`, its estimate
+from expert episodes) and linear reward classes (:func:`linear_reward_range`)."""
 
+from .compatibility import (
+    caty_expert_episodes,
+    empirical_occupancy,
+    estimated_noncompatibility,
+    linear_reward_range,
+    noncompatibility,
+)
 from .discounted import DiscountedFeasibleRewardSet, propagated_reward
 from .feasible_set import FeasibleRewardSet, SetSamples
 from .hausdorff import (
@@ -40,13 +49,18 @@ __all__ = [
     "Projection",
     "SetSamples",
     "USIRLResult",
+    "caty_expert_episodes",
     "completion_dp",
     "distance",
+    "empirical_occupancy",
+    "estimated_noncompatibility",
     "hausdorff_bracket",
     "hausdorff_exact",
+    "linear_reward_range",
     "lipschitz_bound",
     "lipschitz_rho",
     "lower_bound_gadget",
+    "noncompatibility",
     "project",
     "propagated_reward",
     "support_value",

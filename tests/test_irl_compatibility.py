@@ -1,0 +1,78 @@
+"""Reward (non)compatibility (Lazzati, Mutti & Metelli 2024, arXiv:2406.03812, Def. 4.1), its
+estimate from expert episodes, and the degenerate linear feasible sets of Prop. 3.1."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mdplab import FiniteHorizonMDP
+from mdplab.algorithms.irl import (
+    FeasibleRewardSet,
+    caty_expert_episodes,
+    empirical_occupancy,
+    estimated_noncompatibility,
+    linear_reward_range,
+    noncompatibility,
+)
+from mdplab.sampling import rollout
+
+
+def _problem(seed, H=3, S=3, A=2):
+    rng = np.random.default_rng(seed)
+    P = rng.dirichlet(np.ones(S), size=(H, S, A))
+    pi = rng.integers(A, size=(H, S))
+    rho = rng.dirichlet(np.ones(S))
+    return P, pi, rho
+
+
+def test_noncompatibility_is_zero_exactly_on_the_on_support_set():
+    for seed in range(5):
+        P, pi, rho = _problem(seed)
+        R = FeasibleRewardSet(P, pi, support="expert", rho=rho)
+        rng = np.random.default_rng(seed)
+        rewards = np.concatenate([rng.uniform(-1, 1, (200, 3, 3, 2)),
+                                  R.sample(50, rng=seed).rewards])
+        C = noncompatibility(R, rewards)
+        assert C.min() >= -1e-9
+        np.testing.assert_array_equal(C <= 1e-9, R.contains(rewards))
+        a, b = 0.7, -0.2
+        np.testing.assert_allclose(noncompatibility(R, a * rewards + b), a * C, atol=1e-9)
+
+
+def test_estimate_from_expert_episodes_meets_eps_over_two():
+    P, pi, rho = _problem(1)
+    mdp = FiniteHorizonMDP(P, np.zeros((3, 3, 2)), H=3, rho=rho)
+    R = FeasibleRewardSet(mdp, pi, support="expert")
+    eps, delta = 0.5, 0.1
+    tau = caty_expert_episodes(3, 2, 3, eps, delta)
+    assert tau == int(np.ceil(2 * 3 * 2 * 27 * np.log(8 * 18 / delta) / eps ** 2))
+    ep = rollout(mdp, pi, tau, rng=0)
+    d_hat = empirical_occupancy(ep.states, ep.actions, 3, 2)
+    assert d_hat.sum(axis=(1, 2)) == pytest.approx(np.ones(3))
+    rewards = np.random.default_rng(2).uniform(-1, 1, (300, 3, 3, 2))
+    err = np.abs(estimated_noncompatibility(R, d_hat, rewards) - noncompatibility(R, rewards))
+    assert err.max() <= eps / 2
+
+
+def test_degenerate_linear_sets_of_example_b1_b2():
+    P = np.full((1, 2, 2, 2), 0.5)
+    R = FeasibleRewardSet(P, np.zeros((1, 2), dtype=int))
+    F = np.zeros((1, 2, 2, 1))
+    F[0, 0, 0, 0] = F[0, 1, 1, 0] = 1.0                   # B.2: the set collapses to {0}
+    np.testing.assert_allclose(linear_reward_range(R, F), [[0.0, 0.0]], atol=1e-12)
+    F1 = np.zeros((1, 2, 2, 1))
+    F1[0, :, 0, 0] = 1.0                                   # B.1: theta >= 0
+    np.testing.assert_allclose(linear_reward_range(R, F1), [[0.0, 1.0]], atol=1e-12)
+
+
+def test_errors():
+    P, pi, rho = _problem(0)
+    with pytest.raises(TypeError, match="initial distribution"):
+        noncompatibility(FeasibleRewardSet(P, pi), np.zeros((3, 3, 2)))
+    with pytest.raises(ValueError, match="do not match"):
+        empirical_occupancy(np.zeros((4, 3), dtype=int), np.zeros((5, 3), dtype=int), 3, 2)
+    with pytest.raises(ValueError, match="must lie in"):
+        empirical_occupancy(np.full((4, 4), 7), np.zeros((4, 3), dtype=int), 3, 2)
+    with pytest.raises(ValueError, match="eps"):
+        caty_expert_episodes(3, 2, 3, 0.0, 0.1)

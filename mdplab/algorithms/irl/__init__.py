@@ -29,7 +29,12 @@ from .hausdorff import (
     lipschitz_rho,
 )
 from .instances import LowerBoundGadget, lower_bound_gadget
-from .offline import OfflineFeasibleSets, completion_dp
+from .offline import (
+    OfflineFeasibleSets,
+    PessimisticOfflineSets,
+    completion_dp,
+    plug_in_offline_sets,
+)
 from .set_operations import Projection, distance, project, support_value
 from .uniform_sampling import (
     USIRLResult,
@@ -46,6 +51,7 @@ __all__ = [
     "HausdorffBracket",
     "LowerBoundGadget",
     "OfflineFeasibleSets",
+    "PessimisticOfflineSets",
     "Projection",
     "SetSamples",
     "USIRLResult",
@@ -61,6 +67,7 @@ __all__ = [
     "lipschitz_rho",
     "lower_bound_gadget",
     "noncompatibility",
+    "plug_in_offline_sets",
     "project",
     "propagated_reward",
     "support_value",

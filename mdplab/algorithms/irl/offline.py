@@ -33,7 +33,7 @@ from ..._validation import as_float_array, check_choice, check_real
 from ...models.policy import validate_policy
 from .feasible_set import _transitions
 
-__all__ = ["OfflineFeasibleSets", "completion_dp"]
+__all__ = ["OfflineFeasibleSets", "PessimisticOfflineSets", "completion_dp", "plug_in_offline_sets"]
 
 
 def completion_dp(P: np.ndarray, r: np.ndarray, covered: np.ndarray,
@@ -117,3 +117,168 @@ class OfflineFeasibleSets:
     def in_cup(self, r: Any, tol: float | None = None) -> bool:
         """r in R_cup: the expert is optimal for some completion."""
         return self._in(r, "pes", tol)
+
+
+# ---------------------------------------------------------------------- estimators
+def _robust(q0: np.ndarray, W: np.ndarray, b: float, upper: bool) -> float:
+    """max (upper) or min of q . W over the simplex with ``||q - q0||_1 <= b``, exactly: move
+    up to b/2 of mass onto the best (worst) entry, taken from the others in increasing
+    (decreasing) order of W."""
+    order = np.argsort(W) if upper else np.argsort(-W)
+    target = order[-1]
+    q = q0.astype(np.float64).copy()
+    move = min(b / 2.0, 1.0 - q[target])
+    left = move
+    for i in order[:-1]:
+        if left <= 0.0:
+            break
+        take = min(q[i], left)
+        q[i] -= take
+        left -= take
+    q[target] += move - left
+    return float(q @ W)
+
+
+def _counts(states: Any, actions: Any, S: int, A: int) -> tuple[np.ndarray, np.ndarray]:
+    """Visit counts n (H, S, A) and next-state counts (H, S, A, S) from (K, H+1), (K, H)."""
+    from ..._validation import as_int_array
+
+    s = as_int_array(states, "states", ndim=2)
+    a = as_int_array(actions, "actions", ndim=2)
+    K, H = a.shape
+    if s.shape != (K, H + 1):
+        raise ValueError(f"states has shape {s.shape}; expected ({K}, {H + 1}) for actions "
+                         f"{a.shape}")
+    if s.size and (s.min() < 0 or s.max() >= S or a.min() < 0 or a.max() >= A):
+        raise ValueError(f"states must lie in [0, {S}) and actions in [0, {A})")
+    nxt = np.zeros((H, S, A, S))
+    for h in range(H):
+        np.add.at(nxt[h], (s[:, h], a[:, h], s[:, h + 1]), 1.0)
+    return nxt.sum(axis=3), nxt
+
+
+def plug_in_offline_sets(behaviour: Any, expert_episodes: Any, S: int, A: int, *,
+                         box: Any = (-1.0, 1.0)) -> OfflineFeasibleSets:
+    """IRLO-style plug-in estimate (derived): covered = pairs the behaviour data visit, P_hat
+    their empirical kernel, the expert's support and actions as seen in its episodes.
+    ``behaviour`` and ``expert_episodes`` are pairs (states (K, H+1), actions (K, H)), or
+    :class:`~mdplab.sampling.Episodes`."""
+    bs, ba = _episodes(behaviour, "behaviour")
+    es, ea = _episodes(expert_episodes, "expert_episodes")
+    n, nxt = _counts(bs, ba, S, A)
+    ne, _ = _counts(es, ea, S, A)
+    H = n.shape[0]
+    if ne.shape[0] != H:
+        raise ValueError(f"the behaviour episodes have H = {H}, the expert's {ne.shape[0]}")
+    P_hat = np.where(n[..., None] > 0, nxt / np.maximum(n, 1)[..., None], 1.0 / S)
+    support = ne.sum(axis=2) > 0
+    expert = ne.argmax(axis=2)
+    covered = (n > 0) | (ne > 0)
+    return OfflineFeasibleSets(P_hat, expert, covered, support, box=box)
+
+
+def _episodes(ep: Any, name: str) -> tuple[Any, Any]:
+    if hasattr(ep, "states") and hasattr(ep, "actions"):
+        return ep.states, ep.actions
+    if isinstance(ep, (tuple, list)) and len(ep) == 2:
+        return ep
+    raise TypeError(f"{name} must be Episodes or a pair (states, actions), got "
+                    f"{type(ep).__name__}")
+
+
+class PessimisticOfflineSets:
+    """PIRLO-style pessimistic estimates of R_cap (inner) and R_cup (outer) from data
+    (the library's sound construction for deterministic experts; the paper's exact form was
+    not read). On the good event of probability >= 1 - delta and with the expert's support
+    and actions seen correctly, ``inner <= R_cap`` and ``R_cup <= outer``.
+
+    Radius on a visited pair ``b = sqrt(2 beta(n, delta/2) / n)`` with the KL level beta of
+    :func:`~mdplab.algorithms.irl.us_irl_beta`, so ``||P - P_hat||_1 <= b`` by Pinsker; robust
+    continuations over that L1 ball (:func:`_robust`); unvisited pairs are uncovered.
+    """
+
+    def __init__(self, behaviour: Any, expert_episodes: Any, S: int, A: int, delta: float,
+                 *, box: Any = (-1.0, 1.0)) -> None:
+        from ..._validation import check_unit_open
+        from .feasible_set import _box
+        from .uniform_sampling import us_irl_beta
+
+        bs, ba = _episodes(behaviour, "behaviour")
+        es, ea = _episodes(expert_episodes, "expert_episodes")
+        n, nxt = _counts(bs, ba, S, A)
+        ne, _ = _counts(es, ea, S, A)
+        self.delta = check_unit_open(delta, "delta")
+        self.box = _box(box)
+        self.H, self.S, self.A = n.shape
+        self.n = n
+        self.P_hat = np.where(n[..., None] > 0, nxt / np.maximum(n, 1)[..., None], 1.0 / S)
+        self.support = ne.sum(axis=2) > 0
+        self.expert_action = ne.argmax(axis=2)
+        self.observed = n > 0
+        radius = np.full(n.shape, np.inf)
+        seen = n > 0
+        radius[seen] = np.sqrt(2.0 * us_irl_beta(n[seen], self.delta / 2.0, S, A, self.H)
+                               / n[seen])
+        self.radius = radius
+
+    def _bounds(self, r: np.ndarray):
+        H, S, A = self.H, self.S, self.A
+        big = float(np.abs(r).max())
+        U = np.zeros((H + 1, S))
+        L = np.zeros((H + 1, S))
+        VElo = np.zeros((H + 1, S))
+        VEup = np.zeros((H + 1, S))
+        Qup = np.empty((H, S, A))
+        Qlo = np.empty((H, S, A))
+        for h in range(H - 1, -1, -1):
+            Wlo = np.where(self.support[h + 1] if h + 1 < H else True, VElo[h + 1],
+                           (H - h - 1) * big)
+            Wup = np.where(self.support[h + 1] if h + 1 < H else True, VEup[h + 1],
+                           -(H - h - 1) * big)
+            for s in range(S):
+                for a in range(A):
+                    if self.observed[h, s, a]:
+                        b = float(self.radius[h, s, a])
+                        q0 = self.P_hat[h, s, a]
+                        Qup[h, s, a] = r[h, s, a] + _robust(q0, U[h + 1], b, True)
+                        Qlo[h, s, a] = r[h, s, a] + _robust(q0, L[h + 1], b, False)
+                    else:
+                        Qup[h, s, a] = r[h, s, a] + U[h + 1].max()
+                        Qlo[h, s, a] = r[h, s, a] + L[h + 1].min()
+                if self.support[h, s]:
+                    a = self.expert_action[h, s]
+                    if self.observed[h, s, a]:
+                        b = float(self.radius[h, s, a])
+                        q0 = self.P_hat[h, s, a]
+                        VElo[h, s] = r[h, s, a] + _robust(q0, Wlo, b, False)
+                        VEup[h, s] = r[h, s, a] + _robust(q0, Wup, b, True)
+                    else:
+                        VElo[h, s] = r[h, s, a] + Wlo.min()
+                        VEup[h, s] = r[h, s, a] + Wup.max()
+            U[h] = Qup[h].max(axis=1)
+            L[h] = Qlo[h].max(axis=1)
+        return Qup, Qlo, VElo, VEup
+
+    def _check(self, r: Any) -> np.ndarray:
+        R = as_float_array(r, "r")
+        if R.shape != (self.H, self.S, self.A):
+            raise ValueError(f"r has shape {R.shape}; expected {(self.H, self.S, self.A)}")
+        return R
+
+    def _others(self) -> np.ndarray:
+        mask = np.ones((self.H, self.S, self.A), dtype=bool)
+        np.put_along_axis(mask, self.expert_action[..., None], False, axis=2)
+        return mask & self.support[..., None]
+
+    def in_inner(self, r: Any, tol: float = 1e-9) -> bool:
+        """r in the estimate of R_cap: ``Qup[h,s,a] <= VElo[h,s]`` at every seen expert state
+        and every other action."""
+        R = self._check(r)
+        Qup, _, VElo, _ = self._bounds(R)
+        return bool(np.all(np.where(self._others(), Qup <= VElo[:-1, :, None] + tol, True)))
+
+    def in_outer(self, r: Any, tol: float = 1e-9) -> bool:
+        """r in the estimate of R_cup: ``Qlo[h,s,a] <= VEup[h,s]`` likewise."""
+        R = self._check(r)
+        _, Qlo, _, VEup = self._bounds(R)
+        return bool(np.all(np.where(self._others(), Qlo <= VEup[:-1, :, None] + tol, True)))

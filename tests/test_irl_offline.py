@@ -99,3 +99,61 @@ def test_errors():
         OfflineFeasibleSets(P, pi, covered[0], sup)
     with pytest.raises(ValueError, match="mode"):
         completion_dp(P, np.zeros((2, 3, 2)), covered, "mid")
+
+
+def test_robust_continuation_equals_its_linear_program():
+    """max / min of q . W over the simplex with ||q - q0||_1 <= b, against HiGHS (variables
+    q and u >= |q - q0|)."""
+    from scipy.optimize import linprog
+
+    from mdplab.algorithms.irl.offline import _robust
+
+    rng = np.random.default_rng(0)
+    for _ in range(60):
+        S = int(rng.integers(2, 6))
+        q0 = rng.dirichlet(np.ones(S))
+        W = rng.normal(size=S)
+        b = float(rng.uniform(0, 2.5))
+        for upper in (True, False):
+            c = np.concatenate([-W if upper else W, np.zeros(S)])
+            I = np.eye(S)
+            A_ub = np.block([[I, -I], [-I, -I], [np.zeros((1, S)), np.ones((1, S))]])
+            b_ub = np.concatenate([q0, -q0, [b]])
+            A_eq = np.concatenate([np.ones(S), np.zeros(S)])[None]
+            res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=[1.0],
+                          bounds=[(0, None)] * (2 * S), method="highs")
+            want = -res.fun if upper else res.fun
+            assert abs(_robust(q0, W, b, upper) - want) < 1e-9
+
+
+def test_pessimistic_sets_from_data_sandwich_the_truth_with_lots_of_data():
+    from mdplab import FiniteHorizonMDP
+    from mdplab.algorithms.irl import PessimisticOfflineSets, plug_in_offline_sets
+    from mdplab.sampling import rollout
+
+    g = np.random.default_rng(4)
+    H, S, A = 2, 3, 2
+    P = g.dirichlet(np.ones(S), size=(H, S, A))
+    pi = g.integers(A, size=(H, S))
+    mdp = FiniteHorizonMDP(P, np.zeros((H, S, A)), H=H, rho=np.array([1.0, 0, 0]))
+    b = rollout(mdp, 0.7 * np.eye(A)[pi] + 0.3 / A, 5000, rng=0)
+    e = rollout(mdp, pi, 5000, rng=1)
+    Rs = FeasibleRewardSet(mdp, pi, support="expert")
+    truth = OfflineFeasibleSets(P, pi, np.ones((H, S, A), bool), Rs.constrained)
+    pes = PessimisticOfflineSets(b, e, S, A, 0.1)
+    plug = plug_in_offline_sets(b, e, S, A)
+    assert np.array_equal(pes.support, Rs.constrained)
+    inner = outer = 0
+    for r in np.concatenate([g.uniform(-1, 1, (100, H, S, A)), Rs.sample(100, rng=2).rewards]):
+        if pes.in_inner(r):
+            inner += 1
+            assert truth.in_cap(r)
+        if truth.in_cup(r):
+            assert pes.in_outer(r)
+        outer += pes.in_outer(r)
+        assert plug.in_cap(r) in (True, False)
+    assert 0 < inner < outer            # neither estimate is trivial
+    with pytest.raises(TypeError, match="pair"):
+        PessimisticOfflineSets("data", e, S, A, 0.1)
+    with pytest.raises(ValueError, match="states must lie"):
+        PessimisticOfflineSets((b.states + 5, b.actions), e, S, A, 0.1)

@@ -374,7 +374,13 @@ def regret(rl, models, *, n_seeds, K, figure_dir):
                       f"{level:g} (family-wise false-alarm probability <= {ALPHA})")
     print(f"\nitem 2 verdict: {'PASS' if verdict_ok else 'FAIL'}")
     if figure_dir is not None:
-        _figure(curves, models, K, n_seeds, Path(figure_dir))
+        out = Path(figure_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        # the curves, so the figure can be redrawn without the 20-minute rlberry run
+        np.savez_compressed(out / "online-rlberry-regret-curves.npz",
+                            **{f"{name}|{label}": Y for name, cum in curves.items()
+                               for label, Y in cum.items()})
+        _figure(curves, models, K, n_seeds, out)
     return verdict_ok
 
 
@@ -388,7 +394,7 @@ def _figure(curves, models, K, n_seeds, out_dir):
              "control: mdplab, bonus x2": dict(color="C3", lw=1.0, ls=":"),
              "control: mdplab UCBVI-BF": dict(color="C2", lw=1.0, ls="-.")}
     with style():
-        fig, axes = new_figure(len(curves), width="page")
+        fig, axes = new_figure(len(curves), width="full", height=3.0)
         axes = np.atleast_1d(axes)
         k = np.arange(1, K + 1)
         for ax, (name, cum) in zip(axes, curves.items(), strict=True):
@@ -416,7 +422,9 @@ def main(argv=None):
     ap.add_argument("--smoke", action="store_true", help="toy sizes, for the tests")
     ap.add_argument("--rlberry-venv", default=os.environ.get("MDPLAB_RLBERRY_VENV",
                                                              str(DEFAULT_VENV)))
-    ap.add_argument("--figure-dir", default=str(HERE / "results"))
+    ap.add_argument("--figure-dir", default=None,
+                    help="where the regret figure goes (default benchmarks/results; with "
+                         "--smoke a temporary directory)")
     args = ap.parse_args(argv)
     py = rlberry_python(Path(args.rlberry_venv).expanduser())
     print(f"machine: {machine_line()}")
@@ -438,10 +446,11 @@ def main(argv=None):
                       lsvi_grid=LSVI_K_GRID, lsvi_check_K=200)
         if args.section in ("regret", "all"):
             if args.smoke:
-                ok = regret(rl, regret_models, n_seeds=3, K=20, figure_dir=None)
+                ok = regret(rl, regret_models, n_seeds=3, K=20,
+                            figure_dir=args.figure_dir or Path(tmp) / "figures")
             else:
                 ok = regret(rl, regret_models, n_seeds=N_SEEDS, K=K_REGRET,
-                            figure_dir=args.figure_dir)
+                            figure_dir=args.figure_dir or HERE / "results")
     print(f"finished {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, "
           f"load {os.getloadavg()[0]:.2f}")
     # the smoke run's statistics mean nothing; only the full run's verdict is an exit code

@@ -96,12 +96,14 @@ def test_replay_uniforms_land_in_the_observed_cells(online):
             s = j
 
 
-def test_smoke_run_against_rlberry(online, capsys):
+def test_smoke_run_against_rlberry(online, capsys, tmp_path):
     venv = Path(os.environ.get("MDPLAB_RLBERRY_VENV", str(online.DEFAULT_VENV))).expanduser()
     if not (venv / "bin" / "python").exists():
         pytest.skip(f"rlberry's virtual environment is missing ({venv}); "
                     "`python benchmarks/online.py` builds it")
-    assert online.main(["--smoke", "--rlberry-venv", str(venv)]) == 0
+    assert online.main(["--smoke", "--rlberry-venv", str(venv), "--figure-dir",
+                        str(tmp_path)]) == 0
     out = capsys.readouterr().out
+    assert (tmp_path / "online-rlberry-regret.png").stat().st_size > 10_000
     assert "Q identical bit for bit in 20/20 episodes" in out
     assert "Episodes per second" in out

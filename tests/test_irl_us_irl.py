@@ -18,6 +18,7 @@ from mdplab.algorithms.irl import (
     us_irl,
     us_irl_beta,
     us_irl_confidence,
+    us_irl_policy_queries,
     us_irl_sample_bound,
     us_irl_stopping_n,
 )
@@ -115,3 +116,28 @@ def test_bad_input():
         us_irl_stopping_n(2, 2, 2, 0.1, 0.1, factor="H")
     with pytest.raises(TypeError, match="FiniteHorizonMDP or a GenerativeModel"):
         us_irl(np.ones((2, 2, 2, 2)) / 2, np.zeros((2, 2), dtype=int), 0.5)
+
+
+def test_unknown_expert_policy_queries_and_support():
+    import math as m
+
+    n = us_irl_policy_queries(3, 2, 3, 0.05, 0.2)
+    xi = lambda k: m.log(2 * 3 * 2 * 3 * k * k / 0.05) / m.log(1 / 0.8)  # noqa: E731
+    assert n >= xi(n) and (n == 1 or n - 1 < xi(n - 1))
+    rng = np.random.default_rng(0)
+    H, S, A = 3, 3, 2
+    P = rng.dirichlet(np.ones(S), size=(H, S, A))
+    mdp = FiniteHorizonMDP(P, np.zeros((H, S, A)), H=H)
+    pi = np.zeros((H, S, A))
+    pi[..., 0] = 0.8
+    pi[..., 1] = 0.2
+    pi[1, 2] = [1.0, 0.0]                               # one state with a single played action
+    res = us_irl(mdp, pi, 0.5, 0.1, pi_min=0.2, rng=3)
+    assert res.n_per_pair >= max(n, us_irl_stopping_n(S, A, H, 0.5, 0.05))
+    assert res.expert_counts.sum(axis=2).min() == res.n_per_pair
+    assert res.support_correct
+    np.testing.assert_array_equal(res.estimate.played, pi > 0)
+    known = us_irl(mdp, pi, 0.5, 0.1, rng=3)
+    assert known.expert_counts is None and known.support_correct is None
+    with pytest.raises(ValueError, match="pi_min"):
+        us_irl_policy_queries(3, 2, 3, 0.1, 1.0)

@@ -41,6 +41,7 @@ from .uniform_sampling import (
     us_irl,
     us_irl_beta,
     us_irl_confidence,
+    us_irl_policy_queries,
     us_irl_sample_bound,
     us_irl_stopping_n,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "us_irl",
     "us_irl_beta",
     "us_irl_confidence",
+    "us_irl_policy_queries",
     "us_irl_sample_bound",
     "us_irl_stopping_n",
 ]

@@ -32,6 +32,15 @@ Theorem 6.1 (the constant ``Cc`` read in App. B.4; the leading factor reconstruc
     Cc = log(e / (S - 1) + 8 e H^2 / ((S - 1) eps^2) (log(S A H / delta) + 4 e)).
 
 With S = 1 the transitions are known: the (S - 1) terms are 0.
+
+Unknown stochastic expert ([MLR23] Appendix D, Algorithm 2; structure read, details
+reconstructed): every played action has probability >= pi_min (Assumption D.1, pi_min known);
+each round queries the expert once at every (h, s); its support is estimated by the actions
+seen, wrong at (h, s) after n queries with probability <= (1 - pi_min)^n (Lemma E.5). delta is
+split in halves; the confidence function gains the policy term ``2 (H - h) 1{n < xi(n)}``
+with ``xi(n) = log(2 S A H n^2 / delta) / log(1 / (1 - pi_min))`` (the library's reading of
+Lemma D.3), so the algorithm also waits until ``n >= xi(n)``
+(:func:`us_irl_policy_queries`).
 """
 
 from __future__ import annotations
@@ -46,7 +55,7 @@ from ..._validation import as_rng, check_choice, check_positive_int, check_real,
 from .feasible_set import FeasibleRewardSet
 
 __all__ = ["USIRLResult", "us_irl", "us_irl_beta", "us_irl_confidence",
-           "us_irl_sample_bound", "us_irl_stopping_n"]
+           "us_irl_policy_queries", "us_irl_sample_bound", "us_irl_stopping_n"]
 
 _FACTORS = ("H-h-1", "H-h")
 
@@ -127,6 +136,24 @@ def us_irl_sample_bound(S: int, A: int, H: int, eps: float, delta: float) -> flo
     return 8.0 * H ** 3 * S * A / eps ** 2 * (L + (S - 1) * Cc)
 
 
+def us_irl_policy_queries(S: int, A: int, H: int, delta: float, pi_min: float) -> int:
+    """The first n >= 1 with ``n >= xi(n) = log(2 S A H n^2 / delta) / log(1/(1 - pi_min))``
+    (module docstring): the expert queries per (h, s) after which the policy term of the
+    unknown-expert confidence function vanishes."""
+    S, A, H = _sizes(S, A, H)
+    delta = check_unit_open(delta, "delta")
+    pi_min = check_real(pi_min, "pi_min", 0.0, 1.0, open_low=True, open_high=True)
+    rate = -math.log1p(-pi_min)
+
+    def xi(n):
+        return math.log(2.0 * S * A * H * n * n / delta) / rate
+
+    n = 1
+    while n < xi(n):
+        n = max(n + 1, int(math.ceil(xi(n))))
+    return n
+
+
 @dataclass(frozen=True)
 class USIRLResult:
     """The output of :func:`us_irl`.
@@ -134,7 +161,9 @@ class USIRLResult:
     estimate : FeasibleRewardSet of (Phat, pi_E) (an oracle: membership and LPs; never
     enumerated); counts : (H, S, A, S) int64 next-state counts; n_per_pair : n*; tau : samples
     used, S A H n*; confidence : (H,) C[h] at stopping (all <= eps); eps, delta, factor;
-    bound : Theorem 6.1's bound on tau; P_hat : (H, S, A, S).
+    bound : Theorem 6.1's bound on tau; P_hat : (H, S, A, S); expert_counts : (H, S, A)
+    the expert's answers (unknown-expert mode, else None); support_correct : whether the
+    estimated support equals the true one (unknown-expert mode, else None).
     """
 
     estimate: FeasibleRewardSet
@@ -147,10 +176,13 @@ class USIRLResult:
     factor: str
     bound: float
     P_hat: np.ndarray
+    expert_counts: np.ndarray | None = None
+    support_correct: bool | None = None
 
 
 def us_irl(model: Any, expert: Any, eps: float, delta: float = 0.1, *, factor: str = "H-h-1",
-           rng: Any = None, box: Any = (-1.0, 1.0)) -> USIRLResult:
+           rng: Any = None, box: Any = (-1.0, 1.0),
+           pi_min: float | None = None) -> USIRLResult:
     """Run US-IRL ([MLR23] Algorithm 1, known expert) with a generative model of ``model``.
 
     Parameters
@@ -163,6 +195,10 @@ def us_irl(model: Any, expert: Any, eps: float, delta: float = 0.1, *, factor: s
     factor : "H-h-1" (default) or "H-h", the confidence function's factor (module docstring).
     rng : seed or Generator (the counts).
     box : the reward box of the returned set.
+    pi_min : None (known expert, [MLR23] Algorithm 1) or the smallest probability of a played
+        action (unknown expert, Algorithm 2): the expert is then only queried, n times at
+        every (h, s), and its estimated support defines the returned set; delta is split in
+        halves between transitions and support.
 
     Returns
     -------
@@ -186,12 +222,24 @@ def us_irl(model: Any, expert: Any, eps: float, delta: float = 0.1, *, factor: s
     gen = as_rng(rng)
     H, S, A = gm.H, gm.S, gm.A
     truth = FeasibleRewardSet(gm.mdp, expert, box=box)       # validates expert and box
-    n_star = us_irl_stopping_n(S, A, H, eps, delta, factor=factor)
+    d_trans = delta if pi_min is None else delta / 2.0
+    n_star = us_irl_stopping_n(S, A, H, eps, d_trans, factor=factor)
+    expert_counts = None
+    if pi_min is not None:
+        n_star = max(n_star, us_irl_policy_queries(S, A, H, delta / 2.0, pi_min))
     counts = np.asarray(gm.counts(n_star, gen, layout="dense"), dtype=np.int64)
     P_hat = counts / float(n_star)
-    estimate = FeasibleRewardSet(P_hat, truth.expert, box=box)
+    expert_policy = truth.expert
+    support_ok = None
+    if pi_min is not None:
+        expert_counts = np.stack([
+            np.stack([gen.multinomial(n_star, truth.expert[h, s]) for s in range(S)])
+            for h in range(H)]).astype(np.int64)
+        expert_policy = expert_counts / float(n_star)
+        support_ok = bool(np.array_equal(expert_counts > 0, truth.played))
+    estimate = FeasibleRewardSet(P_hat, expert_policy, box=box)
     return USIRLResult(
         estimate=estimate, counts=counts, n_per_pair=n_star, tau=S * A * H * n_star,
-        confidence=us_irl_confidence(n_star, delta, S, A, H, factor=factor), eps=eps,
-        delta=delta, factor=factor, bound=us_irl_sample_bound(S, A, H, eps, delta),
-        P_hat=P_hat)
+        confidence=us_irl_confidence(n_star, d_trans, S, A, H, factor=factor), eps=eps,
+        delta=delta, factor=factor, bound=us_irl_sample_bound(S, A, H, eps, d_trans),
+        P_hat=P_hat, expert_counts=expert_counts, support_correct=support_ok)

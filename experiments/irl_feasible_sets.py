@@ -113,7 +113,7 @@ def _slice_panel(ax):
     # the slice's Hausdorff gap (max-norm): the farthest true point (-1, -1) from the estimate
     ax.annotate("", xy=(fixed, -1.0), xytext=(-1.0, -1.0),
                 arrowprops=dict(arrowstyle="<->", color="0.2", lw=1.0))
-    ax.text(-0.4, -0.62, "farthest true point from\nthe estimate, in the slice: 1.2",
+    ax.text(-0.38, -0.7, "farthest true point\nfrom the estimate\n(in the slice): 1.2",
             ha="center", fontsize=7)
     ax.set(xlim=(-1, 1), ylim=(-1, 1), xlabel="$r(a_1)$", ylabel="$r(a_2)$",
            title=f"(a) a feasible set, slice at $r(a_0) = {fixed}$")

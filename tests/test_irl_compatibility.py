@@ -76,3 +76,18 @@ def test_errors():
         empirical_occupancy(np.full((4, 4), 7), np.zeros((4, 3), dtype=int), 3, 2)
     with pytest.raises(ValueError, match="eps"):
         caty_expert_episodes(3, 2, 3, 0.0, 0.1)
+
+
+def test_shaping_kernel_dimension():
+    from mdplab.algorithms.irl import shaping_kernel_dimension
+
+    rng = np.random.default_rng(0)
+    for S, A in ((3, 2), (5, 3)):
+        P0 = rng.dirichlet(np.ones(S), size=(S, A))
+        P1 = rng.dirichlet(np.ones(S), size=(S, A))
+        assert shaping_kernel_dimension(P0, P1, 0.9) == 1
+        assert shaping_kernel_dimension(P0, P0, 0.9) == S
+    with pytest.raises(ValueError, match="differ in shape"):
+        shaping_kernel_dimension(P0, P0[:, :2], 0.9)
+    with pytest.raises(ValueError, match="gamma"):
+        shaping_kernel_dimension(P0, P1, 1.0)

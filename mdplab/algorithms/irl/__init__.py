@@ -10,7 +10,8 @@ Hausdorff distance between two sets as a certified bracket (:func:`hausdorff_bra
 lower bound's hard instance (:func:`lower_bound_gadget`); offline, the sub- and super-feasible
 sets of a covered region (:class:`OfflineFeasibleSets`, :func:`completion_dp`); reward
 (non)compatibility (Lazzati, Mutti & Metelli 2024, :func:`noncompatibility`, its estimate
-from expert episodes) and linear reward classes (:func:`linear_reward_range`)."""
+from expert episodes) and linear reward classes (:func:`linear_reward_range`); the
+identifiability test of two entropy-regularised experts (:func:`shaping_kernel_dimension`)."""
 
 from .compatibility import (
     caty_expert_episodes,
@@ -28,6 +29,7 @@ from .hausdorff import (
     lipschitz_bound,
     lipschitz_rho,
 )
+from .identifiability import shaping_kernel_dimension
 from .instances import LowerBoundGadget, lower_bound_gadget
 from .offline import (
     OfflineFeasibleSets,
@@ -71,6 +73,7 @@ __all__ = [
     "plug_in_offline_sets",
     "project",
     "propagated_reward",
+    "shaping_kernel_dimension",
     "support_value",
     "us_irl",
     "us_irl_beta",

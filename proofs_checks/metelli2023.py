@@ -38,6 +38,7 @@ import numpy as np
 from mdplab.algorithms.irl import (
     FeasibleRewardSet,
     distance,
+    estimated_expert_support,
     hausdorff_bracket,
     hausdorff_exact,
     lipschitz_bound,
@@ -467,6 +468,39 @@ def _check_rate(budget, rng, impl):
                         "directions": K, "accepted": "[-0.65, -0.35]"}}
 
 
+# ------------------------------------------------------------------ claim 14: support
+def _support_seen_twice(expert_counts):
+    """An action counts as played only once seen twice (AceIRL's rule for its deterministic
+    estimate, a stricter test than the lemma's)."""
+    return np.asarray(expert_counts) >= 2
+
+
+def _check_support(budget, rng, impl):
+    H, S, A, delta = 3, 3, 3, 0.1
+    runs = 1000 if budget == "quick" else 2000
+    rows = {}
+    passed = True
+    for pi_min in (0.05, 0.2):
+        n = math.ceil(math.log(S * A * H / delta) / math.log(1.0 / (1.0 - pi_min)))
+        g = np.random.default_rng(int(pi_min * 1000))
+        pi = np.zeros((H, S, A))
+        pi[..., 0] = 1.0 - pi_min
+        pi[..., 1] = pi_min                         # every played action has prob >= pi_min
+        pi[0, 0] = [1.0, 0.0, 0.0]
+        played = pi > 0
+        wrong = 0
+        for _ in range(runs):
+            counts = g.multinomial(n, pi.reshape(-1, A)).reshape(H, S, A)
+            wrong += not np.array_equal(impl.support(counts), played)
+        chk = binomial_check(wrong, runs, delta, ALPHA)
+        passed &= chk.passed
+        rows[pi_min] = {"queries_per_state": n, "runs_with_a_wrong_support": wrong,
+                        "p_value": chk.p_value}
+    return {"statistic": max(r["runs_with_a_wrong_support"] for r in rows.values()) / runs,
+            "bound": delta, "passed": passed,
+            "details": {"runs": runs, "by_pi_min": rows, "alpha": ALPHA}}
+
+
 _FS = {"feasible_set": FeasibleRewardSet}
 
 CLAIMS = [
@@ -582,5 +616,16 @@ CLAIMS = [
         source=f"{SRC}, Theorems 3.2 and 6.1 (rate); library claim 13",
         check=_check_rate, implementation={"estimate": _estimate_counts},
         mutants={"uses_sqrt_n_samples": {"estimate": _estimate_sqrt_n}},
+    ),
+    Claim(
+        id=f"{PAPER}.expert_support",
+        paper=PAPER,
+        statement="Unknown expert with pi_min in {0.05, 0.2}: after ceil(log(SAH/delta) / "
+        "log(1/(1 - pi_min))) queries per (h, s), the seen actions are the expert's support at "
+        "every (h, s) in a fraction of runs consistent with >= 1 - delta (binomial)",
+        source=f"{SRC}, Appendix D, Lemma E.5 (union bound); library claim 14",
+        check=_check_support, implementation={"support": estimated_expert_support},
+        mutants={"seen_twice": {"support": _support_seen_twice}},
+        false_alarm=ALPHA,
     ),
 ]

@@ -40,6 +40,7 @@ from .offline import (
 from .set_operations import Projection, distance, project, support_value
 from .uniform_sampling import (
     USIRLResult,
+    estimated_expert_support,
     us_irl,
     us_irl_beta,
     us_irl_confidence,
@@ -62,6 +63,7 @@ __all__ = [
     "completion_dp",
     "distance",
     "empirical_occupancy",
+    "estimated_expert_support",
     "estimated_noncompatibility",
     "hausdorff_bracket",
     "hausdorff_exact",

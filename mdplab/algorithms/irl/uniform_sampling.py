@@ -54,7 +54,7 @@ import numpy as np
 from ..._validation import as_rng, check_choice, check_positive_int, check_real, check_unit_open
 from .feasible_set import FeasibleRewardSet
 
-__all__ = ["USIRLResult", "us_irl", "us_irl_beta", "us_irl_confidence",
+__all__ = ["USIRLResult", "estimated_expert_support", "us_irl", "us_irl_beta", "us_irl_confidence",
            "us_irl_policy_queries", "us_irl_sample_bound", "us_irl_stopping_n"]
 
 _FACTORS = ("H-h-1", "H-h")
@@ -154,6 +154,15 @@ def us_irl_policy_queries(S: int, A: int, H: int, delta: float, pi_min: float) -
     return n
 
 
+def estimated_expert_support(expert_counts: Any) -> np.ndarray:
+    """The actions the expert was seen playing: ``expert_counts > 0`` (H, S, A) bool, from the
+    answers (H, S, A) of the unknown-expert queries ([MLR23] App. D; wrong at (h, s) after n
+    queries with probability <= (1 - pi_min)^n, Lemma E.5)."""
+    from ..._validation import as_count_array
+
+    return as_count_array(expert_counts, "expert_counts", ndim=3) > 0
+
+
 @dataclass(frozen=True)
 class USIRLResult:
     """The output of :func:`us_irl`.
@@ -235,8 +244,9 @@ def us_irl(model: Any, expert: Any, eps: float, delta: float = 0.1, *, factor: s
         expert_counts = np.stack([
             np.stack([gen.multinomial(n_star, truth.expert[h, s]) for s in range(S)])
             for h in range(H)]).astype(np.int64)
-        expert_policy = expert_counts / float(n_star)
-        support_ok = bool(np.array_equal(expert_counts > 0, truth.played))
+        played = estimated_expert_support(expert_counts)
+        expert_policy = np.where(played, expert_counts, 0) / float(n_star)
+        support_ok = bool(np.array_equal(played, truth.played))
     estimate = FeasibleRewardSet(P_hat, expert_policy, box=box)
     return USIRLResult(
         estimate=estimate, counts=counts, n_per_pair=n_star, tau=S * A * H * n_star,

@@ -49,6 +49,7 @@ from mdplab.algorithms.irl import (
     us_irl_stopping_n,
 )
 from mdplab.algorithms.irl import hausdorff as _hausdorff_mod
+from mdplab.algorithms.irl.instances import balanced_packing, bernoulli_test_error, perturbed_kl
 from mdplab.claims import Claim, binomial_check, loglog_slope
 
 PAPER = "metelli2023"
@@ -501,6 +502,71 @@ def _check_support(budget, rng, impl):
             "details": {"runs": runs, "by_pi_min": rows, "alpha": ALPHA}}
 
 
+# ------------------------------------------------------------------ claims 9, 10: lemmas
+def _test_error_wrong_tail(n, eps_prime):
+    """The second error taken on the wrong side of the threshold."""
+    from scipy import stats
+
+    k = np.arange(n + 2)
+    return float((stats.binom.sf(k - 1, n, 0.5) + stats.binom.sf(k - 1, n, 0.5 + eps_prime)
+                  ).min())
+
+
+def _check_testing_limit(budget, rng, impl):
+    worst = -np.inf
+    kl_ratio = 0.0
+    rows = []
+    for e in (0.05, 0.1):
+        kl = 0.5 * math.log(0.5 / (0.5 + e)) + 0.5 * math.log(0.5 / (0.5 - e))
+        kl_ratio = max(kl_ratio, kl / (8 * e * e))
+        for n in (1, 10, 100, 1000):
+            err = impl.test_error(n, e)
+            lower = 0.5 * math.exp(-n * kl)
+            worst = max(worst, lower - err)
+            rows.append((e, n, round(err, 6), round(lower, 6)))
+    return {"statistic": worst, "bound": 0.0, "passed": worst <= 0.0 and kl_ratio <= 1.0,
+            "details": {"cases (eps', n, min error sum, (1/2) exp(-n KL))": rows,
+                        "max KL / (8 eps'^2)": kl_ratio}}
+
+
+def _kl_doubled(eps, v):
+    return perturbed_kl(min(0.5, 2 * eps), v) if eps <= 0.25 else perturbed_kl(0.5, v)
+
+
+def _packing_without_check(D, n_candidates=100_000, rng=None, max_size=None):
+    gen = np.random.default_rng(rng)
+    base = np.repeat(np.array([1, -1], dtype=np.int8), D // 2)
+    return np.stack([gen.permutation(base) for _ in range(max_size or 10)]
+                    + [np.repeat(np.array([1, -1], dtype=np.int8), D // 2)] * 2)
+
+
+def _check_kl_packing(budget, rng, impl):
+    worst_kl = 0.0
+    g = np.random.default_rng(0)
+    for D in (2, 4, 16):
+        for eps in np.linspace(0, 0.5, 51):
+            v = g.permutation(np.repeat([1.0, -1.0], D // 2))
+            a, b = impl.kl(float(eps), v)
+            if eps > 0:
+                worst_kl = max(worst_kl, a / (2 * eps * eps), b / (2 * eps * eps))
+    sizes, min_dist = {}, {}
+    seeds = range(2) if budget == "quick" else range(5)
+    ok = worst_kl <= 1.0
+    for D in (16, 32):
+        target = math.ceil(2 ** (D / 5))
+        for seed in seeds:
+            k = impl.packing(D, 100_000, seed, max_size=target)
+            d = np.abs(k[:, None, :].astype(int) - k[None, :, :]).sum(axis=2)
+            np.fill_diagonal(d, 10 ** 6)
+            sizes[(D, seed)] = int(k.shape[0])
+            min_dist[(D, seed)] = int(d.min())
+            ok &= k.shape[0] >= target and d.min() >= D / 16
+    return {"statistic": worst_kl, "bound": 1.0, "passed": ok,
+            "details": {"max KL / (2 eps^2)": worst_kl, "packing sizes": sizes,
+                        "packing min L1 distance": min_dist,
+                        "targets": {16: math.ceil(2 ** 3.2), 32: math.ceil(2 ** 6.4)}}}
+
+
 _FS = {"feasible_set": FeasibleRewardSet}
 
 CLAIMS = [
@@ -627,5 +693,26 @@ CLAIMS = [
         check=_check_support, implementation={"support": estimated_expert_support},
         mutants={"seen_twice": {"support": _support_seen_twice}},
         false_alarm=ALPHA,
+    ),
+    Claim(
+        id=f"{PAPER}.testing_limit",
+        paper=PAPER,
+        statement="The gadget's testing limit: the smallest error sum of any test between n draws "
+        "of Ber(1/2) and Ber(1/2 + eps') is >= (1/2) exp(-n KL), and KL <= 8 eps'^2 "
+        "(eps' in {0.05, 0.1}, n in {1, 10, 100, 1000}; exact)",
+        source=f"{SRC}, Theorem B.2's proof (Bretagnolle-Huber, Lemma E.4 with D = 2); claim 9",
+        check=_check_testing_limit, implementation={"test_error": bernoulli_test_error},
+        mutants={"wrong_tail": {"test_error": _test_error_wrong_tail}},
+    ),
+    Claim(
+        id=f"{PAPER}.kl_and_packing",
+        paper=PAPER,
+        statement="Lemma E.4: KL between uniform and (1 + eps v)/D, both ways, <= 2 eps^2 (D in "
+        "{2, 4, 16}, eps in [0, 1/2]); Lemma E.6: greedy packing of balanced sign vectors "
+        "reaches ceil(2^(D/5)) elements with pairwise L1 >= D/16 (D in {16, 32})",
+        source=f"{SRC}, Lemmas E.4 and E.6; library claim 10",
+        check=_check_kl_packing, implementation={"kl": perturbed_kl, "packing": balanced_packing},
+        mutants={"eps_doubled": {"kl": _kl_doubled},
+                 "no_distance_check": {"packing": _packing_without_check}},
     ),
 ]

@@ -30,7 +30,13 @@ from .hausdorff import (
     lipschitz_rho,
 )
 from .identifiability import shaping_kernel_dimension
-from .instances import LowerBoundGadget, lower_bound_gadget
+from .instances import (
+    LowerBoundGadget,
+    balanced_packing,
+    bernoulli_test_error,
+    lower_bound_gadget,
+    perturbed_kl,
+)
 from .offline import (
     OfflineFeasibleSets,
     PessimisticOfflineSets,
@@ -59,6 +65,8 @@ __all__ = [
     "Projection",
     "SetSamples",
     "USIRLResult",
+    "balanced_packing",
+    "bernoulli_test_error",
     "caty_expert_episodes",
     "completion_dp",
     "distance",
@@ -72,6 +80,7 @@ __all__ = [
     "lipschitz_rho",
     "lower_bound_gadget",
     "noncompatibility",
+    "perturbed_kl",
     "plug_in_offline_sets",
     "project",
     "propagated_reward",

@@ -23,7 +23,8 @@ import numpy as np
 
 from ..._validation import check_positive_int, check_real
 
-__all__ = ["LowerBoundGadget", "lower_bound_gadget"]
+__all__ = ["LowerBoundGadget", "balanced_packing", "bernoulli_test_error", "lower_bound_gadget",
+           "perturbed_kl"]
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,54 @@ def lower_bound_gadget(H: int, h_star: int, eps_prime: float) -> LowerBoundGadge
     return LowerBoundGadget(P_base=P, P_biased=Pb, expert=np.zeros((H, 3), dtype=np.int64), H=H,
                             h_star=h_star, eps_prime=eps_prime,
                             separation=eps_prime * L / (1.0 + eps_prime * L))
+
+
+def balanced_packing(D: int, n_candidates: int = 100_000, rng: object = None,
+                     max_size: int | None = None) -> np.ndarray:
+    """Greedy packing of balanced sign vectors (Lemma E.6 of [MLR23], the large-delta lower
+    bound): draw up to ``n_candidates`` random v in {-1, +1}^D with sum v = 0 and keep each one
+    whose L1 distance to every kept vector is >= D / 16, stopping at ``max_size`` vectors.
+    Returns (m, D) int8; the lemma promises a packing of size >= 2^(D/5). D even, >= 2."""
+    from ..._validation import as_rng
+
+    D = check_positive_int(D, "D", minimum=2)
+    if D % 2:
+        raise ValueError(f"D is {D}; balanced sign vectors need an even D")
+    n = check_positive_int(n_candidates, "n_candidates")
+    gen = as_rng(rng)
+    base = np.repeat(np.array([1, -1], dtype=np.int8), D // 2)
+    kept = np.empty((0, D), dtype=np.int8)
+    need = D / 16.0
+    cap = None if max_size is None else check_positive_int(max_size, "max_size")
+    for _ in range(n):
+        if cap is not None and kept.shape[0] >= cap:
+            break
+        v = gen.permutation(base)
+        if kept.shape[0] == 0 or np.abs(kept - v).sum(axis=1).min() >= need:
+            kept = np.vstack([kept, v])
+    return kept
+
+
+def perturbed_kl(eps: float, v: np.ndarray) -> tuple[float, float]:
+    """KL(p || q) and KL(q || p) for the uniform p = 1/D and q = (1 + eps v)/D with balanced
+    signs v (Lemma E.4 of [MLR23]: both <= 2 eps^2 for eps <= 1/2)."""
+    eps = check_real(eps, "eps", 0.0, 0.5)
+    v = np.asarray(v, dtype=np.float64)
+    D = v.size
+    p = np.full(D, 1.0 / D)
+    q = (1.0 + eps * v) / D
+    return float(np.sum(p * np.log(p / q))), float(np.sum(q * np.log(q / p)))
+
+
+def bernoulli_test_error(n: int, eps_prime: float) -> float:
+    """The smallest sum of the two error probabilities of any test between n draws of
+    Ber(1/2) and of Ber(1/2 + eps') (the likelihood-ratio tests, thresholds on the number of
+    ones, exactly from the binomial pmf): ``min_t P_0(X >= t) + P_1(X < t)``."""
+    from scipy import stats
+
+    n = check_positive_int(n, "n")
+    eps_prime = check_real(eps_prime, "eps_prime", 0.0, 0.5, open_low=True, open_high=True)
+    k = np.arange(n + 2)
+    p0_tail = stats.binom.sf(k - 1, n, 0.5)          # P_0(X >= t)
+    p1_head = stats.binom.cdf(k - 1, n, 0.5 + eps_prime)   # P_1(X < t)
+    return float((p0_tail + p1_head).min())

@@ -28,7 +28,7 @@ PARAMS = {
                    low=1e-9, high=0.999),
 }
 DEFAULTS = resolve_params(PARAMS)
-RATE_INSTANCE = (3, 2, 2, 3)         # H, S, A, seed of the rate panel (the spec's claim 13)
+RATE_INSTANCE = (3, 2, 2, 3)         # H, S, A, seed of the rate panel (claim metelli2023.rate)
 
 
 def grid(quick: bool, params: Values = DEFAULTS) -> list[dict]:

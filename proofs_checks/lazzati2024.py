@@ -7,7 +7,7 @@ CATY-IRL); and *Offline Inverse RL: New Solution Concepts and Provably Efficient
 ICML 2024, arXiv:2402.15392 [LMM24a] (abstract and LMM24b's restatements only: the offline sets
 and their completion programme are the library's construction).
 
-Claims (the library's IRL spec numbering): 19 compatibility (exact), 20 the classification
+Claims (numbered as in the library's IRL plan): 19 compatibility (exact), 20 the classification
 sandwich from expert episodes (binomial over seeds), 21 the degenerate linear sets (exact LPs),
 22 the offline sets against brute force over completions (exact), 23 the pessimistic offline
 estimator's inclusions (binomial over seeds; the plug-in estimator's violation rate reported).

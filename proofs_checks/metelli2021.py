@@ -7,7 +7,7 @@ restatements in Metelli, Lazzati & Restelli (2023, arXiv:2304.12966) and Lazzati
 Metelli (2024, arXiv:2406.03812), with the signs derived in
 :mod:`mdplab.algorithms.irl.discounted`.
 
-Claims (the library's IRL spec numbering): 16, the propagation inequality (exact, to 1e-10)
+Claims (numbered as in the library's IRL plan): 16, the propagation inequality (exact, to 1e-10)
 and the feasibility of both rewards; 18, its consequence for uniform sampling, a deterministic
 inequality on optimal action values (exact) and the n^(-1/2) rate of the Q* error (a fitted
 log-log slope in [-0.65, -0.35]), with the fitted exponent of 1/(1 - gamma) reported.

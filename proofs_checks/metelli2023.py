@@ -7,7 +7,7 @@ docstrings of :mod:`mdplab.algorithms.irl` (the prose and side conditions were r
 displayed equations were not legible, so Lemma 3.1's bounds, Theorem 3.2's display and the
 US-IRL confidence function are reconstructions, each marked where it is used).
 
-Claims (the library's numbering of the IRL spec): 1 soundness of the explicit form and of the
+Claims (numbered as in the library's IRL plan): 1 soundness of the explicit form and of the
 samplers, 2 completeness, 3 membership = LP feasibility, 4 invariances, 5 the advantage-bound
 slip of Lemma 3.1, 6 Theorem 3.2 against exact Hausdorff distances, 7 the lower bound's search
 against vertex enumeration (report), 8 the hard gadget's separation, 11 the stopping rule
@@ -24,7 +24,7 @@ of n* rounds: the confidence width is a worst case over models), so its planted 
 stopping test inverted; claims 6 and 12 judge the estimate by Theorem 3.2's bound, claim 7 and
 the bracket of claim 12 by the LP lower bound.
 
-Budgets: quick (CI) uses a few seeds per claim, full the spec's sizes (``details`` records
+Budgets: quick (CI) uses a few seeds per claim, full the planned sizes (``details`` records
 them).
 """
 
@@ -373,7 +373,7 @@ def _check_lower_bound_search(budget, rng, impl):
     ok = coord_max <= 1e-7 and hits >= 1
     return {"statistic": hits, "bound": n_inst, "relation": "of", "passed": ok,
             "details": {"instances": n_inst, "lower_bound_equals_exact": hits,
-                        "spec_expects_at_least": f"{n_inst - 1} of {n_inst} (reported)",
+                        "prototype_found": f"{n_inst - 1} of {n_inst} (reported)",
                         "max_axis_support_difference": coord_max}}
 
 
@@ -641,7 +641,7 @@ CLAIMS = [
         paper=PAPER,
         statement="Axis-direction support differences are 0 (1e-7); the 50-direction lower "
         "bound equals the exact distance (1e-4) on most random H = S = A = 2 instances "
-        "(report: the spec expects 7 of 8)",
+        "(report: a prototype found 7 of 8)",
         source=f"{SRC}, Eq. (1) (Hausdorff); library construction; library claim 7",
         check=_check_lower_bound_search, implementation={"hausdorff_bracket": hausdorff_bracket},
         mutants={"no_directions": {"hausdorff_bracket": lambda R1, R2, n_directions, rng:

@@ -8,7 +8,7 @@ arXiv:2406.03812, and are marked as such).
 
 Setting: P (S, A, S), an expert pi_E (S,) or (S, A), discount gamma in [0, 1), rewards r (S, A)
 in a box (the papers: [-R_max, R_max]). r is feasible when pi_E is optimal for it; in matrix
-form (Lemma 3.2 of [MRCR21], via the restatements) r is feasible iff
+form (Lemma 3.2 of [MRCR21], via the restatements) r is feasible iff::
 
     r = - Bbar zeta + (E - gamma P) V,   zeta in R^{SA}_{>= 0},  V in R^S,
 
@@ -17,7 +17,7 @@ actions pi_E does not play (V is then V^{pi_E} = V*, zeta the advantage gaps).
 
 Error propagation (Theorem 3.1 of [MRCR21], via the restatements; signs as derived here): for
 a member written as above, ``rhat = - Bbar_hat zeta + (E - gamma Phat) V`` is feasible for
-(Phat, pihat_E), and elementwise
+(Phat, pihat_E), and elementwise::
 
     |r - rhat| <= Bbar B_hat zeta + gamma |(P - Phat) V|
 

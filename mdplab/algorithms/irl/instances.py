@@ -8,7 +8,7 @@ reaches s+ or s- with probability 1/2, except that in the *biased* model the tri
 ``s_start`` / ``s_root`` front end only routes a forward model to the gadgets and is irrelevant
 with a generative model; the full instance has Sbar gadgets sharing s+, s-.)
 
-Separation (derived in the library's spec from the paper's construction, not the paper's
+Separation (derived by the library from the paper's construction, not the paper's
 display): with ``L = 2 (H - h* - 1)`` the largest gap ``V_{h*+1}(s+) - V_{h*+1}(s-)``,
 ``H_{d_G}(R(M_0), R(M_biased)) >= eps' L / (1 + eps' L)``, and [MLR23] Theorem 3.2 gives at most
 ``2 eps' L / (1 + eps' L)``. The paper relates eps' to the accuracy eps by
@@ -90,7 +90,7 @@ def balanced_packing(D: int, n_candidates: int = 100_000, rng: object = None,
 
 
 def perturbed_kl(eps: float, v: np.ndarray) -> tuple[float, float]:
-    """KL(p || q) and KL(q || p) for the uniform p = 1/D and q = (1 + eps v)/D with balanced
+    """``KL(p || q)`` and ``KL(q || p)`` for the uniform p = 1/D and q = (1 + eps v)/D with balanced
     signs v (Lemma E.4 of [MLR23]: both <= 2 eps^2 for eps <= 1/2)."""
     eps = check_real(eps, "eps", 0.0, 0.5)
     v = np.asarray(v, dtype=np.float64)

@@ -141,3 +141,24 @@ def test_unknown_expert_policy_queries_and_support():
     assert known.expert_counts is None and known.support_correct is None
     with pytest.raises(ValueError, match="pi_min"):
         us_irl_policy_queries(3, 2, 3, 0.1, 1.0)
+
+
+def test_lower_bound_gadget_and_its_errors():
+    from mdplab.algorithms.irl import lower_bound_gadget
+
+    g = lower_bound_gadget(4, 1, 0.1)
+    np.testing.assert_allclose(g.P_base.sum(axis=3), 1.0)
+    np.testing.assert_allclose(g.P_biased.sum(axis=3), 1.0)
+    diff = np.argwhere(g.P_base != g.P_biased)
+    assert {tuple(d[:3]) for d in diff} == {(1, 0, 1)}
+    assert g.P_biased[1, 0, 1, 1] == pytest.approx(0.6)
+    assert g.separation == pytest.approx(0.1 * 4 / (1 + 0.1 * 4))
+    assert (g.expert == 0).all() and g.expert.shape == (4, 3)
+    with pytest.raises(ValueError, match="H"):
+        lower_bound_gadget(1, 0, 0.1)
+    with pytest.raises(ValueError, match="h_star"):
+        lower_bound_gadget(3, 2, 0.1)
+    with pytest.raises(ValueError, match="eps_prime"):
+        lower_bound_gadget(3, 0, 0.0)
+    with pytest.raises(ValueError, match="eps_prime"):
+        lower_bound_gadget(3, 0, 0.6)

@@ -91,3 +91,15 @@ def test_shaping_kernel_dimension():
         shaping_kernel_dimension(P0, P0[:, :2], 0.9)
     with pytest.raises(ValueError, match="gamma"):
         shaping_kernel_dimension(P0, P1, 1.0)
+
+
+def test_linear_reward_range_errors():
+    P = np.full((1, 2, 2, 2), 0.5)
+    R = FeasibleRewardSet(P, np.zeros((1, 2), dtype=int))
+    with pytest.raises(TypeError, match=r"^R must be a FeasibleRewardSet, got ndarray$"):
+        linear_reward_range(P, np.zeros((1, 2, 2, 1)))
+    with pytest.raises(ValueError, match=r"features has shape \(1, 2, 3, 1\); expected "
+                                         r"\(1, 2, 2, k\)"):
+        linear_reward_range(R, np.zeros((1, 2, 3, 1)))
+    with pytest.raises(ValueError, match="features must have 4 dimensions"):
+        linear_reward_range(R, np.zeros((2, 2, 1)))

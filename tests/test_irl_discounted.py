@@ -110,3 +110,15 @@ def test_mdp_input_hausdorff_and_errors():
         R.explicit_reward(np.zeros(3), z)
     with pytest.raises(TypeError, match="DiscountedFeasibleRewardSet"):
         propagated_reward(R, "x", np.zeros(3), np.zeros((3, 2)))
+
+
+def test_propagation_errors_name_the_argument():
+    P, pi, gamma = _problem(3, 2, 0.9, 4)
+    R = DiscountedFeasibleRewardSet(P, pi, gamma)
+    with pytest.raises(TypeError, match=r"^R_hat must be a DiscountedFeasibleRewardSet, got str$"):
+        propagated_reward(R, "x", np.zeros(3), np.zeros((3, 2)))
+    with pytest.raises(TypeError, match=r"^R must be a DiscountedFeasibleRewardSet, got int$"):
+        propagated_reward(3, R, np.zeros(3), np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="differ in shape or discount"):
+        propagated_reward(R, DiscountedFeasibleRewardSet(P, pi, 0.5), np.zeros(3),
+                          np.zeros((3, 2)))

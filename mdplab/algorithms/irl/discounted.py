@@ -48,12 +48,12 @@ from ..._validation import (
     readonly,
 )
 from ...models.policy import validate_policy
-from .feasible_set import SetSamples, _box
+from .feasible_set import SetSamples, _box, _BoxedSet
 
 __all__ = ["DiscountedFeasibleRewardSet", "propagated_reward"]
 
 
-class DiscountedFeasibleRewardSet:
+class DiscountedFeasibleRewardSet(_BoxedSet):
     """The rewards in a box that make an expert optimal in a discounted MDP without reward.
 
     Parameters
@@ -104,14 +104,6 @@ class DiscountedFeasibleRewardSet:
     @property
     def reward_shape(self) -> tuple[int, int]:
         return (self.S, self.A)
-
-    @property
-    def midpoint(self) -> float:
-        return 0.5 * (self.box[0] + self.box[1])
-
-    @property
-    def half_width(self) -> float:
-        return 0.5 * (self.box[1] - self.box[0])
 
     def default_tol(self) -> float:
         """1e-9 / (1 - gamma) (values are solved by LU; conditioning ~ 1 / (1 - gamma))."""
@@ -174,12 +166,6 @@ class DiscountedFeasibleRewardSet:
             idx = tuple(int(i) for i in np.argwhere(neg)[0])
             raise ValueError(f"zeta{list(idx)} is {z[idx]:.6g}; advantages must be >= 0")
         return V_arr[:, None] - self.gamma * self.P @ V_arr - np.where(self.slack, z, 0.0)
-
-    def to_box(self, r: np.ndarray) -> np.ndarray:
-        """``r / max(1, max abs(r))`` into [-1, 1], then affinely onto the box."""
-        R = np.asarray(r, dtype=np.float64)
-        scale = np.maximum(1.0, np.abs(R).max(axis=(-2, -1), keepdims=True))
-        return self.midpoint + self.half_width * (R / scale)
 
     def sample(self, n: int, *, rng: Any = None, method: str = "explicit") -> SetSamples:
         """``n`` members from the explicit form: V ~ U[-1, 1]/(1 - gamma), zeta ~ U[0, 2/(1 -

@@ -109,7 +109,31 @@ class SetSamples:
     thin: int = 0
 
 
-class FeasibleRewardSet:
+class _BoxedSet:
+    """The reward box of a feasible set (``self.box`` and ``self.reward_shape`` are set by the
+    subclass): its centre, half width, and the rescaling of explicit-form members into it."""
+
+    box: tuple[float, float]
+
+    @property
+    def midpoint(self) -> float:
+        return 0.5 * (self.box[0] + self.box[1])
+
+    @property
+    def half_width(self) -> float:
+        return 0.5 * (self.box[1] - self.box[0])
+
+    def to_box(self, r: np.ndarray) -> np.ndarray:
+        """Rescale members of the unbounded set into the box (never clips):
+        ``r / max(1, max abs(r))`` maps into [-1, 1], then the affine map onto [lo, hi] (both
+        preserve feasibility)."""
+        R = np.asarray(r, dtype=np.float64)
+        axes = tuple(range(-len(self.reward_shape), 0))  # type: ignore[attr-defined]
+        scale = np.maximum(1.0, np.abs(R).max(axis=axes, keepdims=True))
+        return self.midpoint + self.half_width * (R / scale)
+
+
+class FeasibleRewardSet(_BoxedSet):
     """The rewards in a box that make an expert optimal in a finite-horizon MDP without reward.
 
     Parameters
@@ -197,45 +221,33 @@ class FeasibleRewardSet:
         """(H, S, A)."""
         return (self.H, self.S, self.A)
 
-    @property
-    def midpoint(self) -> float:
-        return 0.5 * (self.box[0] + self.box[1])
-
-    @property
-    def half_width(self) -> float:
-        return 0.5 * (self.box[1] - self.box[0])
-
     def default_tol(self) -> float:
         """1e-9 H (membership of rewards computed in float64 by dynamic programming)."""
         return 1e-9 * self.H
 
     # ------------------------------------------------------------------ values
+    def _backward(self, r: Any, optimal: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Q (..., H, S, A) and V (..., H+1, S) of rewards r (H, S, A) or a batch (n, H, S, A):
+        the expert's values, or the optimal ones when ``optimal``."""
+        R = self._rewards(r)
+        batch = R.ndim == 4
+        R4 = R if batch else R[None]
+        V = np.zeros((R4.shape[0], self.H + 1, self.S))
+        Q = np.empty_like(R4)
+        for h in range(self.H - 1, -1, -1):
+            Q[:, h] = R4[:, h] + np.einsum("sat,mt->msa", self.P[h], V[:, h + 1])
+            V[:, h] = (Q[:, h].max(axis=2) if optimal
+                       else np.einsum("msa,sa->ms", Q[:, h], self.expert[h]))
+        return (Q, V) if batch else (Q[0], V[0])
+
     def expert_values(self, r: Any) -> tuple[np.ndarray, np.ndarray]:
         """Q^{pi_E} (..., H, S, A) and V^{pi_E} (..., H+1, S) of rewards r (H, S, A) or a batch
         (n, H, S, A), by backward induction."""
-        R = self._rewards(r)
-        batch = R.ndim == 4
-        R4 = R if batch else R[None]
-        m = R4.shape[0]
-        V = np.zeros((m, self.H + 1, self.S))
-        Q = np.empty_like(R4)
-        for h in range(self.H - 1, -1, -1):
-            Q[:, h] = R4[:, h] + np.einsum("sat,mt->msa", self.P[h], V[:, h + 1])
-            V[:, h] = np.einsum("msa,sa->ms", Q[:, h], self.expert[h])
-        return (Q, V) if batch else (Q[0], V[0])
+        return self._backward(r, optimal=False)
 
     def optimal_values(self, r: Any) -> tuple[np.ndarray, np.ndarray]:
         """Q* (..., H, S, A) and V* (..., H+1, S) of rewards r (or a batch)."""
-        R = self._rewards(r)
-        batch = R.ndim == 4
-        R4 = R if batch else R[None]
-        m = R4.shape[0]
-        V = np.zeros((m, self.H + 1, self.S))
-        Q = np.empty_like(R4)
-        for h in range(self.H - 1, -1, -1):
-            Q[:, h] = R4[:, h] + np.einsum("sat,mt->msa", self.P[h], V[:, h + 1])
-            V[:, h] = Q[:, h].max(axis=2)
-        return (Q, V) if batch else (Q[0], V[0])
+        return self._backward(r, optimal=True)
 
     def advantage(self, r: Any) -> np.ndarray:
         """The expert's advantage ``Q^{pi_E}_h(s, a) - V^{pi_E}_h(s)`` (..., H, S, A), linear
@@ -297,14 +309,6 @@ class FeasibleRewardSet:
             raise ValueError(f"Aplus{list(idx)} is {Ap[idx]:.6g}; advantages must be >= 0")
         cont = np.einsum("hsat,ht->hsa", self.P, V_arr[1:])
         return V_arr[:-1, :, None] - cont - np.where(self.slack, Ap, 0.0)
-
-    def to_box(self, r: np.ndarray) -> np.ndarray:
-        """Rescale members of the unbounded set into the box (never clips):
-        ``r / max(1, max abs(r))`` maps into [-1, 1], then the affine map onto [lo, hi] (both
-        preserve feasibility)."""
-        R = np.asarray(r, dtype=np.float64)
-        scale = np.maximum(1.0, np.abs(R).max(axis=(-3, -2, -1), keepdims=True))
-        return self.midpoint + self.half_width * (R / scale)
 
     def interior_point(self) -> np.ndarray:
         """A point in the relative interior: centre + quarter width on played actions, centre

@@ -258,13 +258,12 @@ def _check_pessimistic(budget, rng, impl):
             naive = plug_in_offline_sets(b, e, S, A)
             rewards = np.concatenate([g.uniform(-1, 1, (n_r, H, S, A)),
                                       Rs.sample(n_r, rng=seed).rewards])
-            bad = bad_plug = False
-            for r in rewards:
-                cap, cup = truth.in_cap(r), truth.in_cup(r)
-                bad |= (est.in_inner(r) and not cap) or (cup and not est.in_outer(r))
-                bad_plug |= (naive.in_cap(r) and not cap) or (cup and not naive.in_cup(r))
-            fails[K] += bad
-            plug[K] += bad_plug
+            cap, cup = truth.in_cap(rewards), truth.in_cup(rewards)
+            bad = np.any(est.in_inner(rewards) & ~cap) or np.any(cup & ~est.in_outer(rewards))
+            bad_plug = (np.any(naive.in_cap(rewards) & ~cap)
+                        or np.any(cup & ~naive.in_cup(rewards)))
+            fails[K] += int(bad)
+            plug[K] += int(bad_plug)
     checks = {K: binomial_check(fails[K], n_seeds, delta, ALPHA) for K in Ks}
     worst = max(c.rate for c in checks.values())
     return {"statistic": worst, "bound": delta, "passed": all(c.passed for c in checks.values()),

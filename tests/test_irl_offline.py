@@ -126,6 +126,82 @@ def test_robust_continuation_equals_its_linear_program():
             assert abs(_robust(q0, W, b, upper) - want) < 1e-9
 
 
+def test_robust_rows_equal_the_loop_reference_with_ties():
+    from mdplab.algorithms.irl.offline import _robust, _robust_rows
+
+    rng = np.random.default_rng(1)
+    for _ in range(300):
+        m, S = int(rng.integers(1, 5)), int(rng.integers(1, 7))
+        q0 = rng.dirichlet(np.ones(S), size=m)
+        W = rng.integers(-2, 3, size=(m, S)).astype(float)      # many ties
+        b = rng.uniform(0, 2.5, size=m)
+        b[0] = np.inf
+        for upper in (True, False):
+            got = _robust_rows(q0, W, b, upper)
+            want = [_robust(q0[i], W[i], float(b[i]), upper) for i in range(m)]
+            np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+
+
+def _bounds_loop(pes, r):
+    """The per-(s, a) loop the vectorised PessimisticOfflineSets._bounds replaced."""
+    from mdplab.algorithms.irl.offline import _robust
+
+    H, S, A = pes.H, pes.S, pes.A
+    big = float(np.abs(r).max())
+    U, L = np.zeros((H + 1, S)), np.zeros((H + 1, S))
+    VElo, VEup = np.zeros((H + 1, S)), np.zeros((H + 1, S))
+    Qup, Qlo = np.empty((H, S, A)), np.empty((H, S, A))
+    for h in range(H - 1, -1, -1):
+        nxt = pes.support[h + 1] if h + 1 < H else True
+        Wlo = np.where(nxt, VElo[h + 1], (H - h - 1) * big)
+        Wup = np.where(nxt, VEup[h + 1], -(H - h - 1) * big)
+        for s in range(S):
+            for a in range(A):
+                if pes.observed[h, s, a]:
+                    b, q0 = float(pes.radius[h, s, a]), pes.P_hat[h, s, a]
+                    Qup[h, s, a] = r[h, s, a] + _robust(q0, U[h + 1], b, True)
+                    Qlo[h, s, a] = r[h, s, a] + _robust(q0, L[h + 1], b, False)
+                else:
+                    Qup[h, s, a] = r[h, s, a] + U[h + 1].max()
+                    Qlo[h, s, a] = r[h, s, a] + L[h + 1].min()
+            if pes.support[h, s]:
+                a = pes.expert_action[h, s]
+                if pes.observed[h, s, a]:
+                    b, q0 = float(pes.radius[h, s, a]), pes.P_hat[h, s, a]
+                    VElo[h, s] = r[h, s, a] + _robust(q0, Wlo, b, False)
+                    VEup[h, s] = r[h, s, a] + _robust(q0, Wup, b, True)
+                else:
+                    VElo[h, s] = r[h, s, a] + Wlo.min()
+                    VEup[h, s] = r[h, s, a] + Wup.max()
+        U[h], L[h] = Qup[h].max(axis=1), Qlo[h].max(axis=1)
+    return Qup, Qlo, VElo, VEup
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pessimistic_bounds_equal_the_loop_reference(seed):
+    from mdplab.algorithms.irl import PessimisticOfflineSets
+
+    g = np.random.default_rng(seed)
+    H, S, A = int(g.integers(1, 5)), int(g.integers(1, 6)), int(g.integers(1, 4))
+    K = int(g.integers(1, 40))
+    behaviour = (g.integers(0, S, (K, H + 1)), g.integers(0, A, (K, H)))
+    expert = (g.integers(0, S, (3, H + 1)), g.integers(0, A, (3, H)))
+    pes = PessimisticOfflineSets(behaviour, expert, S, A, 0.1)
+    rs = g.uniform(-1, 1, (5, H, S, A))
+    for i, got in enumerate(zip(*pes._bounds(rs))):
+        for g_arr, want in zip(got, _bounds_loop(pes, rs[i])):
+            np.testing.assert_allclose(g_arr, want, rtol=0, atol=1e-12)
+    # a batch answers as its members one by one
+    pi = g.integers(A, size=(H, S))
+    cover = (g.random((H, S, A)) < 0.5) | np.eye(A, dtype=bool)[pi]
+    sets = OfflineFeasibleSets(g.dirichlet(np.ones(S), size=(H, S, A)), pi, cover,
+                               np.ones((H, S), bool))
+    for f in (pes.in_inner, pes.in_outer, sets.in_cap, sets.in_cup):
+        batch = f(rs)
+        assert batch.shape == (5,) and batch.dtype == bool
+        assert [f(r) for r in rs] == list(batch)
+
+
 def test_pessimistic_sets_from_data_sandwich_the_truth_with_lots_of_data():
     from mdplab import FiniteHorizonMDP
     from mdplab.algorithms.irl import PessimisticOfflineSets, plug_in_offline_sets

@@ -38,18 +38,24 @@ __all__ = ["OfflineFeasibleSets", "PessimisticOfflineSets", "completion_dp", "pl
 
 def completion_dp(P: np.ndarray, r: np.ndarray, covered: np.ndarray,
                   mode: str) -> tuple[np.ndarray, np.ndarray]:
-    """Q (H, S, A) and V (H+1, S) of the optimal values when every uncovered pair continues to
-    the largest (``mode="opt"``) or smallest (``"pes"``) next-step value, and covered pairs
-    follow P. ``P`` (H, S, A, S), ``r`` (H, S, A), ``covered`` (H, S, A) bool."""
+    """Q (..., H, S, A) and V (..., H+1, S) of the optimal values when every uncovered pair
+    continues to the largest (``mode="opt"``) or smallest (``"pes"``) next-step value, and
+    covered pairs follow P. ``P`` (H, S, A, S), ``r`` (H, S, A) or a batch (m, H, S, A),
+    ``covered`` (H, S, A) bool."""
     mode = check_choice(mode, "mode", ("opt", "pes"))
     H, S, A, _ = P.shape
-    V = np.zeros((H + 1, S))
-    Q = np.empty((H, S, A))
+    R = np.asarray(r, dtype=np.float64)
+    batch = R.ndim == 4
+    R4 = R if batch else R[None]
+    m = R4.shape[0]
+    V = np.zeros((m, H + 1, S))
+    Q = np.empty((m, H, S, A))
     for h in range(H - 1, -1, -1):
-        ext = V[h + 1].max() if mode == "opt" else V[h + 1].min()
-        Q[h] = r[h] + np.where(covered[h], P[h] @ V[h + 1], ext)
-        V[h] = Q[h].max(axis=1)
-    return Q, V
+        ext = V[:, h + 1].max(axis=1) if mode == "opt" else V[:, h + 1].min(axis=1)
+        cont = np.einsum("sat,mt->msa", P[h], V[:, h + 1])
+        Q[:, h] = R4[:, h] + np.where(covered[h], cont, ext[:, None, None])
+        V[:, h] = Q[:, h].max(axis=2)
+    return (Q, V) if batch else (Q[0], V[0])
 
 
 class OfflineFeasibleSets:
@@ -98,24 +104,33 @@ class OfflineFeasibleSets:
             raise ValueError(f"{name} has shape {arr.shape}; expected {shape}")
         return arr.copy()
 
-    def _in(self, r: Any, mode: str, tol: float | None) -> bool:
+    def _rewards(self, r: Any) -> np.ndarray:
         R = as_float_array(r, "r")
-        if R.shape != (self.H, self.S, self.A):
-            raise ValueError(f"r has shape {R.shape}; expected {(self.H, self.S, self.A)}")
+        shape = (self.H, self.S, self.A)
+        if R.shape != shape and not (R.ndim == 4 and R.shape[1:] == shape):
+            raise ValueError(f"r has shape {R.shape}; expected {shape} or (n, *{shape})")
+        return R
+
+    def _in(self, r: Any, mode: str, tol: float | None) -> bool | np.ndarray:
+        R = self._rewards(r)
         tol = 1e-9 * self.H if tol is None else check_real(tol, "tol", 0.0)
         lo, hi = self.box
-        if R.min() < lo - tol or R.max() > hi + tol:
-            return False
+        axes = (-3, -2, -1)
+        in_box = (R.min(axis=axes) >= lo - tol) & (R.max(axis=axes) <= hi + tol)
         Q, V = completion_dp(self.P, R, self.covered, mode)
-        qe = np.take_along_axis(Q, self.expert_action[..., None], axis=2)[..., 0]
-        return bool(np.all(np.where(self.support, qe >= V[:-1] - tol, True)))
+        qe = np.take_along_axis(Q, np.broadcast_to(self.expert_action[..., None], Q.shape[:-1]
+                                                   + (1,)), axis=-1)[..., 0]
+        ok = in_box & np.all(np.where(self.support, qe >= V[..., :-1, :] - tol, True),
+                             axis=(-2, -1))
+        return bool(ok) if np.ndim(ok) == 0 else ok
 
-    def in_cap(self, r: Any, tol: float | None = None) -> bool:
-        """r in R_cap: the expert is optimal for every completion of the uncovered pairs."""
+    def in_cap(self, r: Any, tol: float | None = None) -> bool | np.ndarray:
+        """r in R_cap: the expert is optimal for every completion of the uncovered pairs.
+        ``r`` (H, S, A), or a batch (n, H, S, A) giving a bool array (n,)."""
         return self._in(r, "opt", tol)
 
-    def in_cup(self, r: Any, tol: float | None = None) -> bool:
-        """r in R_cup: the expert is optimal for some completion."""
+    def in_cup(self, r: Any, tol: float | None = None) -> bool | np.ndarray:
+        """r in R_cup: the expert is optimal for some completion (batches as :meth:`in_cap`)."""
         return self._in(r, "pes", tol)
 
 
@@ -137,6 +152,24 @@ def _robust(q0: np.ndarray, W: np.ndarray, b: float, upper: bool) -> float:
         left -= take
     q[target] += move - left
     return float(q @ W)
+
+
+def _robust_rows(q0: np.ndarray, W: np.ndarray, b: np.ndarray, upper: bool) -> np.ndarray:
+    """:func:`_robust` for m rows at once: q0 (m, S), W (S,) or (m, S), b (m,) -> (m,).
+
+    The greedy move in closed form: sorted by W (increasing for the max), the last entry gains
+    ``move = min(b/2, 1 - q_last)`` and entry i gives ``clip(move - (mass before i), 0, q_i)``.
+    ``_robust`` is its loop reference (the tests compare them)."""
+    W2 = np.broadcast_to(W, q0.shape)
+    order = np.argsort(W2 if upper else -W2, axis=1, kind="stable")
+    qs = np.take_along_axis(q0, order, axis=1)
+    ws = np.take_along_axis(W2, order, axis=1)
+    others = qs[:, :-1]
+    move = np.minimum(np.asarray(b, dtype=np.float64) / 2.0, 1.0 - qs[:, -1])
+    before = np.cumsum(others, axis=1) - others
+    take = np.clip(move[:, None] - before, 0.0, others)
+    gained = qs[:, -1] + take.sum(axis=1)
+    return ((others - take) * ws[:, :-1]).sum(axis=1) + gained * ws[:, -1]
 
 
 def _counts(states: Any, actions: Any, S: int, A: int) -> tuple[np.ndarray, np.ndarray]:
@@ -222,47 +255,58 @@ class PessimisticOfflineSets:
         self.radius = radius
 
     def _bounds(self, r: np.ndarray):
+        """Robust optimal values Qup >= Q* >= Qlo (m, H, S, A) over the L1 balls, and robust
+        expert values VElo <= V^{pi_E} <= VEup (m, H+1, S) on the expert's support (an unseen
+        next state is bounded by +-(H-h-1) max|r|), for a batch r (m, H, S, A). One
+        vectorised pass per step."""
         H, S, A = self.H, self.S, self.A
-        big = float(np.abs(r).max())
-        U = np.zeros((H + 1, S))
-        L = np.zeros((H + 1, S))
-        VElo = np.zeros((H + 1, S))
-        VEup = np.zeros((H + 1, S))
-        Qup = np.empty((H, S, A))
-        Qlo = np.empty((H, S, A))
+        m = r.shape[0]
+        big = np.abs(r).max(axis=(1, 2, 3))[:, None]
+        U, L = np.zeros((m, H + 1, S)), np.zeros((m, H + 1, S))
+        VElo, VEup = np.zeros((m, H + 1, S)), np.zeros((m, H + 1, S))
+        Qup, Qlo = np.empty((m, H, S, A)), np.empty((m, H, S, A))
+        states = np.arange(S)
+
+        def robust(q0, W, rad, upper):
+            # rows: every reward of the batch times every row of q0
+            k = q0.shape[0]
+            qq = np.broadcast_to(q0, (m, k, S)).reshape(m * k, S)
+            WW = np.broadcast_to(W[:, None, :], (m, k, S)).reshape(m * k, S)
+            bb = np.broadcast_to(rad, (m, k)).reshape(-1)
+            return _robust_rows(qq, WW, bb, upper).reshape(m, k)
+
         for h in range(H - 1, -1, -1):
-            Wlo = np.where(self.support[h + 1] if h + 1 < H else True, VElo[h + 1],
-                           (H - h - 1) * big)
-            Wup = np.where(self.support[h + 1] if h + 1 < H else True, VEup[h + 1],
-                           -(H - h - 1) * big)
-            for s in range(S):
-                for a in range(A):
-                    if self.observed[h, s, a]:
-                        b = float(self.radius[h, s, a])
-                        q0 = self.P_hat[h, s, a]
-                        Qup[h, s, a] = r[h, s, a] + _robust(q0, U[h + 1], b, True)
-                        Qlo[h, s, a] = r[h, s, a] + _robust(q0, L[h + 1], b, False)
-                    else:
-                        Qup[h, s, a] = r[h, s, a] + U[h + 1].max()
-                        Qlo[h, s, a] = r[h, s, a] + L[h + 1].min()
-                if self.support[h, s]:
-                    a = self.expert_action[h, s]
-                    if self.observed[h, s, a]:
-                        b = float(self.radius[h, s, a])
-                        q0 = self.P_hat[h, s, a]
-                        VElo[h, s] = r[h, s, a] + _robust(q0, Wlo, b, False)
-                        VEup[h, s] = r[h, s, a] + _robust(q0, Wup, b, True)
-                    else:
-                        VElo[h, s] = r[h, s, a] + Wlo.min()
-                        VEup[h, s] = r[h, s, a] + Wup.max()
-            U[h] = Qup[h].max(axis=1)
-            L[h] = Qlo[h].max(axis=1)
+            if h + 1 < H:
+                Wlo = np.where(self.support[h + 1], VElo[:, h + 1], (H - h - 1) * big)
+                Wup = np.where(self.support[h + 1], VEup[:, h + 1], -(H - h - 1) * big)
+            else:
+                Wlo, Wup = VElo[:, h + 1], VEup[:, h + 1]
+            obs = self.observed[h].reshape(-1)
+            q0 = self.P_hat[h].reshape(S * A, S)
+            rad = self.radius[h].reshape(-1)
+            up = np.where(obs, robust(q0, U[:, h + 1], rad, True), U[:, h + 1].max(axis=1)[:, None])
+            dn = np.where(obs, robust(q0, L[:, h + 1], rad, False),
+                          L[:, h + 1].min(axis=1)[:, None])
+            Qup[:, h] = r[:, h] + up.reshape(m, S, A)
+            Qlo[:, h] = r[:, h] + dn.reshape(m, S, A)
+            a = self.expert_action[h]
+            re = r[:, h, states, a]
+            obs_e = self.observed[h, states, a]
+            qe = self.P_hat[h, states, a]
+            rad_e = self.radius[h, states, a]
+            lo_e = np.where(obs_e, robust(qe, Wlo, rad_e, False), Wlo.min(axis=1)[:, None])
+            up_e = np.where(obs_e, robust(qe, Wup, rad_e, True), Wup.max(axis=1)[:, None])
+            VElo[:, h] = np.where(self.support[h], re + lo_e, 0.0)
+            VEup[:, h] = np.where(self.support[h], re + up_e, 0.0)
+            U[:, h] = Qup[:, h].max(axis=2)
+            L[:, h] = Qlo[:, h].max(axis=2)
         return Qup, Qlo, VElo, VEup
 
     def _check(self, r: Any) -> np.ndarray:
         R = as_float_array(r, "r")
-        if R.shape != (self.H, self.S, self.A):
-            raise ValueError(f"r has shape {R.shape}; expected {(self.H, self.S, self.A)}")
+        shape = (self.H, self.S, self.A)
+        if R.shape != shape and not (R.ndim == 4 and R.shape[1:] == shape):
+            raise ValueError(f"r has shape {R.shape}; expected {shape} or (n, *{shape})")
         return R
 
     def _others(self) -> np.ndarray:
@@ -270,15 +314,20 @@ class PessimisticOfflineSets:
         np.put_along_axis(mask, self.expert_action[..., None], False, axis=2)
         return mask & self.support[..., None]
 
-    def in_inner(self, r: Any, tol: float = 1e-9) -> bool:
-        """r in the estimate of R_cap: ``Qup[h,s,a] <= VElo[h,s]`` at every seen expert state
-        and every other action."""
+    def _test(self, r: Any, tol: float, inner: bool) -> bool | np.ndarray:
         R = self._check(r)
-        Qup, _, VElo, _ = self._bounds(R)
-        return bool(np.all(np.where(self._others(), Qup <= VElo[:-1, :, None] + tol, True)))
+        R4 = R if R.ndim == 4 else R[None]
+        Qup, Qlo, VElo, VEup = self._bounds(R4)
+        q, v = (Qup, VElo) if inner else (Qlo, VEup)
+        ok = np.all(np.where(self._others(), q <= v[:, :-1, :, None] + tol, True),
+                    axis=(1, 2, 3))
+        return bool(ok[0]) if R.ndim == 3 else ok
 
-    def in_outer(self, r: Any, tol: float = 1e-9) -> bool:
+    def in_inner(self, r: Any, tol: float = 1e-9) -> bool | np.ndarray:
+        """r in the estimate of R_cap: ``Qup[h,s,a] <= VElo[h,s]`` at every seen expert state
+        and every other action. ``r`` (H, S, A), or a batch (n, H, S, A) giving (n,) bools."""
+        return self._test(r, tol, True)
+
+    def in_outer(self, r: Any, tol: float = 1e-9) -> bool | np.ndarray:
         """r in the estimate of R_cup: ``Qlo[h,s,a] <= VEup[h,s]`` likewise."""
-        R = self._check(r)
-        _, Qlo, _, VEup = self._bounds(R)
-        return bool(np.all(np.where(self._others(), Qlo <= VEup[:-1, :, None] + tol, True)))
+        return self._test(r, tol, False)

@@ -188,8 +188,8 @@ def test_pessimistic_bounds_equal_the_loop_reference(seed):
     expert = (g.integers(0, S, (3, H + 1)), g.integers(0, A, (3, H)))
     pes = PessimisticOfflineSets(behaviour, expert, S, A, 0.1)
     rs = g.uniform(-1, 1, (5, H, S, A))
-    for i, got in enumerate(zip(*pes._bounds(rs))):
-        for g_arr, want in zip(got, _bounds_loop(pes, rs[i])):
+    for i, got in enumerate(zip(*pes._bounds(rs), strict=True)):
+        for g_arr, want in zip(got, _bounds_loop(pes, rs[i]), strict=True):
             np.testing.assert_allclose(g_arr, want, rtol=0, atol=1e-12)
     # a batch answers as its members one by one
     pi = g.integers(A, size=(H, S))

@@ -214,7 +214,7 @@ def _episodes(ep: Any, name: str) -> tuple[Any, Any]:
     if hasattr(ep, "states") and hasattr(ep, "actions"):
         return ep.states, ep.actions
     if isinstance(ep, (tuple, list)) and len(ep) == 2:
-        return ep
+        return ep[0], ep[1]
     raise TypeError(f"{name} must be Episodes or a pair (states, actions), got "
                     f"{type(ep).__name__}")
 

@@ -259,8 +259,26 @@ class FeasibleRewardSet(_BoxedSet):
         """How far r is from feasibility in its optimality constraints (>= 0; 0 inside):
         ``support="all"``: the largest of ``Adv`` on unplayed and ``|Adv|`` on played actions;
         ``support="expert"``: the largest ``max_a Q* - sum_a pi_E Q*`` over reached states.
-        The box is not part of it (see :meth:`contains`). Float, or (n,) for a batch."""
+        The box is not part of it (see :meth:`contains`). Float, or (n,) for a batch.
+
+        Computed by the numba kernels :func:`mdplab.kernels.irl.expert_violation` and
+        ``optimal_gap`` (one backward pass per reward); a subclass that overrides
+        :meth:`advantage` or the value methods gets the numpy path through them."""
         R = self._rewards(r)
+        batch = R.ndim == 4
+        if self._fast("advantage", "expert_values", "_backward", "optimal_values"):
+            from ...kernels.irl import expert_violation, optimal_gap
+
+            R4 = np.ascontiguousarray(R if batch else R[None], dtype=np.float64)
+            if self.support == "all":
+                v = expert_violation(self._P_c, self._expert_c, self.played, R4)
+            else:
+                v = optimal_gap(self._P_c, self._expert_c, self.constrained, R4)
+            return v if batch else float(v[0])
+        return self._violation_numpy(R)
+
+    def _violation_numpy(self, R: np.ndarray) -> np.ndarray | float:
+        """The numpy reference of :meth:`violation` (through :meth:`advantage`)."""
         if self.support == "all":
             adv = self.advantage(R)
             unplayed = np.where(self.played, -np.inf, adv)
@@ -272,6 +290,20 @@ class FeasibleRewardSet(_BoxedSet):
             v = np.where(self.constrained, gap, -np.inf).max(axis=(-2, -1))
         v = np.maximum(v, 0.0)
         return float(v) if np.ndim(v) == 0 else v
+
+    def _fast(self, *methods: str) -> bool:
+        """True when none of ``methods`` is overridden below FeasibleRewardSet, so that a
+        kernel computing the base class's formulas stands for them."""
+        cls = type(self)
+        return all(getattr(cls, m) is getattr(FeasibleRewardSet, m) for m in methods)
+
+    @cached_property
+    def _P_c(self) -> np.ndarray:
+        return np.ascontiguousarray(self.P, dtype=np.float64)
+
+    @cached_property
+    def _expert_c(self) -> np.ndarray:
+        return np.ascontiguousarray(self.expert, dtype=np.float64)
 
     def contains(self, r: Any, tol: float | None = None) -> bool | np.ndarray:
         """Membership: r in the box (to ``tol``) and :meth:`violation` <= ``tol``.
@@ -405,27 +437,50 @@ class FeasibleRewardSet(_BoxedSet):
         return -end(-1.0), end(1.0)
 
     def _hit_and_run(self, k, gen, burn, thin):
+        """The chain, in blocks of pre-drawn normals (T, n) and uniforms (T,): through the
+        kernel :func:`mdplab.kernels.irl.hit_and_run_chain` for ``support="all"``, through
+        the chord methods otherwise (or when a subclass overrides them)."""
+        n = self.n
         x = self.interior_point().reshape(-1).copy()
         basis = self._equality_basis
-        chord = self._chord_bisect if self.support == "expert" else self._chord_linear
-        out = np.empty((k, self.H, self.S, self.A))
+        out = np.empty((k, n))
         total = burn + k * thin
+        block = max(1, min(total, (1 << 21) // n))  # at most 16 MB of normals at a time
+        kernel = self.support == "all" and self._fast("advantage", "_chord_linear")
+        if kernel:
+            from ...kernels.irl import hit_and_run_chain
+
+            B = np.zeros((n, 0)) if basis is None else np.ascontiguousarray(basis)
         j = 0
-        for step in range(1, total + 1):
-            d = gen.standard_normal(self.n)
+        for start in range(0, total, block):
+            T = min(block, total - start)
+            normals = gen.standard_normal((T, n))
+            uniforms = gen.random(T)
+            steps = np.arange(start + 1, start + T + 1)
+            record = (steps > burn) & ((steps - burn) % thin == 0)
+            if kernel:
+                j += hit_and_run_chain(self._P_c, self._expert_c, self.played, self.box[0],
+                                       self.box[1], x, normals, uniforms, B, record, out[j:])
+            else:
+                x, j = self._hit_and_run_block(x, normals, uniforms, basis, record, out, j)
+        return out.reshape(k, self.H, self.S, self.A), total
+
+    def _hit_and_run_block(self, x, normals, uniforms, basis, record, out, j):
+        chord = self._chord_bisect if self.support == "expert" else self._chord_linear
+        for step in range(normals.shape[0]):
+            d = normals[step]
             if basis is not None:
                 d = basis @ (basis.T @ d)
             nrm = np.linalg.norm(d)
-            if nrm == 0.0:
-                continue
-            d /= nrm
-            t_lo, t_hi = chord(x, d)
-            if t_hi > t_lo:
-                x = x + gen.uniform(t_lo, t_hi) * d
-            if step > burn and (step - burn) % thin == 0:
-                out[j] = x.reshape(self.H, self.S, self.A)
+            if nrm > 0.0:
+                d = d / nrm
+                t_lo, t_hi = chord(x, d)
+                if t_hi > t_lo:
+                    x = x + (t_lo + (t_hi - t_lo) * uniforms[step]) * d
+            if record[step]:
+                out[j] = x
                 j += 1
-        return out, total
+        return x, j
 
     # ------------------------------------------------------------------ lifted LP form
     @cached_property

@@ -20,6 +20,7 @@ from .bellman import (
     policy_backward_dense,
     solve_dense,
 )
+from .irl import expert_violation, hit_and_run_chain, optimal_gap
 from .lsvi import lsvi_ucb_episodes
 from .pessimism import bernstein_induction_csr, csr_counts, pessimistic_induction
 from .pessimism_discounted import pe_iterate, pe_operator, pe_penalty, split_iterate
@@ -32,8 +33,11 @@ __all__ = [
     "bernstein_induction_csr",
     "csr_counts",
     "dense_rows",
+    "expert_violation",
+    "hit_and_run_chain",
     "kernel_arrays_dense",
     "lsvi_ucb_episodes",
+    "optimal_gap",
     "pe_iterate",
     "pe_operator",
     "pe_penalty",

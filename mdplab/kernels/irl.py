@@ -30,7 +30,10 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+_FAST = {"reassoc", "contract"}  # vectorised dot products; no NaN/inf assumptions
+
+
+@njit(cache=True, fastmath=_FAST)
 def _advantage(P, expert, r, V, out):
     """Adv (H, S, A) of reward r (H, S, A) under the expert, into ``out``; V (H+1, S) work."""
     H, S, A, _ = P.shape
@@ -50,7 +53,7 @@ def _advantage(P, expert, r, V, out):
                 out[h, s, a] -= v
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=_FAST)
 def expert_violation(P, expert, played, R):
     """(n,) violations of rewards R (n, H, S, A); ``played`` (H, S, A) bool."""
     n = R.shape[0]
@@ -73,7 +76,7 @@ def expert_violation(P, expert, played, R):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=_FAST)
 def optimal_gap(P, expert, constrained, R):
     """(n,) of ``max(0, max_{constrained (h,s)} max_a Q*_h(s,a) - sum_a pi_E Q*_h(s,a))``."""
     n = R.shape[0]

@@ -264,9 +264,11 @@ class FeasibleRewardSet(_BoxedSet):
         Computed by the numba kernels :func:`mdplab.kernels.irl.expert_violation` and
         ``optimal_gap`` (one backward pass per reward); a subclass that overrides
         :meth:`advantage` or the value methods gets the numpy path through them."""
-        R = self._rewards(r)
+        return self._violation(self._rewards(r))
+
+    def _violation(self, R: np.ndarray) -> np.ndarray | float:
         batch = R.ndim == 4
-        if self._fast("advantage", "expert_values", "_backward", "optimal_values"):
+        if self._kernel_membership:
             from ...kernels.irl import expert_violation, optimal_gap
 
             R4 = np.ascontiguousarray(R if batch else R[None], dtype=np.float64)
@@ -290,6 +292,10 @@ class FeasibleRewardSet(_BoxedSet):
             v = np.where(self.constrained, gap, -np.inf).max(axis=(-2, -1))
         v = np.maximum(v, 0.0)
         return float(v) if np.ndim(v) == 0 else v
+
+    @cached_property
+    def _kernel_membership(self) -> bool:
+        return self._fast("advantage", "expert_values", "_backward", "optimal_values")
 
     def _fast(self, *methods: str) -> bool:
         """True when none of ``methods`` is overridden below FeasibleRewardSet, so that a
@@ -316,7 +322,7 @@ class FeasibleRewardSet(_BoxedSet):
         lo, hi = self.box
         axes = (-3, -2, -1)
         in_box = (R.min(axis=axes) >= lo - tol) & (R.max(axis=axes) <= hi + tol)
-        ok = in_box & (np.asarray(self.violation(R)) <= tol)
+        ok = in_box & (np.asarray(self._violation(R)) <= tol)
         return bool(ok) if np.ndim(ok) == 0 else ok
 
     # ------------------------------------------------------------------ explicit form

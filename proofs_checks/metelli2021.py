@@ -10,16 +10,23 @@ Metelli (2024, arXiv:2406.03812), with the signs derived in
 Claims (numbered as in the library's IRL plan): 16, the propagation inequality (exact, to 1e-10)
 and the feasibility of both rewards; 18, its consequence for uniform sampling, a deterministic
 inequality on optimal action values (exact) and the n^(-1/2) rate of the Q* error (a fitted
-log-log slope in [-0.65, -0.35]), with the fitted exponent of 1/(1 - gamma) reported.
+log-log slope in [-0.65, -0.35]), with the fitted exponent of 1/(1 - gamma) reported; 17, the
+transfer inequality in a target model (exact, to 1e-9).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
 
-from mdplab.algorithms.irl import DiscountedFeasibleRewardSet, propagated_reward
+from mdplab.algorithms.irl import (
+    DiscountedFeasibleRewardSet,
+    project,
+    propagated_reward,
+    transfer_bound,
+)
 from mdplab.claims import Claim, loglog_slope
 
 PAPER = "metelli2021"
@@ -74,6 +81,19 @@ def _estimate_sqrt_n(P, n, gen):
     return _estimate(P, max(1, int(np.sqrt(n))), gen)
 
 
+def _transfer_one_term(P_target, r, r_hat, gamma, **kw):
+    """The bound with only the optimal policy's occupancy term."""
+    tb = transfer_bound(P_target, r, r_hat, gamma, **kw)
+    err = np.abs(np.asarray(r) - np.asarray(r_hat))
+    return dataclasses.replace(tb, bound=float((tb.occupancy_star * err).sum()) / (1 - gamma))
+
+
+def _transfer_without_horizon(P_target, r, r_hat, gamma, **kw):
+    """The bound without its 1/(1 - gamma) (normalised occupancies used as if unnormalised)."""
+    tb = transfer_bound(P_target, r, r_hat, gamma, **kw)
+    return dataclasses.replace(tb, bound=tb.bound * (1 - gamma))
+
+
 # ------------------------------------------------------------------ claim 16
 def _check_propagation(budget, rng, impl):
     n_seeds = 20 if budget == "quick" else 300
@@ -101,6 +121,37 @@ def _check_propagation(budget, rng, impl):
             "details": {"max_excess_over_bound": excess,
                         "max_violation_times_(1-gamma)": infeasible, "pairs": checked,
                         "gammas": (0.5, 0.9, 0.99), "half with a flipped expert action": True}}
+
+
+# ------------------------------------------------------------------ claim 17
+def _check_transfer(budget, rng, impl):
+    n_seeds = 20 if budget == "quick" else 300
+    S, A = 4, 3
+    excess, nontrivial, checked, ratio = -np.inf, 0, 0, 0.0
+    for gamma in (0.5, 0.9, 0.99):
+        for seed in range(n_seeds):
+            P, pi = _problem(S, A, seed)
+            g = np.random.default_rng(10_000 + seed)
+            Phat = 0.8 * P + 0.2 * g.dirichlet(np.ones(S), size=(S, A))
+            pihat = pi.copy()
+            if seed % 2:
+                s = g.integers(S)
+                pihat[s] = (pi[s] + 1) % A
+            R = DiscountedFeasibleRewardSet(P, pi, gamma)
+            Rh = DiscountedFeasibleRewardSet(Phat, pihat, gamma)
+            r = R.sample(1, rng=seed).rewards[0]
+            r_hat = project(Rh, r + 0.1 * g.standard_normal((S, A)), "inf").reward
+            P_target = g.dirichlet(np.ones(S), size=(S, A))
+            tb = impl.transfer_bound(P_target, r, r_hat, gamma)
+            excess = max(excess, tb.loss - tb.bound)
+            if tb.loss > 1e-9:
+                nontrivial += 1
+                ratio = max(ratio, tb.loss / tb.bound)
+            checked += 1
+    return {"statistic": excess, "bound": 1e-9, "passed": excess <= 1e-9,
+            "details": {"max_loss_minus_bound": excess, "pairs": checked,
+                        "pairs_with_positive_loss": nontrivial,
+                        "max_loss_over_bound (report)": ratio, "gammas": (0.5, 0.9, 0.99)}}
 
 
 # ------------------------------------------------------------------ claim 18
@@ -157,6 +208,17 @@ CLAIMS = [
         mutants={"estimate_with_true_support": {"propagated_reward": _propagated_true_support},
                  "bound_without_policy_term": {
                      "propagated_reward": _propagated_without_policy_term}},
+    ),
+    Claim(
+        id=f"{PAPER}.transfer",
+        paper=PAPER,
+        statement="Source/target pairs as in claim 16, rhat the L-inf projection of a noisy "
+        "feasible r onto R(Phat), a random target P': V*_{P',r} - V^{pihat}_{P',r} <= "
+        "(d^{pi*} + d^{pihat}) . |r - rhat| / (1 - gamma) at rho uniform (1e-9)",
+        source=f"{SRC}, Sec. 4 (transfer; the inequality derived); library claim 17",
+        check=_check_transfer, implementation={"transfer_bound": transfer_bound},
+        mutants={"one_occupancy_term": {"transfer_bound": _transfer_one_term},
+                 "horizon_factor_lost": {"transfer_bound": _transfer_without_horizon}},
     ),
     Claim(
         id=f"{PAPER}.uniform_sampling",

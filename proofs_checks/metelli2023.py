@@ -11,7 +11,8 @@ Claims (numbered as in the library's IRL plan): 1 soundness of the explicit form
 samplers, 2 completeness, 3 membership = LP feasibility, 4 invariances, 5 the advantage-bound
 slip of Lemma 3.1, 6 Theorem 3.2 against exact Hausdorff distances, 7 the lower bound's search
 against vertex enumeration (report), 8 the hard gadget's separation, 11 the stopping rule
-against Theorem 6.1, 12 US-IRL is PAC (binomial), 13 the Hausdorff error's rate in N.
+against Theorem 6.1, 12 US-IRL is PAC (binomial), 13 the Hausdorff error's rate in N, 15 the
+state-only class is not Lipschitz (Example 3.1).
 
 Instances: ``P[h, s, a] ~ Dirichlet(1_S)``, expert ``pi[h, s] ~ Uniform(A)``, drawn by
 :func:`random_problem` from ``default_rng(seed)``. Exact checks are to round-off (1e-9 H for
@@ -49,7 +50,13 @@ from mdplab.algorithms.irl import (
     us_irl_stopping_n,
 )
 from mdplab.algorithms.irl import hausdorff as _hausdorff_mod
+from mdplab.algorithms.irl import reward_classes as _classes_mod
 from mdplab.algorithms.irl.instances import balanced_packing, bernoulli_test_error, perturbed_kl
+from mdplab.algorithms.irl.reward_classes import (
+    example_3_1,
+    linear_class_hausdorff,
+    state_only_features,
+)
 from mdplab.claims import Claim, binomial_check, loglog_slope
 
 PAPER = "metelli2023"
@@ -191,6 +198,27 @@ def _estimate_counts(P, n, gen):
 def _estimate_sqrt_n(P, n, gen):
     """Uses only sqrt(n) of its n samples (an estimator that converges at n^(-1/4))."""
     return _estimate_counts(P, max(1, int(math.sqrt(n))), gen)
+
+
+def _class_hausdorff_played_rows(R1, R2, features, **kw):
+    """The restricted set built from the advantage rows of the played actions (the mask
+    inverted): for a deterministic expert those rows are zero, so no constraint is left."""
+    original = _classes_mod._class_constraints
+
+    def played_rows(R, Phi):
+        class Flipped:
+            n, box = R.n, R.box
+            played = ~R.played
+
+            def advantage_matrix(self):
+                return R.advantage_matrix()
+        return original(Flipped(), Phi)
+
+    _classes_mod._class_constraints = played_rows
+    try:
+        return linear_class_hausdorff(R1, R2, features, **kw)
+    finally:
+        _classes_mod._class_constraints = original
 
 
 # ------------------------------------------------------------------ claim 1: soundness
@@ -350,6 +378,31 @@ def _check_lipschitz(budget, rng, impl):
             "details": {"max_exact_minus_bound": excess, "max_lower_minus_bound": lb_excess,
                         "max_ratio_exact_over_bound": worst_ratio, "cases": len(rows),
                         "instances (H, S, A), seed": cases}}
+
+
+# ------------------------------------------------------------------ claim 15: state-only class
+def _check_state_only(budget, rng, impl):
+    eps_grid = (0.01, 0.1, 0.5)
+    n_dir = 10 if budget == "quick" else 100
+    Phi = state_only_features(2, 3, 2)
+    rows = {}
+    worst_class, worst_rho, worst_lb = 0.0, 0.0, -np.inf
+    for eps in eps_grid:
+        R, Rh = example_3_1(eps)
+        restricted = impl.linear_class_hausdorff(R, Rh, Phi)
+        rho = _hausdorff_mod.lipschitz_rho(R, Rh)
+        ub = float(impl.lipschitz_bound(R, Rh))
+        br = hausdorff_bracket(R, Rh, n_directions=n_dir, rng=int(1000 * eps))
+        worst_class = max(worst_class, abs(restricted - 1.0))
+        worst_rho = max(worst_rho, abs(rho - eps))
+        worst_lb = max(worst_lb, br.lower - 2.0 * eps / (1.0 + eps), br.lower - ub)
+        rows[eps] = {"state_only_hausdorff": restricted, "rho": rho,
+                     "unrestricted_lower": br.lower, "unrestricted_upper": ub}
+    stat = max(worst_class, worst_rho, worst_lb)
+    return {"statistic": stat, "bound": 1e-7, "passed": stat <= 1e-7,
+            "details": {"by_eps": rows, "max_abs_state_only_minus_1": worst_class,
+                        "max_abs_rho_minus_eps": worst_rho,
+                        "max_lower_minus_2rho/(1+rho)": worst_lb, "directions": n_dir}}
 
 
 # ------------------------------------------------------------------ claim 7: LB search
@@ -633,6 +686,22 @@ CLAIMS = [
         check=_check_lipschitz, implementation={"lipschitz_bound": lipschitz_bound},
         mutants={"rho_without_policy_term": {
                      "lipschitz_bound": _lipschitz_with(_rho_without_policy_term)},
+                 "rho_without_transition_term": {
+                     "lipschitz_bound": _lipschitz_with(_rho_without_transition_term)}},
+    ),
+    Claim(
+        id=f"{PAPER}.state_only_not_lipschitz",
+        paper=PAPER,
+        statement="Example 3.1 (H = 2), eps in {0.01, 0.1, 0.5}: the state-only feasible sets "
+        "are at Hausdorff distance 1 (1e-7; the paper: >= 1), while the unrestricted sets have "
+        "rho = eps and LP lower bound <= 2 rho/(1 + rho), which goes to 0 with eps",
+        source=f"{SRC}, Sec. 3.2 and App. C, Example 3.1 (a2's transition read off Fig. 1a "
+        "[R]); library claim 15",
+        check=_check_state_only,
+        implementation={"linear_class_hausdorff": linear_class_hausdorff,
+                        "lipschitz_bound": lipschitz_bound},
+        mutants={"constraints_from_played_rows": {
+                     "linear_class_hausdorff": _class_hausdorff_played_rows},
                  "rho_without_transition_term": {
                      "lipschitz_bound": _lipschitz_with(_rho_without_transition_term)}},
     ),

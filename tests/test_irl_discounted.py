@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -122,3 +124,53 @@ def test_propagation_errors_name_the_argument():
     with pytest.raises(ValueError, match="differ in shape or discount"):
         propagated_reward(R, DiscountedFeasibleRewardSet(P, pi, 0.5), np.zeros(3),
                           np.zeros((3, 2)))
+
+
+# ---------------------------------------------------------------------- transfer
+def test_transfer_bound_against_a_direct_computation():
+    from mdplab.algorithms.irl import transfer_bound
+
+    g = np.random.default_rng(0)
+    S, A, gamma = 3, 2, 0.8
+    P = g.dirichlet(np.ones(S), size=(S, A))
+    r = g.uniform(-1, 1, (S, A))
+    r_hat = r + 0.3 * g.standard_normal((S, A))
+    rho = np.array([0.5, 0.3, 0.2])
+    tb = transfer_bound(P, r, r_hat, gamma, rho=rho)
+    # brute force over the A^S deterministic policies
+    idx = np.arange(S)
+
+    def value(pi, rew):
+        return np.linalg.solve(np.eye(S) - gamma * P[idx, pi], rew[idx, pi])
+
+    pols = [np.array(p) for p in itertools.product(range(A), repeat=S)]
+    v_best = max(rho @ value(p, r) for p in pols)
+    hat_best = max(rho @ value(p, r_hat) for p in pols)
+    assert rho @ value(tb.pi_hat, r_hat) == pytest.approx(hat_best, abs=1e-12)
+    assert tb.loss == pytest.approx(v_best - rho @ value(tb.pi_hat, r), abs=1e-12)
+    for pi, d in ((tb.pi_star, tb.occupancy_star), (tb.pi_hat, tb.occupancy_hat)):
+        assert d.sum() == pytest.approx(1.0, abs=1e-12)
+        assert (d @ np.ones(A)) @ np.ones(S) == pytest.approx(1.0)
+        # V^pi(rho) = d . r / (1 - gamma)
+        assert (d * r).sum() / (1 - gamma) == pytest.approx(rho @ value(pi, r), abs=1e-12)
+    err = np.abs(r - r_hat)
+    want = ((tb.occupancy_star + tb.occupancy_hat) * err).sum() / (1 - gamma)
+    assert tb.bound == pytest.approx(want, abs=1e-12)
+    assert 0.0 <= tb.loss <= tb.bound
+
+
+def test_transfer_bound_errors():
+    from mdplab.algorithms.irl import transfer_bound
+
+    P = np.full((2, 2, 2), 0.5)
+    r = np.zeros((2, 2))
+    with pytest.raises(ValueError, match="P_target"):
+        transfer_bound(np.full((2, 2, 3), 1 / 3), r, r, 0.9)
+    with pytest.raises(ValueError, match="r_hat has shape"):
+        transfer_bound(P, r, np.zeros((3, 2)), 0.9)
+    with pytest.raises(ValueError, match="gamma"):
+        transfer_bound(P, r, r, 1.0)
+    with pytest.raises(ValueError, match="rho has shape"):
+        transfer_bound(P, r, r, 0.9, rho=np.ones(3) / 3)
+    with pytest.raises(ValueError, match="rho"):
+        transfer_bound(P, r, r, 0.9, rho=np.array([0.7, 0.7]))

@@ -373,3 +373,36 @@ def test_bad_input_is_named():
         hausdorff_exact(R, Rs)
     with pytest.raises(ValueError, match="max_subsets"):
         hausdorff_exact(R, R, max_subsets=10)
+
+
+# ---------------------------------------------------------------------- reward classes
+def test_state_only_features_and_example_3_1():
+    from mdplab.algorithms.irl import example_3_1, linear_class_hausdorff, state_only_features
+
+    Phi = state_only_features(2, 3, 2)
+    theta = np.arange(6.0)
+    r = Phi @ theta
+    assert r.shape == (2, 3, 2)
+    assert np.array_equal(r[1, 2], [5.0, 5.0]) and np.array_equal(r[0, 1], [1.0, 1.0])
+    R, Rh = example_3_1(0.2)
+    assert np.allclose(R.P[0, 0, 0], [0, 0.55, 0.45]) and np.allclose(Rh.P[0, 0, 0],
+                                                                      [0, 0.45, 0.55])
+    assert np.abs(R.P - Rh.P).sum(axis=3).max() == pytest.approx(0.2)
+    # state-only members: r(s+) >= r(s-) at step 1 in R, <= in Rh
+    up = Phi @ np.array([0, 0, 0, 0, 1.0, -1.0])
+    assert R.contains(up) and not Rh.contains(up)
+    assert linear_class_hausdorff(R, Rh, Phi) == pytest.approx(1.0, abs=1e-7)
+    # the full class (identity features) on a 1-step problem equals hausdorff_exact
+    P, pi = random_problem(1, 2, 3, 4)
+    Ph, pih = random_problem(1, 2, 3, 5)
+    X, Y = FeasibleRewardSet(P, pi), FeasibleRewardSet(Ph, pih)
+    eye = np.eye(6).reshape(1, 2, 3, 6)
+    assert linear_class_hausdorff(X, Y, eye) == pytest.approx(hausdorff_exact(X, Y), abs=1e-7)
+    with pytest.raises(ValueError, match="rank"):
+        linear_class_hausdorff(X, Y, np.ones((1, 2, 3, 2)))
+    with pytest.raises(ValueError, match="features has shape"):
+        linear_class_hausdorff(X, Y, np.ones((1, 2, 2, 2)))
+    with pytest.raises(ValueError, match="max_subsets"):
+        linear_class_hausdorff(X, Y, eye, max_subsets=3)
+    with pytest.raises(ValueError, match="eps"):
+        example_3_1(0.0)

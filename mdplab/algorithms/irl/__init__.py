@@ -2,7 +2,7 @@
 arXiv:2304.12966; Lazzati, Mutti & Metelli 2024, arXiv:2406.03812): the set of rewards that
 make an expert optimal (:class:`FeasibleRewardSet`: membership, explicit form, samplers;
 :class:`DiscountedFeasibleRewardSet` and the error propagation of Metelli et al. 2021,
-:func:`propagated_reward`), the
+:func:`propagated_reward`, the transfer inequality :func:`transfer_bound`), the
 linear programs over it (:func:`support_value`, :func:`project`, :func:`distance`), and the
 Hausdorff distance between two sets as a certified bracket (:func:`hausdorff_bracket`,
 :func:`lipschitz_bound`, :func:`hausdorff_exact`), and US-IRL with a generative model
@@ -10,7 +10,8 @@ Hausdorff distance between two sets as a certified bracket (:func:`hausdorff_bra
 lower bound's hard instance (:func:`lower_bound_gadget`); offline, the sub- and super-feasible
 sets of a covered region (:class:`OfflineFeasibleSets`, :func:`completion_dp`); reward
 (non)compatibility (Lazzati, Mutti & Metelli 2024, :func:`noncompatibility`, its estimate
-from expert episodes) and linear reward classes (:func:`linear_reward_range`); the
+from expert episodes) and linear reward classes (:func:`linear_reward_range`,
+:func:`linear_class_hausdorff` with Example 3.1 of Metelli et al. 2023); the
 identifiability test of two entropy-regularised experts (:func:`shaping_kernel_dimension`)."""
 
 from .compatibility import (
@@ -20,7 +21,12 @@ from .compatibility import (
     linear_reward_range,
     noncompatibility,
 )
-from .discounted import DiscountedFeasibleRewardSet, propagated_reward
+from .discounted import (
+    DiscountedFeasibleRewardSet,
+    TransferBound,
+    propagated_reward,
+    transfer_bound,
+)
 from .feasible_set import FeasibleRewardSet, SetSamples
 from .hausdorff import (
     HausdorffBracket,
@@ -43,6 +49,7 @@ from .offline import (
     completion_dp,
     plug_in_offline_sets,
 )
+from .reward_classes import example_3_1, linear_class_hausdorff, state_only_features
 from .set_operations import Projection, distance, project, support_value
 from .uniform_sampling import (
     USIRLResult,
@@ -64,6 +71,7 @@ __all__ = [
     "PessimisticOfflineSets",
     "Projection",
     "SetSamples",
+    "TransferBound",
     "USIRLResult",
     "balanced_packing",
     "bernoulli_test_error",
@@ -73,8 +81,10 @@ __all__ = [
     "empirical_occupancy",
     "estimated_expert_support",
     "estimated_noncompatibility",
+    "example_3_1",
     "hausdorff_bracket",
     "hausdorff_exact",
+    "linear_class_hausdorff",
     "linear_reward_range",
     "lipschitz_bound",
     "lipschitz_rho",
@@ -85,7 +95,9 @@ __all__ = [
     "project",
     "propagated_reward",
     "shaping_kernel_dimension",
+    "state_only_features",
     "support_value",
+    "transfer_bound",
     "us_irl",
     "us_irl_beta",
     "us_irl_confidence",

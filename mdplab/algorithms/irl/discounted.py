@@ -25,6 +25,16 @@ a member written as above, ``rhat = - Bbar_hat zeta + (E - gamma Phat) V`` is fe
 does; zeta is zero on the true expert's actions). :func:`propagated_reward` returns rhat and
 the bound.
 
+Transfer ([MRCR21] Sec. 4, via the restatements; the exact theorem was not read): a reward
+``rhat`` learnt in one problem is used in a known target model P' (S, A, S). The inequality
+:func:`transfer_bound` evaluates is derived here (a simulation-lemma argument; Assumption 4.1
+of [MRCR21], that the source set lies in the target's, is what makes ``|r - rhat|`` small for
+a feasible r, and is not needed for the inequality itself): for pihat optimal for rhat in P',
+with d the normalised discounted occupancies from rho in P'::
+
+    V*_{P',r}(rho) - V^{pihat}_{P',r}(rho) <= (1/(1-gamma)) [ d^{pi*} . |r - rhat|
+                                                             + d^{pihat} . |r - rhat| ].
+
 Bounds used by the samplers and LPs (derived here for rewards in [lo, hi]):
 ``abs(V) <= max(abs(lo), abs(hi)) / (1 - gamma)`` and ``0 <= zeta <= (hi - lo) / (1 - gamma)``
 (the restatements print R_max / (1 - gamma) for both; for advantages that is a factor 2 short,
@@ -33,6 +43,7 @@ as in the finite-horizon case).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -50,7 +61,7 @@ from ..._validation import (
 from ...models.policy import validate_policy
 from .feasible_set import SetSamples, _box, _BoxedSet
 
-__all__ = ["DiscountedFeasibleRewardSet", "propagated_reward"]
+__all__ = ["DiscountedFeasibleRewardSet", "TransferBound", "propagated_reward", "transfer_bound"]
 
 
 class DiscountedFeasibleRewardSet(_BoxedSet):
@@ -223,3 +234,83 @@ def propagated_reward(R: DiscountedFeasibleRewardSet, R_hat: DiscountedFeasibleR
     V_arr = np.asarray(V, dtype=np.float64)
     bound = (R.slack & ~R_hat.slack) * z + R.gamma * np.abs((R.P - R_hat.P) @ V_arr)
     return r, rhat, bound
+
+
+@dataclass(frozen=True)
+class TransferBound:
+    """The output of :func:`transfer_bound`.
+
+    loss : ``V*_{P',r}(rho) - V^{pihat}_{P',r}(rho)`` (>= 0); bound : the right-hand side of
+    the transfer inequality (module docstring); pi_star, pi_hat : (S,) optimal policies of r
+    and rhat in P' (lowest index on ties); occupancy_star, occupancy_hat : (S, A) their
+    normalised discounted occupancies from rho (each sums to 1).
+    """
+
+    loss: float
+    bound: float
+    pi_star: np.ndarray
+    pi_hat: np.ndarray
+    occupancy_star: np.ndarray
+    occupancy_hat: np.ndarray
+
+
+def _optimal_policy(P: np.ndarray, r: np.ndarray, gamma: float) -> np.ndarray:
+    """A deterministic optimal policy (S,): policy iteration with exact (LU) evaluation,
+    improving only where an action beats the current one by more than 1e-12 (relative)."""
+    S, A = r.shape
+    idx = np.arange(S)
+    pi = np.zeros(S, dtype=np.int64)
+    for _ in range(10 * S * A + 10):
+        V = np.linalg.solve(np.eye(S) - gamma * P[idx, pi], r[idx, pi])
+        Q = r + gamma * P @ V
+        best = Q.max(axis=1, keepdims=True)
+        new = np.argmax(Q >= best - 1e-12 * max(1.0, float(np.abs(best).max())), axis=1)
+        if np.all(Q[idx, pi] >= Q[idx, new] - 1e-12 * max(1.0, float(np.abs(best).max()))):
+            return pi
+        pi = new
+    return pi  # pragma: no cover - policy iteration ends in at most A^S steps
+
+
+def _occupancy(P: np.ndarray, pi: np.ndarray, gamma: float, rho: np.ndarray) -> np.ndarray:
+    S, A = P.shape[:2]
+    idx = np.arange(S)
+    d_S = np.linalg.solve((np.eye(S) - gamma * P[idx, pi]).T, (1.0 - gamma) * rho)
+    d = np.zeros((S, A))
+    d[idx, pi] = d_S
+    return d
+
+
+def transfer_bound(P_target: Any, r: Any, r_hat: Any, gamma: float, *,
+                   rho: Any = None) -> TransferBound:
+    """The transfer inequality (module docstring) in the target model ``P_target`` (S, A, S):
+    the loss of the policy optimal for ``r_hat`` (S, A) when the true reward is ``r`` (S, A),
+    and its bound by the occupancy-weighted reward errors. ``rho`` (S,) defaults to uniform.
+    """
+    P = as_float_array(P_target, "P_target", ndim=3)
+    S, A, S2 = P.shape
+    if S2 != S:
+        raise ValueError(f"P_target has shape {P.shape}; expected (S, A, S)")
+    check_probability_rows(P, "P_target")
+    g = check_real(gamma, "gamma", 0.0, 1.0, open_high=True)
+    R1 = as_float_array(r, "r", ndim=2)
+    R2 = as_float_array(r_hat, "r_hat", ndim=2)
+    for name, X in (("r", R1), ("r_hat", R2)):
+        if X.shape != (S, A):
+            raise ValueError(f"{name} has shape {X.shape}; expected ({S}, {A})")
+    if rho is None:
+        rho_arr = np.full(S, 1.0 / S)
+    else:
+        rho_arr = as_float_array(rho, "rho", ndim=1)
+        if rho_arr.shape != (S,):
+            raise ValueError(f"rho has shape {rho_arr.shape}; expected ({S},)")
+        check_probability_rows(rho_arr, "rho")
+    pi_star = _optimal_policy(P, R1, g)
+    pi_hat = _optimal_policy(P, R2, g)
+    d_star = _occupancy(P, pi_star, g, rho_arr)
+    d_hat = _occupancy(P, pi_hat, g, rho_arr)
+    c = 1.0 / (1.0 - g)
+    loss = c * float((d_star * R1).sum() - (d_hat * R1).sum())
+    err = np.abs(R1 - R2)
+    bound = c * float((d_star * err).sum() + (d_hat * err).sum())
+    return TransferBound(loss=loss, bound=bound, pi_star=pi_star, pi_hat=pi_hat,
+                         occupancy_star=d_star, occupancy_hat=d_hat)

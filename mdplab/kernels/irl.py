@@ -29,7 +29,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-
 _FAST = {"reassoc", "contract"}  # vectorised dot products; no NaN/inf assumptions
 
 

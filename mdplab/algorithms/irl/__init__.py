@@ -7,7 +7,8 @@ linear programs over it (:func:`support_value`, :func:`project`, :func:`distance
 Hausdorff distance between two sets as a certified bracket (:func:`hausdorff_bracket`,
 :func:`lipschitz_bound`, :func:`hausdorff_exact`), and US-IRL with a generative model
 (:func:`us_irl`, its stopping rule and the sample-complexity bound of Theorem 6.1), and the
-lower bound's hard instance (:func:`lower_bound_gadget`); offline, the sub- and super-feasible
+lower bounds' hard instances (:func:`lower_bound_gadget`, :func:`large_delta_instance`,
+:func:`unknown_policy_instance`) and their explicit bounds (:func:`irl_lower_bound`); offline, the sub- and super-feasible
 sets of a covered region (:class:`OfflineFeasibleSets`, :func:`completion_dp`); reward
 (non)compatibility (Lazzati, Mutti & Metelli 2024, :func:`noncompatibility`, its estimate
 from expert episodes) and linear reward classes (:func:`linear_reward_range`,
@@ -37,11 +38,20 @@ from .hausdorff import (
 )
 from .identifiability import shaping_kernel_dimension
 from .instances import (
+    HardInstance,
     LowerBoundGadget,
     balanced_packing,
     bernoulli_test_error,
+    large_delta_instance,
     lower_bound_gadget,
     perturbed_kl,
+    unknown_policy_instance,
+)
+from .lower_bounds import (
+    irl_lower_bound,
+    irl_lower_bound_large_delta,
+    irl_lower_bound_small_delta,
+    irl_lower_bound_unknown_policy,
 )
 from .offline import (
     OfflineFeasibleSets,
@@ -65,6 +75,7 @@ from .uniform_sampling import (
 __all__ = [
     "DiscountedFeasibleRewardSet",
     "FeasibleRewardSet",
+    "HardInstance",
     "HausdorffBracket",
     "LowerBoundGadget",
     "OfflineFeasibleSets",
@@ -84,6 +95,11 @@ __all__ = [
     "example_3_1",
     "hausdorff_bracket",
     "hausdorff_exact",
+    "irl_lower_bound",
+    "irl_lower_bound_large_delta",
+    "irl_lower_bound_small_delta",
+    "irl_lower_bound_unknown_policy",
+    "large_delta_instance",
     "linear_class_hausdorff",
     "linear_reward_range",
     "lipschitz_bound",
@@ -98,6 +114,7 @@ __all__ = [
     "state_only_features",
     "support_value",
     "transfer_bound",
+    "unknown_policy_instance",
     "us_irl",
     "us_irl_beta",
     "us_irl_confidence",

@@ -1,5 +1,7 @@
 """Hard instances of the IRL lower bounds (Metelli, Lazzati & Restelli 2023, arXiv:2304.12966
-[MLR23], Appendix B, Theorem B.2), in their generative-model form.
+[MLR23], Appendix B, Theorems B.2 and B.3, and Appendix D, Theorem D.1), in their
+generative-model form: the paper's ``s_start`` / ``s_root`` front end routes a forward model
+to the gadgets and is dropped (with a generative model every pair is queried directly).
 
 The one-gadget instance of Theorem B.2 (small delta): states ``s* = 0``, ``s+ = 1``,
 ``s- = 2``, actions ``a_0 = 0`` (the expert's, everywhere) and ``a* = 1``. From s* every action
@@ -23,8 +25,8 @@ import numpy as np
 
 from ..._validation import check_positive_int, check_real
 
-__all__ = ["LowerBoundGadget", "balanced_packing", "bernoulli_test_error", "lower_bound_gadget",
-           "perturbed_kl"]
+__all__ = ["HardInstance", "LowerBoundGadget", "balanced_packing", "bernoulli_test_error",
+           "large_delta_instance", "lower_bound_gadget", "perturbed_kl", "unknown_policy_instance"]
 
 
 @dataclass(frozen=True)
@@ -112,3 +114,103 @@ def bernoulli_test_error(n: int, eps_prime: float) -> float:
     p0_tail = stats.binom.sf(k - 1, n, 0.5)          # P_0(X >= t)
     p1_head = stats.binom.cdf(k - 1, n, 0.5 + eps_prime)   # P_1(X < t)
     return float((p0_tail + p1_head).min())
+
+
+@dataclass(frozen=True)
+class HardInstance:
+    """A lower-bound instance: P (H, S, A, S), the expert (H, S, A) as probabilities, and the
+    construction's parameters (``params``: a dict, see the builder)."""
+
+    P: np.ndarray
+    expert: np.ndarray
+    params: dict
+
+
+def large_delta_instance(Sbar: int, A: int, H: int, eps_prime: float,
+                         signs: object = None) -> HardInstance:
+    """The instance of [MLR23] Theorem B.3 (large delta), generative-model form.
+
+    States ``s_1..s_Sbar`` (0..Sbar-1) and absorbing ``s'_1..s'_Sbar`` (Sbar..2 Sbar-1); from
+    ``s_i`` at step h, action ``a_0 = 0`` reaches ``s'_k`` with probability 1/Sbar and action
+    ``a_j`` (j >= 1) with ``(1 + eps' v_k) / Sbar``, ``v = signs[h, i, j]`` a balanced sign
+    vector (sum 0; all zeros: the unperturbed row). The expert plays a_0 everywhere. The
+    paper draws the v's from a packing with pairwise L1 distance >= Sbar/16
+    (:func:`balanced_packing`; Lemma E.6) and relates eps' to eps by
+    ``eps' = 64 eps / (H - Hbar - 2)`` (reconstructed from "eps' <= 1/2 whenever
+    H >= Hbar + 130"); [P] structure, [R] eps'.
+
+    Parameters
+    ----------
+    Sbar : even, >= 2 (the paper takes it divisible by 16).
+    A : >= 2 actions; H >= 1; eps_prime in [0, 1/2].
+    signs : int array (H, Sbar, A, Sbar) with entries in {-1, 0, 1}, each row (h, i, j) all
+        zero or balanced, and ``signs[:, :, 0] == 0``; None: the base model (all zero).
+    """
+    from ..._validation import as_int_array
+
+    Sbar = check_positive_int(Sbar, "Sbar", minimum=2)
+    if Sbar % 2:
+        raise ValueError(f"Sbar is {Sbar}; balanced sign vectors need an even Sbar")
+    A = check_positive_int(A, "A", minimum=2)
+    H = check_positive_int(H, "H")
+    eps_prime = check_real(eps_prime, "eps_prime", 0.0, 0.5)
+    shape = (H, Sbar, A, Sbar)
+    if signs is None:
+        v = np.zeros(shape, dtype=np.int64)
+    else:
+        v = as_int_array(signs, "signs", ndim=4)
+        if v.shape != shape:
+            raise ValueError(f"signs has shape {v.shape}; expected {shape}")
+        if np.any(np.abs(v) > 1):
+            raise ValueError("signs must have entries in {-1, 0, 1}")
+        if np.any(v[:, :, 0] != 0):
+            raise ValueError("signs[:, :, 0] must be 0: the expert's action a_0 is unperturbed")
+        zero = np.all(v == 0, axis=3)
+        bad = ~zero & ((v.sum(axis=3) != 0) | np.any(v == 0, axis=3))
+        if bad.any():
+            h, i, j = (int(x) for x in np.argwhere(bad)[0])
+            raise ValueError(f"signs[{h}, {i}, {j}] is neither all zero nor a balanced sign "
+                             "vector (entries +-1 summing to 0)")
+    S = 2 * Sbar
+    P = np.zeros((H, S, A, S))
+    P[:, :Sbar, :, Sbar:] = (1.0 + eps_prime * v) / Sbar
+    for k in range(Sbar, S):
+        P[:, k, :, k] = 1.0
+    expert = np.zeros((H, S, A))
+    expert[..., 0] = 1.0
+    return HardInstance(P=P, expert=expert,
+                        params={"theorem": "MLR23 B.3", "Sbar": Sbar, "eps_prime": eps_prime,
+                                "perturbed_triples": int(np.any(v != 0, axis=3).sum())})
+
+
+def unknown_policy_instance(Sbar: int, A: int, H: int, pi_min: float, *, s_star: int = 0,
+                            h_star: int = 0, a_star: int = 1) -> tuple[HardInstance,
+                                                                        HardInstance]:
+    """The pair of instances of [MLR23] Theorem D.1 (unknown expert), generative-model form.
+
+    States ``s_1..s_Sbar`` (0..Sbar-1) and an absorbing sink (Sbar); every action from s_i goes
+    to the sink. The base expert plays a_0 = 0 everywhere; the alternative plays a_0 with
+    probability ``1 - pi_min`` and ``a_star`` with ``pi_min`` at (h_star, s_star). Their
+    feasible sets are at Hausdorff distance exactly 1 in [-1, 1] (an inequality
+    ``r(a_0) >= r(a*)`` against the equality ``r(a_0) = r(a*)``; derived here, the paper states
+    the separation), while one expert query tells them apart with probability pi_min only
+    (KL per query ``log(1/(1 - pi_min))``). Returns (base, alternative)."""
+    Sbar = check_positive_int(Sbar, "Sbar")
+    A = check_positive_int(A, "A", minimum=2)
+    H = check_positive_int(H, "H")
+    pi_min = check_real(pi_min, "pi_min", 0.0, 0.5, open_low=True)
+    s_star = int(check_real(s_star, "s_star", 0, Sbar - 1))
+    h_star = int(check_real(h_star, "h_star", 0, H - 1))
+    a_star = int(check_real(a_star, "a_star", 1, A - 1))
+    S = Sbar + 1
+    P = np.zeros((H, S, A, S))
+    P[..., Sbar] = 1.0
+    base = np.zeros((H, S, A))
+    base[..., 0] = 1.0
+    alt = base.copy()
+    alt[h_star, s_star, 0] = 1.0 - pi_min
+    alt[h_star, s_star, a_star] = pi_min
+    params = {"theorem": "MLR23 D.1", "Sbar": Sbar, "pi_min": pi_min,
+              "triple": (h_star, s_star, a_star)}
+    return (HardInstance(P=P, expert=base, params=params),
+            HardInstance(P=P.copy(), expert=alt, params=params))

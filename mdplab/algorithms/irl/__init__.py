@@ -9,7 +9,8 @@ Hausdorff distance between two sets as a certified bracket (:func:`hausdorff_bra
 (:func:`us_irl`, its stopping rule and the sample-complexity bound of Theorem 6.1), and the
 lower bounds' hard instances (:func:`lower_bound_gadget`, :func:`large_delta_instance`,
 :func:`unknown_policy_instance`) and their explicit bounds (:func:`irl_lower_bound`);
-offline, the sub- and super-feasible sets of a covered region (:class:`OfflineFeasibleSets`, :func:`completion_dp`); reward
+offline, the sub- and super-feasible sets of a covered region (:class:`OfflineFeasibleSets`,
+:func:`completion_dp`); reward
 (non)compatibility (Lazzati, Mutti & Metelli 2024, :func:`noncompatibility`, its estimate
 from expert episodes) and linear reward classes (:func:`linear_reward_range`,
 :func:`linear_class_hausdorff` with Example 3.1 of Metelli et al. 2023); the

@@ -79,9 +79,10 @@ def _linear_range_last_state_skipped(R, features):
     import copy
 
     R2 = copy.copy(R)
-    constrained = np.array(R.constrained)
-    constrained[:, -1] = False
-    R2.constrained = constrained
+    slack = np.array(R.slack)
+    slack[:, -1, :] = True                   # every action of the last state left free
+    R2.slack = slack
+    R2.__dict__.pop("lifted", None)          # rebuild the explicit form from the new slack
     return linear_reward_range(R2, features)
 
 

@@ -103,3 +103,59 @@ def test_linear_reward_range_errors():
         linear_reward_range(R, np.zeros((1, 2, 3, 1)))
     with pytest.raises(ValueError, match="features must have 4 dimensions"):
         linear_reward_range(R, np.zeros((2, 2, 1)))
+
+
+def _range_by_advantage_rows(R, F):
+    """Reference for support="all": LPs on the expert's advantages, linear in theta
+    (Adv(F theta) = sum_j theta_j Adv(F_j)): <= 0 on unplayed, = 0 on played actions."""
+    from scipy.optimize import linprog
+
+    k = F.shape[3]
+    cols = np.stack([R.advantage(F[..., j]).reshape(-1) for j in range(k)], axis=1)
+    played = R.played.reshape(-1)
+    out = np.empty((k, 2))
+    for j in range(k):
+        for col, sign in ((0, 1.0), (1, -1.0)):
+            c = np.zeros(k)
+            c[j] = sign
+            res = linprog(c, A_ub=cols[~played], b_ub=np.zeros(int((~played).sum())),
+                          A_eq=cols[played], b_eq=np.zeros(int(played.sum())),
+                          bounds=[(-1.0, 1.0)] * k, method="highs")
+            out[j, col] = sign * res.fun
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_linear_reward_range_against_advantage_rows_and_members(seed):
+    g = np.random.default_rng(seed)
+    H, S, A, k = 2, 3, 2, 2 + seed % 2
+    P = g.dirichlet(np.ones(S), size=(H, S, A))
+    if seed % 3 == 2:                         # stochastic expert: equalities on played actions
+        pi = g.dirichlet(np.ones(A), size=(H, S)) * (g.random((H, S, A)) < 0.7)
+        pi[..., 0] += 0.2
+        pi /= pi.sum(axis=2, keepdims=True)
+    else:
+        pi = g.integers(A, size=(H, S))
+    # features that make a nontrivial class: a feasible reward plus noise directions
+    F = g.normal(size=(H, S, A, k))
+    F[..., 0] = FeasibleRewardSet(P, pi).sample(1, rng=seed).rewards[0]
+    R = FeasibleRewardSet(P, pi)
+    got = linear_reward_range(R, F)
+    np.testing.assert_allclose(got, _range_by_advantage_rows(R, F), atol=1e-7)
+    assert got[0, 1] >= 1.0 - 1e-7           # theta_0 = 1 is a member by construction
+    # on-support sets: only the reached states are constrained, so the range can only grow
+    rho = np.array([1.0, 0.0, 0.0])
+    Rs = FeasibleRewardSet(P, pi, support="expert", rho=rho)
+    sub = linear_reward_range(Rs, F)
+    assert np.all(sub[:, 0] <= got[:, 0] + 1e-7) and np.all(sub[:, 1] >= got[:, 1] - 1e-7)
+    assert np.all(sub >= -1 - 1e-9) and np.all(sub <= 1 + 1e-9)
+    # soundness: every sampled theta whose reward is a member lies inside the ranges
+    thetas = g.uniform(-1, 1, (4000, k))
+    thetas[:, 0] = np.abs(thetas[:, 0])       # more members: theta_0 carries a feasible reward
+    thetas[:200, 1:] = 0.0                    # members even when equalities bind (stochastic)
+    rewards = np.einsum("hsak,mk->mhsa", F, thetas)
+    for X, rng_ in ((R, got), (Rs, sub)):
+        member = X.violation(rewards) <= 1e-9
+        assert member.any()
+        inside = (thetas >= rng_[:, 0] - 1e-7) & (thetas <= rng_[:, 1] + 1e-7)
+        assert inside[member].all()

@@ -93,8 +93,12 @@ def caty_expert_episodes(S: int, A: int, H: int, eps: float, delta: float) -> in
 def linear_reward_range(R: FeasibleRewardSet, features: Any) -> np.ndarray:
     """For linear rewards ``r = features @ theta`` (features (H, S, A, k), theta in [-1, 1]^k),
     the range [min, max] of each coordinate of theta over the rewards in R: (k, 2), by 2 k LPs
-    on the expert's advantages (which are linear in theta). [LMM24b] Prop. 3.1 / Example B.2:
-    with linear rewards the feasible set can collapse to {0}."""
+    over the explicit form of :attr:`FeasibleRewardSet.lifted` (``features theta = K_V v -
+    K_A ap``, ``ap >= 0``; the box of R is not imposed on the rewards, only on theta). This
+    covers every support and stochastic experts (equalities on the played actions).
+    [LMM24b] Prop. 3.1 / Example B.2: with linear rewards the feasible set can collapse to
+    {0}."""
+    from scipy import sparse
     from scipy.optimize import linprog
 
     if not isinstance(R, FeasibleRewardSet):
@@ -103,19 +107,19 @@ def linear_reward_range(R: FeasibleRewardSet, features: Any) -> np.ndarray:
     if F.shape[:3] != (R.H, R.S, R.A):
         raise ValueError(f"features has shape {F.shape}; expected ({R.H}, {R.S}, {R.A}, k)")
     k = F.shape[3]
-    # advantage of each feature column: Adv(r) is linear, Adv(F theta) = sum_j theta_j Adv(F_j)
-    cols = R.advantage(np.moveaxis(F, 3, 0)).reshape(k, -1).T          # (n, k)
-    unplayed = ~R.played.reshape(-1) & np.repeat(R.constrained.reshape(-1), R.A)
-    played = R.played.reshape(-1) & np.repeat(R.constrained.reshape(-1), R.A)
-    A_ub, b_ub = cols[unplayed], np.zeros(int(unplayed.sum()))
-    A_eq = cols[played] if not R.deterministic else None
-    b_eq = None if A_eq is None else np.zeros(A_eq.shape[0])
+    K_V, K_A = R.lifted
+    A_eq = sparse.hstack([sparse.csr_matrix(F.reshape(R.n, k)), -K_V, K_A]).tocsr()
+    b_eq = np.zeros(R.n)
+    bounds = [(-1.0, 1.0)] * k + [(None, None)] * K_V.shape[1] + [(0.0, None)] * K_A.shape[1]
     out = np.empty((k, 2))
     for j in range(k):
         for col, sign in ((0, 1.0), (1, -1.0)):
-            c = np.zeros(k)
+            c = np.zeros(A_eq.shape[1])
             c[j] = sign
-            res = linprog(c, A_ub=A_ub if A_ub.size else None, b_ub=b_ub if A_ub.size else None,
-                          A_eq=A_eq, b_eq=b_eq, bounds=[(-1.0, 1.0)] * k, method="highs")
+            res = linprog(c, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            if res.status != 0:
+                raise RuntimeError(f"linear_reward_range: HiGHS did not solve the LP for theta[{j}] "
+                                   f"({res.message}); theta = 0 is always feasible, so this is "
+                                   "a solver failure: report it with the instance")
             out[j, col] = sign * res.fun
     return out

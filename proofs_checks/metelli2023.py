@@ -792,7 +792,8 @@ CLAIMS = [
         paper=PAPER,
         statement="Lemma E.4: KL between uniform and (1 + eps v)/D, both ways, <= 2 eps^2 (D in "
         "{2, 4, 16}, eps in [0, 1/2]) and equal to their closed forms (1e-12); Lemma E.6: "
-        "greedy packing of balanced sign vectors reaches ceil(2^(D/5)) elements with pairwise L1 >= D/16 (D in {16, 32})",
+        "greedy packing of balanced sign vectors reaches ceil(2^(D/5)) elements with pairwise "
+        "L1 >= D/16 (D in {16, 32})",
         source=f"{SRC}, Lemmas E.4 and E.6; library claim 10",
         check=_check_kl_packing, implementation={"kl": perturbed_kl, "packing": balanced_packing},
         mutants={"eps_doubled": {"kl": _kl_doubled},

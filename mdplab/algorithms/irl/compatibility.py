@@ -119,7 +119,8 @@ def linear_reward_range(R: FeasibleRewardSet, features: Any) -> np.ndarray:
             res = linprog(c, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs")
             if res.status != 0:
                 raise RuntimeError(f"linear_reward_range: HiGHS did not solve the LP for "
-                                   f"theta[{j}] ({res.message}); theta = 0 is always feasible, so this is "
-                                   "a solver failure: report it with the instance")
+                                   f"theta[{j}] ({res.message}); theta = 0 is always "
+                                   "feasible, so this is a solver failure: report it with "
+                                   "the instance")
             out[j, col] = sign * res.fun
     return out

@@ -406,3 +406,58 @@ def test_state_only_features_and_example_3_1():
         linear_class_hausdorff(X, Y, eye, max_subsets=3)
     with pytest.raises(ValueError, match="eps"):
         example_3_1(0.0)
+
+
+# ---------------------------------------------------------------------- pinned details
+def test_chord_by_bisection_finds_the_segment_ends():
+    P, pi = random_problem(2, 3, 2, 6)
+    R = FeasibleRewardSet(P, pi, support="expert", rho=np.array([1.0, 0.0, 0.0]))
+    x = R.interior_point().reshape(-1)
+    g = np.random.default_rng(0)
+    shape = R.reward_shape
+    for _ in range(10):
+        d = g.standard_normal(R.n)
+        d /= np.linalg.norm(d)
+        t_lo, t_hi = R._chord_bisect(x, d)
+        assert t_lo < 0 < t_hi
+        assert R.contains((x + t_hi * d).reshape(shape))
+        assert R.contains((x + t_lo * d).reshape(shape))
+        assert not R.contains((x + (t_hi + 1e-6) * d).reshape(shape))
+        assert not R.contains((x + (t_lo - 1e-6) * d).reshape(shape))
+    # a chord longer than the box's half diagonal: the initial bracket must cover it
+    e = np.ones(R.n) / np.sqrt(R.n)
+    t_lo, t_hi = R._chord_bisect(np.zeros(R.n), e)
+    assert t_hi == pytest.approx(np.sqrt(R.n), abs=1e-6) and t_lo == pytest.approx(
+        -np.sqrt(R.n), abs=1e-6)
+    s = R.sample(40, method="hit_and_run", rng=2, burn_in=20, thin=3)
+    assert R.contains(s.rewards).all()
+    assert np.abs(np.diff(s.rewards, axis=0)).max() > 0.05
+
+
+def test_explicit_reward_accepts_V_without_its_last_row_and_zero_advantages():
+    P, pi = random_problem(3, 2, 2, 1)
+    R = FeasibleRewardSet(P, pi)
+    g = np.random.default_rng(1)
+    V = np.vstack([g.normal(size=(3, 2)), np.zeros((1, 2))])
+    Ap = np.zeros((3, 2, 2))
+    full = R.explicit_reward(V, Ap)
+    np.testing.assert_array_equal(R.explicit_reward(V[:3], Ap), full)
+    assert R.violation(full) <= 1e-12           # Aplus = 0: every action ties
+    with pytest.raises(ValueError, match=r"V has shape \(2, 2\); expected \(4, 2\)"):
+        R.explicit_reward(V[:2], Ap)
+    with pytest.raises(ValueError, match=r"Aplus has shape \(3, 2, 1\); expected \(3, 2, 2\)"):
+        R.explicit_reward(V, Ap[..., :1])
+    with pytest.raises(ValueError, match=r"V must have 2 dimensions"):
+        R.explicit_reward(V[0], Ap)
+    with pytest.raises(ValueError, match=r"Aplus must have 3 dimensions"):
+        R.explicit_reward(V, Ap[0])
+
+
+def test_repr_and_the_numpy_violation_of_one_reward():
+    P, pi = random_problem(2, 2, 2, 0)
+    assert "deterministic expert" in repr(FeasibleRewardSet(P, pi))
+    Ps, pis = random_problem(2, 2, 2, 0, stochastic=True)
+    Rs = FeasibleRewardSet(Ps, pis)
+    assert "stochastic expert" in repr(Rs) and "support='all'" in repr(Rs)
+    v = Rs._violation_numpy(np.zeros((2, 2, 2)) + 0.3)
+    assert isinstance(v, float) and v <= 1e-12

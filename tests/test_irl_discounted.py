@@ -174,3 +174,61 @@ def test_transfer_bound_errors():
         transfer_bound(P, r, r, 0.9, rho=np.ones(3) / 3)
     with pytest.raises(ValueError, match="rho"):
         transfer_bound(P, r, r, 0.9, rho=np.array([0.7, 0.7]))
+
+
+# ---------------------------------------------------------------------- argument checks
+def _good(S=3, A=2, seed=0):
+    g = np.random.default_rng(seed)
+    return g.dirichlet(np.ones(S), size=(S, A)), g.integers(A, size=S)
+
+
+@pytest.mark.parametrize("make, exc, match", [
+    (lambda P, pi: DiscountedFeasibleRewardSet(P[:, :, :2], pi, 0.9), ValueError,
+     r"P has shape \(3, 2, 2\); expected \(S, A, S\)"),
+    (lambda P, pi: DiscountedFeasibleRewardSet(P[0], pi, 0.9), ValueError,
+     "P must have 3 dimensions"),
+    (lambda P, pi: DiscountedFeasibleRewardSet(np.zeros((3, 2, 3)), pi, 0.9), ValueError,
+     r"P\[0, 0, :\] sums to 0"),
+    (lambda P, pi: DiscountedFeasibleRewardSet(P, pi), ValueError,
+     r"pass gamma= \(the discount, in \[0, 1\)\)"),
+    (lambda P, pi: DiscountedFeasibleRewardSet(P, pi, 1.0), ValueError, "gamma is 1"),
+    (lambda P, pi: DiscountedFeasibleRewardSet(P, np.array([0, 5, 0]), 0.9), ValueError,
+     "expert"),
+    (lambda P, pi: DiscountedFeasibleRewardSet(DiscountedMDP(P, np.zeros((3, 2)), 0.9), pi,
+                                               0.5), ValueError,
+     "gamma is 0.5 but the MDP's is 0.9"),
+])
+def test_discounted_set_argument_errors(make, exc, match):
+    P, pi = _good()
+    with pytest.raises(exc, match=match):
+        make(P, pi)
+
+
+def test_discounted_set_basics_pinned():
+    P, pi = _good()
+    R = DiscountedFeasibleRewardSet(P, pi, 0.8)
+    assert R.P.dtype == np.float64 and R.deterministic is True
+    assert R.default_tol() == pytest.approx(1e-9 / 0.2)
+    assert "gamma=0.8" in repr(R) and "deterministic expert" in repr(R)
+    Rm = DiscountedFeasibleRewardSet(DiscountedMDP(P, np.zeros((3, 2)), 0.8), pi)
+    assert Rm.gamma == 0.8 and Rm.P.dtype == np.float64 and np.array_equal(Rm.P, R.P)
+    one = DiscountedFeasibleRewardSet(np.ones((1, 1, 1)), np.zeros(1, dtype=int), 0.5)
+    assert one.contains(np.array([[0.3]]))                   # S = A = 1 is a valid problem
+    stoch = DiscountedFeasibleRewardSet(P, np.full((3, 2), 0.5), 0.8)
+    assert stoch.deterministic is False and "stochastic expert" in repr(stoch)
+    with pytest.raises(ValueError, match=r"r has shape \(2, 2\); expected \(3, 2\)"):
+        R.violation(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=r"V has shape \(2,\); expected \(3,\)"):
+        R.explicit_reward(np.zeros(2), np.zeros((3, 2)))
+    with pytest.raises(ValueError, match=r"zeta has shape \(3, 1\); expected \(3, 2\)"):
+        R.explicit_reward(np.zeros(3), np.zeros((3, 1)))
+    z = np.zeros((3, 2))
+    z[np.arange(3), 1 - pi] = -0.5
+    with pytest.raises(ValueError, match=r"zeta\[0, \d\] is -0.5; advantages must be >= 0"):
+        R.explicit_reward(np.zeros(3), z)
+    r0 = R.explicit_reward(np.ones(3), np.zeros((3, 2)))       # zeta = 0 is allowed: ties
+    assert R.violation(r0) <= 1e-12
+    with pytest.raises(ValueError, match="method"):
+        R.sample(2, method="hit_and_run")
+    with pytest.raises(ValueError, match="n is 0"):
+        R.sample(0)

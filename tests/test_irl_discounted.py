@@ -232,3 +232,18 @@ def test_discounted_set_basics_pinned():
         R.sample(2, method="hit_and_run")
     with pytest.raises(ValueError, match="n is 0"):
         R.sample(0)
+
+
+def test_discounted_batches_and_shapes():
+    P, pi = _good()
+    R = DiscountedFeasibleRewardSet(P, pi, 0.7)
+    rs = R.sample(4, rng=0).rewards
+    Q, V = R.expert_values(rs)
+    assert Q.shape == (4, 3, 2) and V.shape == (4, 3)
+    for i in range(4):
+        Qi, Vi = R.expert_values(rs[i])
+        np.testing.assert_allclose(Q[i], Qi, atol=1e-12)
+        np.testing.assert_allclose(V[i], Vi, atol=1e-12)
+    assert R.contains(rs).shape == (4,) and R.contains(rs).all()
+    with pytest.raises(ValueError, match=r"r has shape \(4, 5, 5\)"):
+        R.contains(np.zeros((4, 5, 5)))

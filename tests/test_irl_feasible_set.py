@@ -461,3 +461,61 @@ def test_repr_and_the_numpy_violation_of_one_reward():
     assert "stochastic expert" in repr(Rs) and "support='all'" in repr(Rs)
     v = Rs._violation_numpy(np.zeros((2, 2, 2)) + 0.3)
     assert isinstance(v, float) and v <= 1e-12
+
+
+def test_linear_class_hausdorff_pinned_against_the_library_lps(monkeypatch):
+    from mdplab.algorithms.irl import distance, linear_class_hausdorff, state_only_features
+    from mdplab.algorithms.irl import reward_classes as rc
+
+    g = np.random.default_rng(7)
+    # identity features: the restricted distance LP is the library's distance LP
+    P, pi = random_problem(1, 2, 2, 8)
+    R = FeasibleRewardSet(P, pi)
+    F = np.eye(4)
+    A_ub, b_ub = rc._class_constraints(R, F.reshape(1, 2, 2, 4))
+    for _ in range(5):
+        x = g.uniform(-2, 2, 4)                    # also outside the box
+        assert rc._distance(x, A_ub, b_ub, F) == pytest.approx(
+            distance(R, x.reshape(1, 2, 2)), abs=1e-7)
+    # the whole class equals vertex enumeration on several instances, also when the
+    # enumeration runs in blocks of one subset (singular blocks are skipped, not the end)
+    for seed in range(3):
+        X = FeasibleRewardSet(*random_problem(1, 2, 2, 20 + seed))
+        Y = FeasibleRewardSet(*random_problem(1, 2, 2, 30 + seed))
+        eye = np.eye(4).reshape(1, 2, 2, 4)
+        want = hausdorff_exact(X, Y)
+        assert linear_class_hausdorff(X, Y, eye) == pytest.approx(want, abs=1e-7)
+        if seed == 0:
+            monkeypatch.setattr(rc, "_BLOCK", 1)
+            assert linear_class_hausdorff(X, Y, eye) == pytest.approx(want, abs=1e-7)
+            monkeypatch.setattr(rc, "_BLOCK", 20000)
+    # max_subsets is a limit on C(m, k): exactly m-choose-k is allowed
+    R1, R2 = rc.example_3_1(0.3)
+    Phi = state_only_features(2, 3, 2)
+    m = rc._class_constraints(R1, Phi)[0].shape[0]
+    import math
+
+    total = math.comb(m, 6)
+    assert linear_class_hausdorff(R1, R2, Phi, max_subsets=total) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match=rf"C\({m}, 6\) = {total:,}.*raise max_subsets"):
+        linear_class_hausdorff(R1, R2, Phi, max_subsets=total - 1)
+
+
+def test_reward_class_arguments_are_named():
+    from mdplab.algorithms.irl import example_3_1, linear_class_hausdorff, state_only_features
+
+    for args, name in (((0, 2, 2), "H"), ((2, 0, 2), "S"), ((2, 2, 0), "A")):
+        with pytest.raises(ValueError, match=f"{name} is 0"):
+            state_only_features(*args)
+    with pytest.raises(ValueError, match="eps is 2.5"):
+        example_3_1(2.5)
+    R1, R2 = example_3_1(0.5)
+    Rs = FeasibleRewardSet(R2.P, np.zeros((2, 3), dtype=int), support="expert",
+                           rho=np.array([1.0, 0.0, 0.0]))
+    Phi = state_only_features(2, 3, 2)
+    with pytest.raises(ValueError, match=r'support="all"; R2 is FeasibleRewardSet'):
+        linear_class_hausdorff(R1, Rs, Phi)
+    with pytest.raises(ValueError, match=r"features has rank 5 < k = 6: drop the dependent"):
+        linear_class_hausdorff(R1, R2, np.concatenate([Phi[..., :5], Phi[..., :1]], axis=3))
+    with pytest.raises(ValueError, match="features must have 4 dimensions"):
+        linear_class_hausdorff(R1, R2, Phi[0])

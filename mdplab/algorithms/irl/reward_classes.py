@@ -75,7 +75,11 @@ def _class_constraints(R: FeasibleRewardSet, Phi: np.ndarray):
     return both[:, :-1], both[:, -1]
 
 
+_BLOCK = 20000  # k-subsets solved per batched call
+
+
 def _vertices(A_ub, b_ub, k, max_subsets):
+    """The vertices (v, k) of ``{A_ub theta <= b_ub}`` (bounded and holding theta = 0)."""
     m = A_ub.shape[0]
     total = math.comb(m, k)
     if total > max_subsets:
@@ -85,7 +89,7 @@ def _vertices(A_ub, b_ub, k, max_subsets):
     found = []
     combos = itertools.combinations(range(m), k)
     while True:
-        block = np.array(list(itertools.islice(combos, 20000)))
+        block = np.array(list(itertools.islice(combos, _BLOCK)))
         if block.size == 0:
             break
         M = A_ub[block]
@@ -95,8 +99,6 @@ def _vertices(A_ub, b_ub, k, max_subsets):
         x = np.linalg.solve(M[ok], b_ub[block[ok]][..., None])[..., 0]
         feas = (A_ub @ x.T <= b_ub[:, None] + 1e-9).all(axis=0)
         found.append(x[feas])
-    if not found:
-        return np.empty((0, k))
     return np.unique(np.round(np.vstack(found), 10), axis=0)
 
 
@@ -131,8 +133,8 @@ def linear_class_hausdorff(R1: FeasibleRewardSet, R2: FeasibleRewardSet, feature
         :func:`state_only_features`.
     max_subsets : refuse enumerations larger than this many k x k solves.
 
-    A restricted set is never empty when the constant rewards are in the class (the box
-    centre is feasible); otherwise an empty set raises ``ValueError``.
+    A restricted set is never empty: theta = 0 (the zero reward, feasible for every expert)
+    is in it, and full rank makes it bounded, so it has vertices.
     """
     from .hausdorff import _compatible
 
@@ -152,10 +154,7 @@ def linear_class_hausdorff(R1: FeasibleRewardSet, R2: FeasibleRewardSet, feature
     limit = check_positive_int(max_subsets, "max_subsets")
     cons = [_class_constraints(R, Phi) for R in (R1, R2)]
     best = 0.0
-    for (A_x, b_x), (A_y, b_y), name in ((cons[0], cons[1], "R1"), (cons[1], cons[0], "R2")):
-        V = _vertices(A_x, b_x, k, limit)
-        if V.shape[0] == 0:
-            raise ValueError(f"{name} restricted to the class is empty")
-        for v in V:
+    for (A_x, b_x), (A_y, b_y) in ((cons[0], cons[1]), (cons[1], cons[0])):
+        for v in _vertices(A_x, b_x, k, limit):
             best = max(best, _distance(F @ v, A_y, b_y, F))
     return best

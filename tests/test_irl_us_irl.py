@@ -162,3 +162,32 @@ def test_lower_bound_gadget_and_its_errors():
         lower_bound_gadget(3, 0, 0.0)
     with pytest.raises(ValueError, match="eps_prime"):
         lower_bound_gadget(3, 0, 0.6)
+
+
+# ---------------------------------------------------------------------- pinned details
+@pytest.mark.parametrize("S, A, H, delta, pi_min", [
+    (1, 1, 1, 0.5, 0.999),       # one query suffices: xi(1) = log 4 / log 1000 < 1
+    (2, 2, 3, 0.1, 0.2), (5, 3, 10, 0.01, 0.05), (3, 2, 4, 0.1, 0.5)])
+def test_policy_queries_is_the_first_n_above_xi(S, A, H, delta, pi_min):
+    def xi(n):
+        return math.log(2 * S * A * H * n * n / delta) / math.log(1 / (1 - pi_min))
+
+    n = us_irl_policy_queries(S, A, H, delta, pi_min)
+    assert n >= xi(n)
+    assert n == 1 or n - 1 < xi(n - 1)
+
+
+def test_us_irl_helpers_name_their_arguments():
+    from mdplab.algorithms.irl import estimated_expert_support
+
+    for bad, match in ((0.0, "pi_min is 0"), (1.0, "pi_min is 1"), (-0.1, "pi_min is -0.1")):
+        with pytest.raises(ValueError, match=match):
+            us_irl_policy_queries(2, 2, 2, 0.1, bad)
+    with pytest.raises(ValueError, match="delta is 1"):
+        us_irl_policy_queries(2, 2, 2, 1.0, 0.2)
+    with pytest.raises(ValueError, match="expert_counts must have 3 dimensions"):
+        estimated_expert_support(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="expert_counts"):
+        estimated_expert_support(-np.ones((1, 2, 2)))
+    sup = estimated_expert_support(np.array([[[0, 3], [2, 0]]]))
+    assert sup.dtype == bool and sup.tolist() == [[[False, True], [True, False]]]

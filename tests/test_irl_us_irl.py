@@ -191,3 +191,39 @@ def test_us_irl_helpers_name_their_arguments():
         estimated_expert_support(-np.ones((1, 2, 2)))
     sup = estimated_expert_support(np.array([[[0, 3], [2, 0]]]))
     assert sup.dtype == bool and sup.tolist() == [[[False, True], [True, False]]]
+
+
+def test_sample_bound_with_one_state_and_the_stopping_rule_edges():
+    # S = 1: no covering term, 8 H^3 S A log(S A H / delta) / eps^2
+    assert us_irl_sample_bound(1, 3, 4, 0.2, 0.05) == pytest.approx(
+        8 * 4 ** 3 * 1 * 3 / 0.2 ** 2 * math.log(1 * 3 * 4 / 0.05))
+    assert us_irl_sample_bound(1, 2, 5, 0.1, 0.1) == pytest.approx(
+        8 * 125 * 2 / 0.01 * math.log(10 / 0.1))
+    # a huge eps stops after one round; H = 1 with factor H-h-1 always does
+    assert us_irl_stopping_n(3, 2, 4, 1e9, 0.1) == 1
+    assert us_irl_stopping_n(3, 2, 1, 0.01, 0.1) == 1
+    # n* is the first n whose confidence is within eps
+    n = us_irl_stopping_n(2, 2, 3, 0.3, 0.1)
+    assert us_irl_confidence(n, 0.1, 2, 2, 3).max() <= 0.3 < us_irl_confidence(
+        n - 1, 0.1, 2, 2, 3).max()
+    with pytest.raises(ValueError, match=r"eps = 1e-12 needs more than 2\^62 samples per pair"):
+        us_irl_stopping_n(2, 2, 3, 1e-12, 0.1)
+    for f in (us_irl_stopping_n, us_irl_sample_bound):
+        with pytest.raises(ValueError, match="eps is 0"):
+            f(2, 2, 3, 0.0, 0.1)
+        with pytest.raises(ValueError, match="delta is 0"):
+            f(2, 2, 3, 0.1, 0.0)
+    with pytest.raises(ValueError, match="factor"):
+        us_irl_stopping_n(2, 2, 3, 0.1, 0.1, factor="H")
+
+
+def test_confidence_of_an_array_of_n_stacks_the_scalar_calls():
+    ns = np.array([10, 100, 1000])
+    C = us_irl_confidence(ns, 0.1, 3, 2, 4)
+    assert C.shape == (3, 4)
+    for i, n in enumerate(ns):
+        np.testing.assert_allclose(C[i], us_irl_confidence(int(n), 0.1, 3, 2, 4), rtol=1e-12)
+    c1 = us_irl_confidence(50, 0.1, 3, 2, 4, factor="H-h")
+    c0 = us_irl_confidence(50, 0.1, 3, 2, 4)
+    np.testing.assert_allclose(c1[:-1] / c0[:-1], np.arange(4, 1, -1) / np.arange(3, 0, -1))
+    assert c0[-1] == 0.0 and c1[-1] > 0.0

@@ -227,3 +227,26 @@ def test_confidence_of_an_array_of_n_stacks_the_scalar_calls():
     c0 = us_irl_confidence(50, 0.1, 3, 2, 4)
     np.testing.assert_allclose(c1[:-1] / c0[:-1], np.arange(4, 1, -1) / np.arange(3, 0, -1))
     assert c0[-1] == 0.0 and c1[-1] > 0.0
+
+
+def test_us_irl_arguments_are_named_and_delta_defaults_to_a_tenth():
+    from mdplab import DiscountedMDP
+
+    g = np.random.default_rng(0)
+    H, S, A = 2, 2, 2
+    mdp = FiniteHorizonMDP(g.dirichlet(np.ones(S), size=(H, S, A)), np.zeros((H, S, A)), H=H)
+    pi = np.zeros((H, S), dtype=int)
+    res = us_irl(mdp, pi, 0.9, rng=0)
+    assert res.delta == 0.1 and res.factor == "H-h-1"
+    assert res.n_per_pair == us_irl_stopping_n(S, A, H, 0.9, 0.1)
+    with pytest.raises(TypeError, match="model must be a FiniteHorizonMDP or a GenerativeModel, "
+                                        "got str"):
+        us_irl("mdp", pi, 0.5)
+    disc = DiscountedMDP(g.dirichlet(np.ones(S), size=(S, A)), np.zeros((S, A)), 0.9)
+    with pytest.raises(ValueError, match="us_irl is the finite-horizon algorithm; the model is "
+                                         "discounted"):
+        us_irl(GenerativeModel(disc), np.zeros(S, dtype=int), 0.5)
+    for kw, match in (({"eps": 0.0}, "eps is 0"), ({"eps": 0.5, "delta": 1.0}, "delta is 1"),
+                      ({"eps": 0.5, "factor": "H"}, "factor")):
+        with pytest.raises(ValueError, match=match):
+            us_irl(mdp, pi, **kw)

@@ -233,3 +233,64 @@ def test_pessimistic_sets_from_data_sandwich_the_truth_with_lots_of_data():
         PessimisticOfflineSets("data", e, S, A, 0.1)
     with pytest.raises(ValueError, match="states must lie"):
         PessimisticOfflineSets((b.states + 5, b.actions), e, S, A, 0.1)
+
+
+# ---------------------------------------------------------------------- pinned details
+def test_counts_and_the_plug_in_estimate_on_hand_made_episodes():
+    from mdplab.algorithms.irl import plug_in_offline_sets
+    from mdplab.algorithms.irl.offline import _counts
+
+    # H = 2, S = 3, A = 2; three behaviour episodes, two expert episodes
+    bs = np.array([[0, 1, 2], [0, 1, 1], [0, 2, 0]])
+    ba = np.array([[0, 1], [0, 1], [1, 0]])
+    n, nxt = _counts(bs, ba, 3, 2)
+    assert n.dtype == np.float64 and n.shape == (2, 3, 2)
+    assert n[0, 0, 0] == 2 and n[0, 0, 1] == 1 and n[1, 1, 1] == 2 and n[1, 2, 0] == 1
+    assert n.sum() == 6
+    assert nxt[0, 0, 0].tolist() == [0, 2, 0] and nxt[1, 1, 1].tolist() == [0, 1, 1]
+    es = np.array([[0, 1, 1], [0, 1, 2]])
+    ea = np.array([[0, 1], [0, 1]])
+    sets = plug_in_offline_sets((bs, ba), (es, ea), 3, 2, box=(0.0, 1.0))
+    assert sets.box == (0.0, 1.0)
+    np.testing.assert_allclose(sets.P[0, 0, 1], [0, 0, 1])          # one visit is enough
+    np.testing.assert_allclose(sets.P[1, 1, 1], [0, 0.5, 0.5])
+    np.testing.assert_allclose(sets.P[1, 0, 0], [1 / 3] * 3)         # unvisited: uniform
+    assert sets.support.tolist() == [[True, False, False], [False, True, False]]
+    assert sets.expert_action[0, 0] == 0 and sets.expert_action[1, 1] == 1
+    want = n > 0
+    want[0, 0, 0] = want[1, 1, 1] = True                             # the expert's pairs
+    assert np.array_equal(sets.covered, want)
+    with pytest.raises(ValueError, match=r"states has shape \(3, 2\); expected \(3, 3\) for "
+                                         r"actions \(3, 2\)"):
+        _counts(bs[:, :2], ba, 3, 2)
+    with pytest.raises(ValueError, match=r"states must lie in \[0, 3\) and actions in \[0, 2\)"):
+        _counts(bs, ba + 1, 3, 2)
+    with pytest.raises(ValueError, match="the behaviour episodes have H = 2, the expert's 1"):
+        plug_in_offline_sets((bs, ba), (es[:, :2], ea[:, :1]), 3, 2)
+    with pytest.raises(TypeError, match="expert_episodes must be Episodes or a pair"):
+        plug_in_offline_sets((bs, ba), (es, ea, es), 3, 2)
+    with pytest.raises(ValueError, match="states must have 2 dimensions"):
+        _counts(bs[0], ba, 3, 2)
+
+
+def test_offline_membership_tolerance_and_the_pessimistic_fields():
+    from mdplab.algorithms.irl import PessimisticOfflineSets
+
+    P = np.full((1, 2, 2, 2), 0.5)
+    sets = OfflineFeasibleSets(P, np.zeros((1, 2), dtype=int), np.ones((1, 2, 2), bool),
+                               np.ones((1, 2), bool))
+    r = np.array([[[0.0, 1e-6], [0.0, 0.0]]])        # the unplayed action is better by 1e-6
+    assert not sets.in_cap(r) and sets.in_cap(r, tol=1e-5)
+    with pytest.raises(ValueError, match="tol"):
+        sets.in_cap(r, tol=-1.0)
+    with pytest.raises(ValueError, match=r"r has shape \(2, 2\); expected \(1, 2, 2\)"):
+        sets.in_cap(r[0])
+    bs, ba = np.array([[0, 1], [1, 0]]), np.array([[0], [1]])
+    pes = PessimisticOfflineSets((bs, ba), (bs[:1], ba[:1]), 2, 2, 0.2, box=(0.0, 1.0))
+    assert pes.box == (0.0, 1.0) and pes.delta == 0.2
+    assert pes.n.tolist() == [[[1.0, 0.0], [0.0, 1.0]]]
+    assert np.isinf(pes.radius[0, 0, 1]) and np.isfinite(pes.radius[0, 0, 0])
+    with pytest.raises(ValueError, match="delta is 1"):
+        PessimisticOfflineSets((bs, ba), (bs, ba), 2, 2, 1.0)
+    with pytest.raises(ValueError, match=r"r has shape \(2, 2\)"):
+        pes.in_inner(np.zeros((2, 2)))

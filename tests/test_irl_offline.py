@@ -294,3 +294,24 @@ def test_offline_membership_tolerance_and_the_pessimistic_fields():
         PessimisticOfflineSets((bs, ba), (bs, ba), 2, 2, 1.0)
     with pytest.raises(ValueError, match=r"r has shape \(2, 2\)"):
         pes.in_inner(np.zeros((2, 2)))
+
+
+def test_pessimistic_estimate_fields_follow_the_documented_construction():
+    """P_hat the empirical kernel, observed = visited, support = seen in the expert's episodes,
+    and the L1 radius sqrt(2 beta(n, delta/2) / n) with US-IRL's KL level beta."""
+    from mdplab.algorithms.irl import PessimisticOfflineSets, us_irl_beta
+
+    bs = np.array([[0, 1, 1], [0, 1, 0], [0, 0, 1], [1, 1, 1]])
+    ba = np.array([[0, 1], [0, 1], [1, 0], [0, 0]])
+    es, ea = bs[:1], ba[:1]
+    pes = PessimisticOfflineSets((bs, ba), (es, ea), 2, 2, 0.1)
+    n = pes.n
+    assert n[0, 0, 0] == 2 and n[0, 0, 1] == 1 and n[1, 1, 1] == 2 and n[1, 0, 0] == 1
+    np.testing.assert_allclose(pes.P_hat[0, 0, 0], [0.0, 1.0])
+    np.testing.assert_allclose(pes.P_hat[1, 1, 1], [0.5, 0.5])
+    assert np.array_equal(pes.observed, n > 0)
+    assert pes.support.tolist() == [[True, False], [False, True]]
+    seen = n > 0
+    want = np.sqrt(2.0 * us_irl_beta(n[seen], 0.05, 2, 2, 2) / n[seen])
+    np.testing.assert_allclose(pes.radius[seen], want, rtol=1e-12)
+    assert np.all(np.isinf(pes.radius[~seen]))

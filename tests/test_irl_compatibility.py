@@ -3,6 +3,8 @@ estimate from expert episodes, and the degenerate linear feasible sets of Prop. 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -159,3 +161,42 @@ def test_linear_reward_range_against_advantage_rows_and_members(seed):
         assert member.any()
         inside = (thetas >= rng_[:, 0] - 1e-7) & (thetas <= rng_[:, 1] + 1e-7)
         assert inside[member].all()
+
+
+def test_compatibility_helpers_pinned():
+    # empirical occupancy of hand-made episodes; a single episode divides by 1
+    s = np.array([[0, 1, 2], [0, 2, 2]])
+    a = np.array([[1, 0], [1, 1]])
+    d = empirical_occupancy(s, a, 3, 2)
+    assert d.shape == (2, 3, 2) and d[0, 0, 1] == 1.0 and d[1, 1, 0] == 0.5
+    assert d[1, 2, 1] == 0.5 and d.sum() == pytest.approx(2.0)
+    np.testing.assert_array_equal(empirical_occupancy(s[:1], a[:1], 3, 2).sum(axis=(1, 2)),
+                                  [1.0, 1.0])
+    np.testing.assert_array_equal(empirical_occupancy(s[:, :2], a, 3, 2), d)
+    for args, match in (((s, a, 0, 2), "S is 0"), ((s, a, 3, 0), "A is 0"),
+                        ((s, a, 2, 2), r"states must lie in \[0, 2\) and actions in \[0, 2\)"),
+                        ((s, a, 3, 1), r"actions in \[0, 1\)"),
+                        ((s, a[0], 3, 2), "actions must have 2 dimensions"),
+                        ((s[0], a, 3, 2), "states must have 2 dimensions"),
+                        ((s[:1], a, 3, 2), r"states \(1, 2\) and actions \(2, 2\) do not match")):
+        with pytest.raises(ValueError, match=match):
+            empirical_occupancy(*args)
+    P, pi, rho = _problem(0, H=2)
+    R = FeasibleRewardSet(P, pi, rho=rho)
+    r = np.random.default_rng(0).uniform(-1, 1, (2, 3, 2))
+    c = noncompatibility(R, r)
+    assert isinstance(c, float)
+    assert isinstance(estimated_noncompatibility(R, d, r), float)
+    with pytest.raises(ValueError, match=r"d_hat has shape \(3, 2\); expected \(2, 3, 2\)"):
+        estimated_noncompatibility(R, d[0], r)
+    with pytest.raises(TypeError, match=r"pass a FeasibleRewardSet with an initial "
+                                        r"distribution \(rho= or an MDP\)"):
+        noncompatibility(FeasibleRewardSet(P, pi), r)
+    # the episode count: ceil(2 S A H^3 log(8 S A H / delta) / eps^2), arguments named
+    assert caty_expert_episodes(2, 3, 4, 0.5, 0.1) == math.ceil(
+        2 * 2 * 3 * 64 * math.log(8 * 24 / 0.1) / 0.25)
+    for args, match in (((0, 2, 2, 0.5, 0.1), "S is 0"), ((2, 0, 2, 0.5, 0.1), "A is 0"),
+                        ((2, 2, 0, 0.5, 0.1), "H is 0"), ((2, 2, 2, 0.0, 0.1), "eps is 0.0"),
+                        ((2, 2, 2, 0.5, 1.0), "delta is 1")):
+        with pytest.raises(ValueError, match=match):
+            caty_expert_episodes(*args)

@@ -247,3 +247,27 @@ def test_discounted_batches_and_shapes():
     assert R.contains(rs).shape == (4,) and R.contains(rs).all()
     with pytest.raises(ValueError, match=r"r has shape \(4, 5, 5\)"):
         R.contains(np.zeros((4, 5, 5)))
+
+
+def test_transfer_bound_default_rho_and_argument_names():
+    from mdplab.algorithms.irl import transfer_bound
+
+    g = np.random.default_rng(3)
+    P = g.dirichlet(np.ones(3), size=(3, 2))
+    r, rh = g.uniform(-1, 1, (3, 2)), g.uniform(-1, 1, (3, 2))
+    a = transfer_bound(P, r, rh, 0.9)
+    b = transfer_bound(P, r, rh, 0.9, rho=np.full(3, 1 / 3))
+    assert (a.loss, a.bound) == pytest.approx((b.loss, b.bound), abs=1e-14)
+    assert a.occupancy_star.sum() == pytest.approx(1.0)
+    bad = P.copy()
+    bad[0, 0] = 0.0
+    for args, kw, match in (
+            ((P[0], r, rh, 0.9), {}, "P_target must have 3 dimensions"),
+            ((bad, r, rh, 0.9), {}, r"P_target\[0, 0, :\] sums to 0"),
+            ((P, r, rh, -0.1), {}, "gamma is -0.1"),
+            ((P, r[0], rh, 0.9), {}, "r must have 2 dimensions"),
+            ((P, r, rh[0], 0.9), {}, "r_hat must have 2 dimensions"),
+            ((P, r[:2], rh, 0.9), {}, r"r has shape \(2, 2\); expected \(3, 2\)"),
+            ((P, r, rh, 0.9), {"rho": np.ones((3, 1))}, "rho must have 1 dimensions")):
+        with pytest.raises(ValueError, match=match):
+            transfer_bound(*args, **kw)

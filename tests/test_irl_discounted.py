@@ -271,3 +271,22 @@ def test_transfer_bound_default_rho_and_argument_names():
             ((P, r, rh, 0.9), {"rho": np.ones((3, 1))}, "rho must have 1 dimensions")):
         with pytest.raises(ValueError, match=match):
             transfer_bound(*args, **kw)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_optimal_policy_against_brute_force(seed):
+    from mdplab.algorithms.irl.discounted import _optimal_policy
+
+    g = np.random.default_rng(100 + seed)
+    S, A, gamma = 4, 3, (0.5, 0.9, 0.99)[seed % 3]
+    P = g.dirichlet(np.ones(S) * 0.3, size=(S, A))
+    r = g.uniform(-1, 1, (S, A))
+    idx = np.arange(S)
+
+    def value(pi):
+        return np.linalg.solve(np.eye(S) - gamma * P[idx, pi], r[idx, pi])
+
+    best = max((value(np.array(p)) for p in itertools.product(range(A), repeat=S)),
+               key=lambda v: v.sum())
+    got = value(_optimal_policy(P, r, gamma))
+    np.testing.assert_allclose(got, best, atol=1e-9)     # optimal at every state

@@ -41,7 +41,7 @@ SLOW = textwrap.dedent('''
         return 1
 
     def run_cell(config, seed):
-        time.sleep(0.1)
+        time.sleep(0.5)  # long enough that the interrupt lands mid-sweep on a loaded machine
         return {"v": seed % 10}
 ''')
 

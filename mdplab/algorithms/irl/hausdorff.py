@@ -29,8 +29,6 @@ function of x attains its maximum over a polytope at a vertex).
 
 from __future__ import annotations
 
-import itertools
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +37,7 @@ import numpy as np
 from ..._validation import as_rng, check_positive_int
 from ..bounds import Bound
 from .feasible_set import FeasibleRewardSet
+from .reward_classes import _vertices as _enumerate_vertices
 from .set_operations import _check_set, project, support_value
 
 __all__ = ["HausdorffBracket", "hausdorff_bracket", "hausdorff_exact", "lipschitz_bound",
@@ -178,30 +177,7 @@ def _vertices(R: FeasibleRewardSet, max_subsets: int) -> np.ndarray:
     lo, hi = R.box
     A_all = np.vstack([rows_u, np.eye(n), -np.eye(n)])
     b_all = np.concatenate([np.zeros(rows_u.shape[0]), np.full(n, hi), np.full(n, -lo)])
-    m = A_all.shape[0]
-    total = math.comb(m, n)
-    if total > max_subsets:
-        raise ValueError(f"vertex enumeration needs C({m}, {n}) = {total:,} linear solves; "
-                         f"more than max_subsets = {max_subsets:,}: use hausdorff_bracket, or "
-                         "raise max_subsets")
-    found = []
-    chunk = 20000
-    combos = itertools.combinations(range(m), n)
-    while True:
-        block = list(itertools.islice(combos, chunk))
-        if not block:
-            break
-        idx = np.array(block)
-        M = A_all[idx]
-        det = np.linalg.det(M)
-        ok = np.abs(det) > 1e-10
-        if not ok.any():
-            continue
-        x = np.linalg.solve(M[ok], b_all[idx[ok]][..., None])[..., 0]
-        feas = (A_all @ x.T <= b_all[:, None] + 1e-9).all(axis=0)
-        found.append(x[feas])
-    V = np.vstack(found) if found else np.empty((0, n))
-    V = np.unique(np.round(V, 10), axis=0)
+    V = _enumerate_vertices(A_all, b_all, n, max_subsets, hint="use hausdorff_bracket")
     return V.reshape(-1, R.H, R.S, R.A)
 
 

@@ -78,13 +78,14 @@ def _class_constraints(R: FeasibleRewardSet, Phi: np.ndarray):
 _BLOCK = 20000  # k-subsets solved per batched call
 
 
-def _vertices(A_ub, b_ub, k, max_subsets):
-    """The vertices (v, k) of ``{A_ub theta <= b_ub}`` (bounded and holding theta = 0)."""
+def _vertices(A_ub, b_ub, k, max_subsets, hint="use a smaller class"):
+    """The vertices (v, k) of ``{A_ub theta <= b_ub}``, by solving every k-subset of the rows
+    (shared with :func:`~mdplab.algorithms.irl.hausdorff_exact`; ``hint`` ends the error)."""
     m = A_ub.shape[0]
     total = math.comb(m, k)
     if total > max_subsets:
         raise ValueError(f"vertex enumeration needs C({m}, {k}) = {total:,} linear solves; "
-                         f"more than max_subsets = {max_subsets:,}: use a smaller class, or "
+                         f"more than max_subsets = {max_subsets:,}: {hint}, or "
                          "raise max_subsets")
     found = []
     combos = itertools.combinations(range(m), k)
@@ -99,7 +100,8 @@ def _vertices(A_ub, b_ub, k, max_subsets):
         x = np.linalg.solve(M[ok], b_ub[block[ok]][..., None])[..., 0]
         feas = (A_ub @ x.T <= b_ub[:, None] + 1e-9).all(axis=0)
         found.append(x[feas])
-    return np.unique(np.round(np.vstack(found), 10), axis=0)
+    V = np.vstack(found) if found else np.empty((0, k))
+    return np.unique(np.round(V, 10), axis=0)
 
 
 def _distance(x_r, A_ub, b_ub, F):

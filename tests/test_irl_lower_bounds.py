@@ -121,3 +121,92 @@ def test_lower_bound_never_exceeds_the_algorithms_upper_bound(homogeneous):
                         lo = irl_lower_bound(S, A, H, eps, delta, homogeneous=homogeneous)
                         hi = us_irl_sample_bound(S, A, H, eps, delta)
                         assert 0 < lo < hi, (S, A, H, eps, delta)
+
+
+def _small(S, A, H, eps, delta, homogeneous=False):
+    """Theorem B.2's derived bound written out again, from the module docstring."""
+    Hb = 1 if homogeneous else H // 2
+    L = H - Hb - 2
+    if S - 4 < 1 or A - 1 < 1 or L <= 0 or delta >= 0.25:
+        return 0.0
+    return (S - 4) * (A - 1) * Hb * L ** 2 * math.log(1 / (4 * delta)) / (32 * eps ** 2)
+
+
+def _large(S, A, H, eps, delta, homogeneous=False):
+    Hb = 1 if homogeneous else H // 2
+    L, Sb = H - Hb - 2, (S - 2) // 2
+    packing = (1 - delta) * Sb / 5 - 1
+    if A < 2 or L <= 0 or packing <= 0:
+        return 0.0
+    return Sb * (A - 1) * Hb * packing * math.log(2) * L ** 2 / (2 * 64 ** 2 * eps ** 2)
+
+
+@pytest.mark.parametrize("S,A,H,delta", [
+    (5, 2, 6, 0.2),      # smallest instance with a bound: Sbar = Abar = L = 1
+    (9, 3, 13, 0.01),    # odd H: Hbar = floor(H / 2)
+    (33, 2, 40, 0.2),    # odd S: Sbar = floor((S - 2) / 2)
+    (400, 2, 41, 0.249),  # delta near 1/4: the large-delta bound dominates
+    (3, 3, 20, 0.01),    # too few states: Sbar < 0 must give 0, not a negative number
+    (40, 2, 2, 0.01),    # H = 2: L = -1, whose square is positive; the bound is 0
+    (40, 1, 20, 0.01),   # one action: no biased action
+    (40, 3, 20, 0.3),    # delta > 1/4: log(1/(4 delta)) < 0; the bound is 0
+])
+@pytest.mark.parametrize("homogeneous", [False, True])
+def test_lower_bounds_match_the_written_out_formulas(S, A, H, delta, homogeneous):
+    eps = 0.1
+    want_s, want_l = _small(S, A, H, eps, delta, homogeneous), _large(S, A, H, eps, delta,
+                                                                       homogeneous)
+    got_s = irl_lower_bound_small_delta(S, A, H, eps, delta, homogeneous=homogeneous)
+    got_l = irl_lower_bound_large_delta(S, A, H, eps, delta, homogeneous=homogeneous)
+    assert got_s == pytest.approx(want_s, rel=1e-12) and got_s >= 0.0
+    assert got_l == pytest.approx(want_l, rel=1e-12) and got_l >= 0.0
+    assert irl_lower_bound(S, A, H, eps, delta, homogeneous=homogeneous) == pytest.approx(
+        max(want_s, want_l), rel=1e-12)
+    if not homogeneous:
+        assert irl_lower_bound_small_delta(S, A, H, eps, delta) == got_s
+        assert irl_lower_bound_large_delta(S, A, H, eps, delta) == got_l
+
+
+def test_lower_bound_cases_where_one_term_dominates():
+    # the small-delta term at tiny delta, the large-delta (packing) term with many states
+    assert _small(9, 3, 13, 0.1, 1e-9) > _large(9, 3, 13, 0.1, 1e-9) == 0.0
+    assert _large(400, 2, 41, 0.1, 0.249) > _small(400, 2, 41, 0.1, 0.249) > 0.0
+    assert _large(400, 2, 41, 0.1, 0.249, True) > _small(400, 2, 41, 0.1, 0.249, True) > 0.0
+
+
+@pytest.mark.parametrize("S,H,delta,pi_min", [
+    (4, 2, 0.01, 0.1), (4, 3, 0.01, 0.5), (13, 7, 0.2, 0.01),
+    (3, 10, 0.01, 0.1), (2, 10, 0.01, 0.1), (10, 10, 0.3, 0.1)])
+@pytest.mark.parametrize("homogeneous", [False, True])
+def test_unknown_policy_bound_matches_the_written_out_formula(S, H, delta, pi_min,
+                                                              homogeneous):
+    Hb = 1 if homogeneous else H // 2
+    want = 0.0
+    if S - 3 >= 1 and Hb >= 1 and delta < 0.25:
+        want = (S - 3) * Hb * math.log(1 / (4 * delta)) / math.log(1 / (1 - pi_min))
+    got = irl_lower_bound_unknown_policy(S, H, delta, pi_min, homogeneous=homogeneous)
+    assert got == pytest.approx(want, rel=1e-12) and got >= 0.0
+    if not homogeneous:
+        assert irl_lower_bound_unknown_policy(S, H, delta, pi_min) == got
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: irl_lower_bound(0, 2, 12, 0.1, 0.01), "^S is 0"),
+    (lambda: irl_lower_bound(9, 0, 12, 0.1, 0.01), "^A is 0"),
+    (lambda: irl_lower_bound(9, 2, 0, 0.1, 0.01), "^H is 0"),
+    (lambda: irl_lower_bound(9, 2, 12, 0.0, 0.01), "^eps "),
+    (lambda: irl_lower_bound(9, 2, 12, 0.1, 1.0), "^delta "),
+    (lambda: irl_lower_bound_unknown_policy(0, 12, 0.01, 0.1), "^S is 0"),
+    (lambda: irl_lower_bound_unknown_policy(9, 0, 0.01, 0.1), "^H is 0"),
+    (lambda: irl_lower_bound_unknown_policy(9, 12, 0.0, 0.1), "^delta "),
+    (lambda: irl_lower_bound_unknown_policy(9, 12, 0.01, 0.0), "^pi_min "),
+    (lambda: irl_lower_bound_unknown_policy(9, 12, 0.01, 0.6), "^pi_min "),
+])
+def test_lower_bound_errors_name_the_argument(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_unknown_policy_bound_accepts_pi_min_one_half():
+    assert irl_lower_bound_unknown_policy(9, 12, 0.01, 0.5) == pytest.approx(
+        6 * 6 * math.log(25) / math.log(2))

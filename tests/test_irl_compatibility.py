@@ -200,3 +200,42 @@ def test_compatibility_helpers_pinned():
                         ((2, 2, 2, 0.5, 1.0), "delta is 1")):
         with pytest.raises(ValueError, match=match):
             caty_expert_episodes(*args)
+
+
+def test_compatibility_returns_python_floats_and_names_d_hat():
+    P, pi, rho = _problem(0, H=2)
+    R = FeasibleRewardSet(P, pi, rho=rho)
+    r = np.random.default_rng(1).uniform(-1, 1, (2, 3, 2))
+    d = np.full((2, 3, 2), 1 / 6)
+    # np.float64 subclasses float, so compare the type itself
+    assert type(noncompatibility(R, r)) is float
+    assert type(estimated_noncompatibility(R, d, r)) is float
+    assert estimated_noncompatibility(R, d, r.tolist()) == estimated_noncompatibility(R, d, r)
+    bad = d.copy()
+    bad[1, 2, 0] = np.nan
+    with pytest.raises(ValueError, match=r"^d_hat\[1, 2, 0\] is nan"):
+        estimated_noncompatibility(R, bad, r)
+    with pytest.raises(TypeError, match="^d_hat must be a numeric array"):
+        estimated_noncompatibility(R, "x", r)
+
+
+@pytest.mark.parametrize("eps", [0.1, 0.3, 2.0])
+def test_caty_expert_episodes_scale_as_one_over_eps_squared(eps):
+    S, A, H, delta = 3, 2, 5, 0.05
+    want = math.ceil(2 * S * A * H ** 3 * math.log(8 * S * A * H / delta) / eps ** 2)
+    assert caty_expert_episodes(S, A, H, eps, delta) == want
+
+
+def test_linear_reward_range_reports_a_solver_failure(monkeypatch):
+    from types import SimpleNamespace
+
+    import scipy.optimize
+
+    P, pi, rho = _problem(0, H=2)
+    R = FeasibleRewardSet(P, pi, rho=rho)
+    monkeypatch.setattr(scipy.optimize, "linprog",
+                        lambda *a, **k: SimpleNamespace(status=4, message="numerical trouble"))
+    with pytest.raises(RuntimeError, match=r"did not solve the LP for theta\[0\] \(numerical "
+                                           r"trouble\); theta = 0 is always feasible, so this "
+                                           r"is a solver failure"):
+        linear_reward_range(R, np.ones((2, 3, 2, 1)))

@@ -237,5 +237,5 @@ def test_linear_reward_range_reports_a_solver_failure(monkeypatch):
                         lambda *a, **k: SimpleNamespace(status=4, message="numerical trouble"))
     with pytest.raises(RuntimeError, match=r"did not solve the LP for theta\[0\] \(numerical "
                                            r"trouble\); theta = 0 is always feasible, so this "
-                                           r"is a solver failure"):
+                                           r"is a solver failure: report it with the instance$"):
         linear_reward_range(R, np.ones((2, 3, 2, 1)))

@@ -88,3 +88,96 @@ def test_l2_projection_without_cvxpy_says_what_to_install(monkeypatch):
     with pytest.raises(ImportError, match=r"the L2 projection needs cvxpy \(pip install cvxpy "
                                           r"clarabel\)"):
         project(R, np.zeros((1, 2, 2)), "l2")
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: balanced_packing(1), "^D is 1; must be >= 2$"),
+    (lambda: balanced_packing(4, 0), "^n_candidates is 0; must be >= 1$"),
+    (lambda: balanced_packing(4, 10, max_size=0), "^max_size is 0; must be >= 1$"),
+    (lambda: perturbed_kl(0.1, np.array([1, 1, -1])),
+     r"^v must be a balanced sign vector \(entries \+-1 summing to 0\), got 3 entries "
+     "summing to 1$"),
+    (lambda: perturbed_kl(0.1, np.array([1, 0, -1, 0])), "^v must be a balanced sign"),
+    (lambda: perturbed_kl(0.1, np.array([[1, -1]])), "^v must have 1 dimension"),
+])
+def test_instance_helpers_whole_messages(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_greedy_packing_threshold_is_inclusive():
+    from mdplab.algorithms.irl.instances import _greedy_packing
+
+    D = 68                                    # D / 16 = 4.25: a distance of 4 is too close
+    u = np.repeat(np.array([1, -1], dtype=np.int8), D // 2)
+    w = u.copy()
+    w[[0, -1]] = w[[-1, 0]]                   # one swapped pair: L1 distance 4
+    x = -u                                    # distance 2 D
+    assert _greedy_packing([u, w, x], D, D / 16.0, None).tolist() == [u.tolist(), x.tolist()]
+    # at exactly the threshold the candidate is kept (>=, Lemma E.6's "at least D/16")
+    assert _greedy_packing([u, w, x], D, 4.0, None).shape == (3, D)
+    assert _greedy_packing([u, w, x], D, 4.0, 2).shape == (2, D)
+
+
+def test_large_delta_instance_whole_messages_and_params():
+    from mdplab.algorithms.irl import large_delta_instance
+
+    for args, exc, match in (
+            ((0, 2, 2, 0.1), ValueError, "^Sbar is 0; must be >= 2$"),
+            ((4, 1, 2, 0.1), ValueError, "^A is 1; must be >= 2$"),
+            ((4, 2, 0, 0.1), ValueError, "^H is 0; must be >= 1$"),
+            ((4, 2, 2, 0.6), ValueError, r"^eps_prime is 0.6; must be a finite number in "
+                                         r"\[0, 0.5\]$")):
+        with pytest.raises(exc, match=match):
+            large_delta_instance(*args)
+    assert large_delta_instance(2, 2, 1, 0.5).P.shape == (1, 4, 2, 4)     # Sbar = 2 allowed
+    s = np.zeros((2, 4, 2, 4), dtype=int)
+    with pytest.raises(ValueError, match=r"^signs must have 4 dimensions"):
+        large_delta_instance(4, 2, 2, 0.1, s[0])
+    s[0, 1, 1] = [2, -2, 1, -1]
+    with pytest.raises(ValueError, match=r"^signs must have entries in \{-1, 0, 1\}$"):
+        large_delta_instance(4, 2, 2, 0.1, s)
+    s[0, 1, 1] = [1, 1, 1, -1]                # unbalanced, with a mirror row: the total is 0
+    s[1, 2, 1] = [-1, -1, -1, 1]
+    with pytest.raises(ValueError, match=r"^signs\[0, 1, 1\] is neither all zero nor a "
+                                         r"balanced sign vector \(entries \+-1 summing to "
+                                         r"0\)$"):
+        large_delta_instance(4, 2, 2, 0.1, s)
+    s[:] = 0
+    s[0, 0, 0] = [1, -1, 1, -1]
+    with pytest.raises(ValueError, match=r"^signs\[:, :, 0\] must be 0: the expert's action "
+                                         r"a_0 is unperturbed$"):
+        large_delta_instance(4, 2, 2, 0.1, s)
+    s[:] = 0
+    s[1, 3, 1] = [1, -1, -1, 1]
+    M = large_delta_instance(4, 2, 2, 0.25, s)
+    assert M.params == {"theorem": "MLR23 B.3", "Sbar": 4, "eps_prime": 0.25,
+                        "perturbed_triples": 1}
+    assert M.P.dtype == np.float64 and M.P[1, 3, 1, 4:].tolist() == [1.25 / 4, 0.75 / 4,
+                                                                       0.75 / 4, 1.25 / 4]
+
+
+def test_unknown_policy_instance_whole_messages_defaults_and_params():
+    from mdplab.algorithms.irl import unknown_policy_instance
+
+    base, alt = unknown_policy_instance(3, 3, 2, 0.2)          # defaults: (h, s, a) = (0, 0, 1)
+    want = {"theorem": "MLR23 D.1", "Sbar": 3, "pi_min": 0.2, "triple": (0, 0, 1)}
+    assert base.params == want and alt.params == want
+    assert alt.expert[0, 0].tolist() == [0.8, 0.2, 0.0]
+    _, alt = unknown_policy_instance(3, 3, 2, 0.5, s_star=2, h_star=1, a_star=2)
+    assert alt.params["triple"] == (1, 2, 2) and alt.expert[1, 2].tolist() == [0.5, 0.0, 0.5]
+    for kwargs, match in (
+            (dict(Sbar=0), "^Sbar is 0; must be >= 1$"), (dict(A=1), "^A is 1; must be >= 2$"),
+            (dict(H=0), "^H is 0; must be >= 1$"),
+            (dict(pi_min=0.0), r"^pi_min is 0; must be a finite number in \(0, 0.5\]$"),
+            (dict(pi_min=0.6), r"^pi_min is 0.6; must be a finite number in \(0, 0.5\]$"),
+            (dict(s_star=3), "^s_star is 3; must be <= 2$"),
+            (dict(s_star=-1), "^s_star is -1; must be >= 0$"),
+            (dict(h_star=2), "^h_star is 2; must be <= 1$"),
+            (dict(a_star=0), "^a_star is 0; must be >= 1$"),
+            (dict(a_star=3), "^a_star is 3; must be <= 2$")):
+        args = dict(Sbar=3, A=3, H=2, pi_min=0.2) | kwargs
+        with pytest.raises(ValueError, match=match):
+            unknown_policy_instance(**args)
+    with pytest.raises(TypeError, match="^s_star must be an integer, got 1.5$"):
+        unknown_policy_instance(3, 3, 2, 0.2, s_star=1.5)

@@ -19,11 +19,12 @@ display): with ``L = 2 (H - h* - 1)`` the largest gap ``V_{h*+1}(s+) - V_{h*+1}(
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..._validation import check_positive_int, check_real
+from ..._validation import as_float_array, check_positive_int, check_real
 
 __all__ = ["HardInstance", "LowerBoundGadget", "balanced_packing", "bernoulli_test_error",
            "large_delta_instance", "lower_bound_gadget", "perturbed_kl", "unknown_policy_instance"]
@@ -79,23 +80,32 @@ def balanced_packing(D: int, n_candidates: int = 100_000, rng: object = None,
     n = check_positive_int(n_candidates, "n_candidates")
     gen = as_rng(rng)
     base = np.repeat(np.array([1, -1], dtype=np.int8), D // 2)
-    kept = np.empty((0, D), dtype=np.int8)
-    need = D / 16.0
     cap = None if max_size is None else check_positive_int(max_size, "max_size")
-    for _ in range(n):
+    return _greedy_packing((gen.permutation(base) for _ in range(n)), D, D / 16.0, cap)
+
+
+def _greedy_packing(candidates: Iterable[np.ndarray], D: int, min_distance: float,
+                    cap: int | None) -> np.ndarray:
+    """Keep each candidate whose L1 distance to every kept one is >= ``min_distance``, in
+    order, until ``cap`` are kept. (m, D) int8."""
+    kept = np.empty((0, D), dtype=np.int8)
+    for v in candidates:
         if cap is not None and kept.shape[0] >= cap:
             break
-        v = gen.permutation(base)
-        if kept.shape[0] == 0 or np.abs(kept - v).sum(axis=1).min() >= need:
+        if kept.shape[0] == 0 or np.abs(kept - v).sum(axis=1).min() >= min_distance:
             kept = np.vstack([kept, v])
     return kept
 
 
 def perturbed_kl(eps: float, v: np.ndarray) -> tuple[float, float]:
     """``KL(p || q)`` and ``KL(q || p)`` for the uniform p = 1/D and q = (1 + eps v)/D with balanced
-    signs v (Lemma E.4 of [MLR23]: both <= 2 eps^2 for eps <= 1/2)."""
+    signs v (Lemma E.4 of [MLR23]: both <= 2 eps^2 for eps <= 1/2). ``v`` (D,) must be a
+    balanced sign vector (otherwise q is not a distribution): a ValueError says so."""
     eps = check_real(eps, "eps", 0.0, 0.5)
-    v = np.asarray(v, dtype=np.float64)
+    v = as_float_array(v, "v", ndim=1)
+    if v.size < 2 or not np.all(np.abs(v) == 1) or v.sum() != 0:
+        raise ValueError("v must be a balanced sign vector (entries +-1 summing to 0), got "
+                         f"{v.size} entries summing to {v.sum():g}")
     D = v.size
     p = np.full(D, 1.0 / D)
     q = (1.0 + eps * v) / D
@@ -114,6 +124,13 @@ def bernoulli_test_error(n: int, eps_prime: float) -> float:
     p0_tail = stats.binom.sf(k - 1, n, 0.5)          # P_0(X >= t)
     p1_head = stats.binom.cdf(k - 1, n, 0.5 + eps_prime)   # P_1(X < t)
     return float((p0_tail + p1_head).min())
+
+
+def _index(x: object, name: str, low: int, high: int) -> int:
+    x = check_positive_int(x, name, minimum=low)
+    if x > high:
+        raise ValueError(f"{name} is {x}; must be <= {high}")
+    return x
 
 
 @dataclass(frozen=True)
@@ -199,9 +216,9 @@ def unknown_policy_instance(Sbar: int, A: int, H: int, pi_min: float, *, s_star:
     A = check_positive_int(A, "A", minimum=2)
     H = check_positive_int(H, "H")
     pi_min = check_real(pi_min, "pi_min", 0.0, 0.5, open_low=True)
-    s_star = int(check_real(s_star, "s_star", 0, Sbar - 1))
-    h_star = int(check_real(h_star, "h_star", 0, H - 1))
-    a_star = int(check_real(a_star, "a_star", 1, A - 1))
+    s_star = _index(s_star, "s_star", 0, Sbar - 1)
+    h_star = _index(h_star, "h_star", 0, H - 1)
+    a_star = _index(a_star, "a_star", 1, A - 1)
     S = Sbar + 1
     P = np.zeros((H, S, A, S))
     P[..., Sbar] = 1.0

@@ -290,3 +290,69 @@ def test_optimal_policy_against_brute_force(seed):
                key=lambda v: v.sum())
     got = value(_optimal_policy(P, r, gamma))
     np.testing.assert_allclose(got, best, atol=1e-9)     # optimal at every state
+
+
+def test_discounted_violation_and_membership_pinned():
+    """Batch against single rewards, a stochastic expert's played advantages, the box and
+    tolerance boundaries (mutmut survivors)."""
+    S, A, gamma = 3, 3, 0.8
+    P, _, _ = _problem(S, A, gamma, 5)
+    pi = np.zeros((S, A))
+    pi[:, 0] = 1.0
+    pi[0] = [0.5, 0.5, 0.0]                   # stochastic at state 0
+    X = DiscountedFeasibleRewardSet(P, pi, gamma)
+    rng = np.random.default_rng(2)
+    R = rng.uniform(-1, 1, (6, S, A))
+    v = X.violation(R)
+    assert v.shape == (6,) and len(set(np.round(v, 12))) > 1
+    for i in range(6):
+        single = X.violation(R[i])
+        assert type(single) is float and single == pytest.approx(v[i], abs=1e-14)
+        adv = X.advantage(R[i])
+        want = max(0.0, adv[~X.played].max(), np.abs(adv[X.played]).max())
+        assert single == pytest.approx(want, abs=1e-14)
+    # played actions of unequal value: only their absolute advantages can show it
+    r = np.zeros((S, A))
+    r[0, 0], r[0, 1], r[:, 2], r[1:, 1] = 0.3, -0.3, -1.0, -1.0
+    adv = X.advantage(r)
+    assert adv[~X.played].max() < 0 < np.abs(adv[X.played]).max()
+    assert X.violation(r) == pytest.approx(np.abs(adv[X.played]).max()) and not X.contains(r)
+    assert type(X.contains(r)) is bool and X.contains(R).shape == (6,)
+    # exact boundaries with tol = 0: r = 0 (advantages exactly 0) on either edge of the box
+    for box in ((-1.0, 1.0), (0.0, 1.0), (-1.0, 0.0)):
+        assert DiscountedFeasibleRewardSet(P, pi, gamma, box=box).contains(np.zeros((S, A)),
+                                                                         tol=0.0)
+    assert not X.contains(np.full((S, A), 1.0 + 1e-6), tol=0.0)        # feasible, off the box
+    assert not X.contains(np.full((S, A), -1.0 - 1e-6), tol=0.0)
+    assert X.contains(np.full((S, A), 1.0 + 1e-6), tol=1e-5)            # tol is used
+    assert not X.contains(np.full((S, A), 1.5)) and not X.contains(np.full((S, A), -1.5))
+    assert X.contains(r, tol=1.0) and not X.contains(r, tol=1e-3)
+    with pytest.raises(ValueError, match="^tol is -1; must be a finite number in"):
+        X.contains(r, tol=-1.0)
+    with pytest.raises(ValueError, match="^V must have 1 dimension"):
+        X.explicit_reward(np.zeros((1, S)), np.zeros((S, A)))
+    with pytest.raises(ValueError, match="^zeta must have 2 dimensions"):
+        X.explicit_reward(np.zeros(S), np.zeros((1, S, A)))
+    with pytest.raises(ValueError, match="^zeta must have 2 dimensions"):
+        propagated_reward(X, X, np.zeros(S), np.zeros((1, S, A)))
+
+
+@pytest.mark.parametrize("gamma", [0.3, 0.9])
+def test_discounted_sample_follows_its_docstring(gamma):
+    """V ~ U[-c, c], zeta ~ U[0, 2c] (c = 1/(1-gamma)) on unplayed actions, then to_box:
+    written out again here from the docstring, with the same generator."""
+    P, pi, _ = _problem(4, 2, gamma, 9)
+    X = DiscountedFeasibleRewardSet(P, pi, gamma, box=(-2.0, 0.5))
+    got = X.sample(50, rng=np.random.default_rng(3))
+    assert got.method == "explicit"
+    gen = np.random.default_rng(3)
+    c = 1 / (1 - gamma)
+    V = gen.uniform(-c, c, size=(50, 4))
+    z = gen.uniform(0.0, 2 * c, size=(50, 4, 2))
+    raw = V[:, :, None] - gamma * np.einsum("sat,kt->ksa", P, V) - np.where(X.slack, z, 0.0)
+    scale = np.maximum(1.0, np.abs(raw).max(axis=(1, 2), keepdims=True))
+    np.testing.assert_allclose(got.rewards, -0.75 + 1.25 * raw / scale, rtol=0, atol=1e-12)
+    assert X.contains(got.rewards).all()
+    lo, hi = -2.0, 0.5
+    k = int(X.slack.sum())
+    assert X.lp_bounds() == [(-2 * c, 2 * c)] * 4 + [(0.0, (hi - lo) * c)] * k

@@ -315,3 +315,86 @@ def test_pessimistic_estimate_fields_follow_the_documented_construction():
     want = np.sqrt(2.0 * us_irl_beta(n[seen], 0.05, 2, 2, 2) / n[seen])
     np.testing.assert_allclose(pes.radius[seen], want, rtol=1e-12)
     assert np.all(np.isinf(pes.radius[~seen]))
+
+
+def test_offline_sets_membership_edges_masks_and_batches():
+    """Box edges and the default tolerance 1e-9 H, batches against single rewards, float masks
+    (mutmut survivors)."""
+    H, S, A = 2, 2, 2
+    P = np.full((H, S, A, S), 0.5)
+    expert = np.zeros((H, S), dtype=int)
+    cov, sup = np.ones((H, S, A), bool), np.ones((H, S), bool)
+    for box in ((0.0, 1.0), (-1.0, 0.0)):                 # r = 0 on either edge, tol = 0
+        X = OfflineFeasibleSets(P, expert, cov, sup, box=box)
+        assert X.in_cap(np.zeros((H, S, A)), tol=0.0) and X.in_cup(np.zeros((H, S, A)), tol=0.0)
+    X = OfflineFeasibleSets(P, expert, cov, sup)
+    r = np.zeros((H, S, A))
+    r[1, 0, 1] = 1.5e-9                                   # better by 1.5e-9 < 1e-9 H = 2e-9
+    assert X.in_cap(r) and X.in_cup(r) and not X.in_cap(r, tol=1e-9)
+    out = np.zeros((H, S, A))
+    out[0, 0, 0] = 1.5                                    # expert optimal, but off the box
+    assert not X.in_cap(out) and not X.in_cup(out)
+    bad = np.zeros((H, S, A))
+    bad[0, 1, 1] = 0.5                                    # in the box, expert not optimal
+    batch = np.stack([r, out, bad, np.zeros((H, S, A))])
+    assert X.in_cap(batch).tolist() == [True, False, False, True]
+    assert X.in_cup(batch).tolist() == [True, False, False, True]
+    assert type(X.in_cap(r)) is bool and type(X.in_cup(bad)) is bool
+    with pytest.raises(ValueError, match=r"^r has shape \(4, 2, 2, 3\); expected \(2, 2, 2\)"):
+        X.in_cap(np.zeros((4, H, S, A + 1)))
+    # masks given as 0/1 floats mean the same as booleans; a wrong shape names the mask
+    Y = OfflineFeasibleSets(P, expert, cov.astype(float), sup.astype(float))
+    assert Y.covered.dtype == bool and Y.covered.all() and Y.support.all()
+    cov2 = cov.astype(float)
+    cov2[0, 1, 1] = 0.0
+    assert OfflineFeasibleSets(P, expert, cov2, sup).covered.sum() == cov.sum() - 1
+    with pytest.raises(ValueError, match=r"^support has shape \(2,\); expected \(2, 2\)"):
+        OfflineFeasibleSets(P, expert, cov, np.ones(2))
+    with pytest.raises(ValueError, match=r"^covered has shape \(2, 2\); expected"):
+        OfflineFeasibleSets(P, expert, np.ones((2, 2)), sup)
+    with pytest.raises(ValueError, match="^support.* is nan|^support\\[0, 0\\] is nan"):
+        OfflineFeasibleSets(P, expert, cov, np.full((H, S), np.nan))
+    with pytest.raises(ValueError, match=r"^expert"):
+        OfflineFeasibleSets(P, np.full((H, S), 5), cov, sup)
+    with pytest.raises(ValueError, match=r"needs a deterministic expert \(H, S\) int: the "
+                                         r"robust sets of a stochastic expert are essentially "
+                                         r"empty$"):
+        OfflineFeasibleSets(P, np.full((H, S, A), 0.5), cov, sup)
+    cov3 = cov.copy()
+    cov3[1, 1, 0] = False
+    with pytest.raises(ValueError, match=r"the expert's pair \(h=1, s=1, a=0\) is not covered; "
+                                         r"the offline sets assume the data cover every "
+                                         r"expert pair at the states it reaches$"):
+        OfflineFeasibleSets(P, expert, cov3, sup)
+
+
+def test_plug_in_one_expert_visit_counts_and_episode_checks():
+    from types import SimpleNamespace
+
+    from mdplab.algorithms.irl import PessimisticOfflineSets, plug_in_offline_sets
+    from mdplab.algorithms.irl.offline import _counts
+
+    bs, ba = np.array([[0, 1, 0]]), np.array([[0, 1]])
+    es, ea = np.array([[0, 0, 1]]), np.array([[1, 1]])   # a single expert episode
+    sets = plug_in_offline_sets((bs, ba), (es, ea), 2, 2)
+    assert sets.support.tolist() == [[True, False], [True, False]]
+    assert sets.covered[0, 0, 1] and sets.covered[1, 0, 1]       # covered by the expert alone
+    assert sets.covered.sum() == 4
+    ep = SimpleNamespace(states=bs, actions=ba)
+    assert np.array_equal(plug_in_offline_sets(ep, (es, ea), 2, 2).covered, sets.covered)
+    with pytest.raises(TypeError, match="^behaviour must be Episodes or a pair "
+                                        r"\(states, actions\), got SimpleNamespace$"):
+        plug_in_offline_sets(SimpleNamespace(states=bs), (es, ea), 2, 2)
+    with pytest.raises(TypeError, match="^behaviour must be Episodes"):
+        PessimisticOfflineSets(SimpleNamespace(actions=ba), (es, ea), 2, 2, 0.1)
+    with pytest.raises(TypeError, match="^expert_episodes must be Episodes"):
+        PessimisticOfflineSets((bs, ba), [es], 2, 2, 0.1)
+    with pytest.raises(ValueError, match=r"states must lie in \[0, 2\)"):
+        _counts(np.array([[0, 2, 0]]), ba, 2, 2)                  # s == S
+    with pytest.raises(ValueError, match="^actions must have 2 dimensions"):
+        _counts(bs, ba[0], 2, 2)
+    pes = PessimisticOfflineSets((bs, ba), (es, ea), 2, 2, 0.1)
+    with pytest.raises(ValueError, match=r"^r has shape \(3, 2, 2, 3\)"):
+        pes.in_outer(np.zeros((3, 2, 2, 3)))
+    assert type(pes.in_outer(np.zeros((2, 2, 2)))) is bool
+    assert type(pes.in_inner(np.zeros((2, 2, 2)))) is bool

@@ -250,3 +250,52 @@ def test_us_irl_arguments_are_named_and_delta_defaults_to_a_tenth():
                       ({"eps": 0.5, "factor": "H"}, "factor")):
         with pytest.raises(ValueError, match=match):
             us_irl(mdp, pi, **kw)
+
+
+@pytest.mark.parametrize("factor", ["H-h-1", "H-h"])
+def test_stopping_n_is_the_first_n_at_the_boundary(factor):
+    """n* is the first n with max_h C_n[h] <= eps, found against a linear scan with eps set
+    exactly to C_n's maximum (an equality must stop: <=, not <)."""
+    S, A, H, delta = 3, 2, 3, 0.1
+    for n in (1, 2, 3, 5, 17, 64, 1000):
+        eps = float(us_irl_confidence(n, delta, S, A, H, factor=factor).max())
+        got = us_irl_stopping_n(S, A, H, eps, delta, factor=factor)
+        assert type(got) is int and got == n
+        assert us_irl_stopping_n(S, A, H, eps * (1 - 1e-9), delta, factor=factor) == n + 1
+
+
+def test_beta_returns_a_float_and_the_S1_bound():
+    assert type(us_irl_beta(10, 0.1, 3, 2, 4)) is float
+    H, A, eps, delta = 4, 3, 0.2, 0.05
+    assert us_irl_sample_bound(1, A, H, eps, delta) == pytest.approx(
+        8 * H ** 3 * A / eps ** 2 * math.log(A * H / delta), rel=1e-12)
+
+
+def test_us_irl_passes_its_arguments_on():
+    rng = np.random.default_rng(4)
+    H, S, A = 3, 3, 2
+    mdp = FiniteHorizonMDP(rng.dirichlet(np.ones(S), size=(H, S, A)), np.zeros((H, S, A)), H=H)
+    pi = rng.integers(A, size=(H, S))
+    res = us_irl(mdp, pi, 0.9, 0.1, factor="H-h", rng=0, box=(0.0, 2.0))
+    assert res.estimate.box == (0.0, 2.0) and res.eps == 0.9 and res.delta == 0.1
+    assert res.n_per_pair == us_irl_stopping_n(S, A, H, 0.9, 0.1, factor="H-h")
+    np.testing.assert_allclose(res.confidence, us_irl_confidence(res.n_per_pair, 0.1, S, A, H,
+                                                                 factor="H-h"))
+    assert res.bound == us_irl_sample_bound(S, A, H, 0.9, 0.1)
+    np.testing.assert_allclose(res.P_hat, res.counts / res.n_per_pair)
+    assert res.counts.dtype == np.int64
+    with pytest.raises(ValueError, match=r"^box"):
+        us_irl(mdp, pi, 0.9, 0.1, box=(1.0, 0.0))
+    with pytest.raises(ValueError, match=r"^eps is 0; must be a finite number in \(0, inf\)"):
+        us_irl(mdp, pi, 0.0, 0.1)
+    # unknown expert: delta is split in two halves, transitions and policy
+    piS = np.zeros((H, S, A))
+    piS[..., 0], piS[..., 1] = 0.7, 0.3
+    for eps in (0.9, 5.0):                  # the transition term, then the policy term, rules
+        res = us_irl(mdp, piS, eps, 0.1, pi_min=0.3, rng=1)
+        want = max(us_irl_stopping_n(S, A, H, eps, 0.05),
+                   us_irl_policy_queries(S, A, H, 0.05, 0.3))
+        assert res.n_per_pair == want
+        assert res.bound == us_irl_sample_bound(S, A, H, eps, 0.05)
+        np.testing.assert_allclose(res.confidence, us_irl_confidence(want, 0.05, S, A, H))
+    assert us_irl_policy_queries(S, A, H, 0.05, 0.3) > us_irl_stopping_n(S, A, H, 5.0, 0.05)

@@ -519,3 +519,86 @@ def test_reward_class_arguments_are_named():
         linear_class_hausdorff(R1, R2, np.concatenate([Phi[..., :5], Phi[..., :1]], axis=3))
     with pytest.raises(ValueError, match="features must have 4 dimensions"):
         linear_class_hausdorff(R1, R2, Phi[0])
+
+
+def test_membership_edges_tolerance_and_batches_pinned():
+    """Box edges at tol = 0, the default tolerance 1e-9 H, batches against single rewards and
+    Python return types (mutmut survivors)."""
+    H, S, A = 3, 2, 2
+    P, pi = random_problem(H, S, A, 11)
+    for box in ((0.0, 1.0), (-1.0, 0.0)):                # r = 0 on either edge of the box
+        assert FeasibleRewardSet(P, pi, box=box).contains(np.zeros((H, S, A)), tol=0.0)
+    X = FeasibleRewardSet(P, pi)
+    assert X.default_tol() == pytest.approx(3e-9)
+    r = np.zeros((H, S, A))
+    r[0, 0, 1 - pi[0, 0]] = 2.5e-9                        # better by 2.5e-9 < 3e-9
+    assert X.contains(r) and not X.contains(r, tol=1e-9) and X.contains(r, tol=1e-8)
+    assert not X.contains(np.full((H, S, A), 1.5)) and not X.contains(np.full((H, S, A), -1.5))
+    bad = np.zeros((H, S, A))
+    bad[1, 1, 1 - pi[1, 1]] = 0.5
+    batch = np.stack([r, np.full((H, S, A), 1.5), bad, np.zeros((H, S, A))])
+    assert X.contains(batch).tolist() == [True, False, False, True]
+    assert type(X.contains(r)) is bool and type(X.violation(bad)) is float
+    np.testing.assert_allclose(X.violation(batch), [X.violation(b) for b in batch])
+    with pytest.raises(ValueError, match="^tol is -1; must be a finite number in"):
+        X.contains(r, tol=-1.0)
+    # the interior point: centre +- a quarter of the width
+    Y = FeasibleRewardSet(P, pi, box=(0.0, 4.0))
+    x = Y.interior_point()
+    assert set(np.unique(x)) == {1.0, 3.0} and np.array_equal(x == 3.0, Y.played)
+
+
+def test_explicit_sampler_and_to_box_follow_the_docstring():
+    """V[h] ~ U[-(H-h), H-h], Aplus[h] ~ U[0, 2 (H-h)] on slack entries, r = V - P V' - Aplus,
+    then r / max(1, max abs r) onto the box; written out again with the same generator."""
+    H, S, A, k = 3, 2, 3, 40
+    P, pi = random_problem(H, S, A, 12)
+    X = FeasibleRewardSet(P, pi, box=(-2.0, 1.0))
+    got = X.sample(k, rng=np.random.default_rng(5))
+    assert got.method == "explicit" and got.steps == 0
+    gen = np.random.default_rng(5)
+    left = (H - np.arange(H))[:, None]
+    V = np.zeros((k, H + 1, S))
+    V[:, :H] = gen.uniform(-1, 1, size=(k, H, S)) * left
+    Ap = gen.uniform(0, 1, size=(k, H, S, A)) * 2 * left[:, :, None]
+    raw = V[:, :H, :, None] - np.einsum("hsat,kht->khsa", P, V[:, 1:]) \
+        - np.where(X.slack, Ap, 0.0)
+    scale = np.maximum(1.0, np.abs(raw).max(axis=(1, 2, 3), keepdims=True))
+    np.testing.assert_allclose(got.rewards, -0.5 + 1.5 * raw / scale, rtol=0, atol=1e-12)
+    # to_box per reward, and a small reward is not blown up
+    small = np.full((H, S, A), 0.25)
+    np.testing.assert_allclose(X.to_box(small), -0.5 + 1.5 * small)
+    two = np.stack([small, 4 * np.ones((H, S, A))])
+    np.testing.assert_allclose(X.to_box(two)[0], -0.5 + 1.5 * small)
+    hr = X.sample(3, method="hit_and_run", rng=0, burn_in=0, thin=2)
+    assert (hr.method, hr.steps, hr.burn_in, hr.thin) == ("hit_and_run", 6, 0, 2)
+    for kw, match in ((dict(burn_in=-1), "^burn_in is -1"), (dict(thin=0), "^thin is 0")):
+        with pytest.raises(ValueError, match=match):
+            X.sample(3, method="hit_and_run", rng=0, **kw)
+
+
+def test_fast_path_only_for_the_base_class():
+    P, pi = random_problem(2, 2, 2, 13)
+
+    class Custom(FeasibleRewardSet):
+        def advantage(self, r):
+            return super().advantage(r)
+
+    assert FeasibleRewardSet(P, pi)._fast("advantage", "_chord_linear")
+    assert not Custom(P, pi)._fast("advantage", "_chord_linear")
+    assert not Custom(P, pi)._fast("_chord_linear", "advantage")
+
+
+@pytest.mark.parametrize("stochastic", [False, True])
+def test_hit_and_run_over_several_blocks_fills_every_row(stochastic):
+    """More steps than one block of normals (2^21 / n): every recorded row is a fresh member."""
+    H, S, A = 2, 3, 2
+    P, pi = random_problem(H, S, A, 14, stochastic=stochastic)
+    X = FeasibleRewardSet(P, pi)
+    block = (1 << 21) // X.n
+    k, thin = 5, block // 2 + 7
+    out = X.sample(k, method="hit_and_run", rng=1, burn_in=0, thin=thin)
+    assert out.steps == k * thin > 2 * block
+    assert X.contains(out.rewards).all()
+    assert len({row.tobytes() for row in out.rewards}) == k
+    assert not np.any(np.all(out.rewards == 0.0, axis=(1, 2, 3)))

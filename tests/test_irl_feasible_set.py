@@ -602,3 +602,24 @@ def test_hit_and_run_over_several_blocks_fills_every_row(stochastic):
     assert X.contains(out.rewards).all()
     assert len({row.tobytes() for row in out.rewards}) == k
     assert not np.any(np.all(out.rewards == 0.0, axis=(1, 2, 3)))
+
+
+def test_hausdorff_bracket_counts_its_solves_and_the_lipschitz_guards():
+    P, pi = random_problem(2, 2, 2, 15)
+    P2, _ = random_problem(2, 2, 2, 16)
+    R1, R2 = FeasibleRewardSet(P, pi), FeasibleRewardSet(P2, pi)
+    plain = hausdorff_bracket(R1, R2, n_directions=4, ascent_steps=0, rng=0)
+    assert plain.lp_solves == 2 * 2 * 4                  # a support LP and a projection, both ways
+    climb = hausdorff_bracket(R1, R2, n_directions=4, ascent_steps=3, rng=0)
+    assert climb.lp_solves > plain.lp_solves and climb.lower >= plain.lower - 1e-9
+    on_support = FeasibleRewardSet(P, pi, support="expert", rho=np.array([1.0, 0.0]))
+    for a, b in ((R1, on_support), (on_support, R1)):
+        with pytest.raises(ValueError, match='^lipschitz_bound is .MLR23. Theorem 3.2, for '
+                                             'support="all" sets; the on-support sets have no '
+                                             'such bound$'):
+            lipschitz_bound(a, b)
+    for fn in (lipschitz_bound, lipschitz_rho):
+        with pytest.raises(TypeError, match="got int$"):
+            fn(3, R1)
+    with pytest.raises(ValueError, match="use hausdorff_bracket, or raise max_subsets$"):
+        hausdorff_exact(R1, R2, max_subsets=10)

@@ -143,6 +143,7 @@ def _large(S, A, H, eps, delta, homogeneous=False):
 
 @pytest.mark.parametrize("S,A,H,delta", [
     (5, 2, 6, 0.2),      # smallest instance with a bound: Sbar = Abar = L = 1
+    (40, 2, 6, 0.01),    # L = 1 with a positive packing term
     (9, 3, 13, 0.01),    # odd H: Hbar = floor(H / 2)
     (33, 2, 40, 0.2),    # odd S: Sbar = floor((S - 2) / 2)
     (400, 2, 41, 0.249),  # delta near 1/4: the large-delta bound dominates

@@ -181,3 +181,20 @@ def test_unknown_policy_instance_whole_messages_defaults_and_params():
             unknown_policy_instance(**args)
     with pytest.raises(TypeError, match="^s_star must be an integer, got 1.5$"):
         unknown_policy_instance(3, 3, 2, 0.2, s_star=1.5)
+
+
+def test_balanced_packing_asks_for_lemma_e6_distance(monkeypatch):
+    """The greedy rule gets min distance D/16 (Lemma E.6) and D/2 ones per candidate."""
+    import mdplab.algorithms.irl.instances as inst
+
+    seen = {}
+
+    def spy(candidates, D, min_distance, cap):
+        first = next(iter(candidates))
+        seen.update(D=D, min_distance=min_distance, cap=cap, first=first)
+        return first[None]
+
+    monkeypatch.setattr(inst, "_greedy_packing", spy)
+    inst.balanced_packing(48, 10, rng=0, max_size=3)
+    assert seen["D"] == 48 and seen["min_distance"] == 3.0 and seen["cap"] == 3
+    assert sorted(seen["first"].tolist()) == [-1] * 24 + [1] * 24

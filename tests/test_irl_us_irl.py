@@ -154,13 +154,18 @@ def test_lower_bound_gadget_and_its_errors():
     assert g.P_biased[1, 0, 1, 1] == pytest.approx(0.6)
     assert g.separation == pytest.approx(0.1 * 4 / (1 + 0.1 * 4))
     assert (g.expert == 0).all() and g.expert.shape == (4, 3)
-    with pytest.raises(ValueError, match="H"):
+    assert g.P_base.shape == g.P_biased.shape == (4, 3, 2, 3)
+    assert (g.H, g.h_star, g.eps_prime) == (4, 1, 0.1)
+    assert lower_bound_gadget(2, 0, 0.5).P_base.shape == (2, 3, 2, 3)      # H = 2 allowed
+    with pytest.raises(ValueError, match="^H is 1; must be >= 2$"):
         lower_bound_gadget(1, 0, 0.1)
-    with pytest.raises(ValueError, match="h_star"):
+    with pytest.raises(ValueError, match="^h_star is 2; must be <= 1$"):
         lower_bound_gadget(3, 2, 0.1)
-    with pytest.raises(ValueError, match="eps_prime"):
+    with pytest.raises(TypeError, match="^h_star must be an integer, got 0.5$"):
+        lower_bound_gadget(3, 0.5, 0.1)
+    with pytest.raises(ValueError, match=r"^eps_prime is 0; must be a finite number in \(0, "):
         lower_bound_gadget(3, 0, 0.0)
-    with pytest.raises(ValueError, match="eps_prime"):
+    with pytest.raises(ValueError, match="^eps_prime is 0.6"):
         lower_bound_gadget(3, 0, 0.6)
 
 

@@ -30,6 +30,13 @@ __all__ = ["HardInstance", "LowerBoundGadget", "balanced_packing", "bernoulli_te
            "large_delta_instance", "lower_bound_gadget", "perturbed_kl", "unknown_policy_instance"]
 
 
+def _index(x: object, name: str, low: int, high: int) -> int:
+    x = check_positive_int(x, name, minimum=low)
+    if x > high:
+        raise ValueError(f"{name} is {x}; must be <= {high}")
+    return x
+
+
 @dataclass(frozen=True)
 class LowerBoundGadget:
     """P_base, P_biased (H, 3, 2, 3); expert (H, 3) int (a_0 everywhere); H, h_star,
@@ -50,7 +57,7 @@ def lower_bound_gadget(H: int, h_star: int, eps_prime: float) -> LowerBoundGadge
     H >= 2; h_star in 0..H-2 (a later step leaves no continuation to separate the sets);
     eps_prime in (0, 1/2]."""
     H = check_positive_int(H, "H", minimum=2)
-    h_star = int(check_real(h_star, "h_star", 0, H - 2))
+    h_star = _index(h_star, "h_star", 0, H - 2)
     eps_prime = check_real(eps_prime, "eps_prime", 0.0, 0.5, open_low=True)
     P = np.zeros((H, 3, 2, 3))
     P[:, 0, :, 1] = 0.5
@@ -124,13 +131,6 @@ def bernoulli_test_error(n: int, eps_prime: float) -> float:
     p0_tail = stats.binom.sf(k - 1, n, 0.5)          # P_0(X >= t)
     p1_head = stats.binom.cdf(k - 1, n, 0.5 + eps_prime)   # P_1(X < t)
     return float((p0_tail + p1_head).min())
-
-
-def _index(x: object, name: str, low: int, high: int) -> int:
-    x = check_positive_int(x, name, minimum=low)
-    if x > high:
-        raise ValueError(f"{name} is {x}; must be <= {high}")
-    return x
 
 
 @dataclass(frozen=True)

@@ -356,3 +356,33 @@ def test_discounted_sample_follows_its_docstring(gamma):
     lo, hi = -2.0, 0.5
     k = int(X.slack.sum())
     assert X.lp_bounds() == [(-2 * c, 2 * c)] * 4 + [(0.0, (hi - lo) * c)] * k
+
+
+def test_discounted_batches_do_not_mix_and_propagation_keeps_zeta():
+    S, A, gamma = 3, 3, 0.8
+    P, _, _ = _problem(S, A, gamma, 6)
+    pi = np.zeros((S, A))
+    pi[:, 0] = 1.0
+    pi[0] = [0.5, 0.5, 0.0]
+    X = DiscountedFeasibleRewardSet(P, pi, gamma)
+    r = np.zeros((S, A))
+    r[0, 0], r[0, 1], r[:, 2], r[1:, 1] = 0.3, -0.3, -1.0, -1.0     # a played-advantage gap
+    zero = np.zeros((S, A))
+    np.testing.assert_allclose(X.violation(np.stack([r, zero])), [X.violation(r), 0.0])
+    assert X.violation(r) > 0
+    for far in (-1.5, 1.5):
+        assert X.contains(np.stack([zero, np.full((S, A), far)])).tolist() == [True, False]
+        assert X.contains(np.stack([np.full((S, A), far), zero])).tolist() == [False, True]
+    with pytest.raises(TypeError, match="^r must be"):
+        X.violation("x")
+    # propagation: r is R's member with exactly these parameters
+    P2, _, _ = _problem(S, A, gamma, 7)
+    Xh = DiscountedFeasibleRewardSet(P2, pi, gamma)
+    rng = np.random.default_rng(0)
+    V, zeta = rng.uniform(-1, 1, S), rng.uniform(0, 1, (S, A))
+    got, got_hat, bound = propagated_reward(X, Xh, V, zeta)
+    np.testing.assert_allclose(got, X.explicit_reward(V, zeta))
+    np.testing.assert_allclose(got_hat, Xh.explicit_reward(V, zeta))
+    assert np.all(np.abs(got - got_hat) <= bound + 1e-12)
+    with pytest.raises(ValueError, match="^zeta must have 2 dimensions"):
+        propagated_reward(X, Xh, V, np.zeros(A))                 # would broadcast

@@ -398,3 +398,19 @@ def test_plug_in_one_expert_visit_counts_and_episode_checks():
         pes.in_outer(np.zeros((3, 2, 2, 3)))
     assert type(pes.in_outer(np.zeros((2, 2, 2)))) is bool
     assert type(pes.in_inner(np.zeros((2, 2, 2)))) is bool
+
+
+def test_pessimistic_unseen_rows_and_exact_ties():
+    """Unvisited pairs keep the uniform kernel, a single visit gives its one-hot row, and the
+    zero reward (every inequality an equality) is in both estimates at tol = 0."""
+    from mdplab.algorithms.irl import PessimisticOfflineSets
+
+    bs = np.array([[0, 1, 1], [0, 1, 0], [0, 0, 1]])
+    ba = np.array([[0, 1], [0, 1], [1, 0]])
+    pes = PessimisticOfflineSets((bs, ba), (bs[:1], ba[:1]), 3, 2, 0.1)
+    np.testing.assert_allclose(pes.P_hat[0, 0, 1], [1.0, 0.0, 0.0])     # n = 1: one-hot
+    np.testing.assert_allclose(pes.P_hat[0, 2, 0], [1 / 3] * 3)          # n = 0: uniform
+    np.testing.assert_allclose(pes.P_hat[1, 2, 1], [1 / 3] * 3)
+    zero = np.zeros((2, 3, 2))
+    assert pes.in_inner(zero, tol=0.0) and pes.in_outer(zero, tol=0.0)
+    assert pes.in_inner(np.stack([zero, zero]), tol=0.0).tolist() == [True, True]

@@ -497,7 +497,9 @@ def test_linear_class_hausdorff_pinned_against_the_library_lps(monkeypatch):
 
     total = math.comb(m, 6)
     assert linear_class_hausdorff(R1, R2, Phi, max_subsets=total) == pytest.approx(1.0)
-    with pytest.raises(ValueError, match=rf"C\({m}, 6\) = {total:,}.*raise max_subsets"):
+    with pytest.raises(ValueError, match=rf"C\({m}, 6\) = {total:,} linear solves; more than "
+                                         rf"max_subsets = {total - 1:,}: use a smaller class, "
+                                         r"or raise max_subsets$"):
         linear_class_hausdorff(R1, R2, Phi, max_subsets=total - 1)
 
 

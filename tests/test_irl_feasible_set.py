@@ -540,6 +540,9 @@ def test_membership_edges_tolerance_and_batches_pinned():
     bad[1, 1, 1 - pi[1, 1]] = 0.5
     batch = np.stack([r, np.full((H, S, A), 1.5), bad, np.zeros((H, S, A))])
     assert X.contains(batch).tolist() == [True, False, False, True]
+    for far in (-1.5, 1.5):                               # one far reward does not spoil others
+        assert X.contains(np.stack([np.zeros((H, S, A)), np.full((H, S, A), far)])).tolist() \
+            == [True, False]
     assert type(X.contains(r)) is bool and type(X.violation(bad)) is float
     np.testing.assert_allclose(X.violation(batch), [X.violation(b) for b in batch])
     with pytest.raises(ValueError, match="^tol is -1; must be a finite number in"):
@@ -625,3 +628,39 @@ def test_hausdorff_bracket_counts_its_solves_and_the_lipschitz_guards():
             fn(3, R1)
     with pytest.raises(ValueError, match="use hausdorff_bracket, or raise max_subsets$"):
         hausdorff_exact(R1, R2, max_subsets=10)
+
+
+@pytest.mark.parametrize("box", [(-1.0, 1.0), (-5.0, 5.0)])
+def test_ratio_test_chord_equals_the_bisection_chord(box):
+    """The ratio test on the box and the linear advantages (support "all") against bisection
+    on membership, from interior points along random directions."""
+    P, pi = random_problem(2, 3, 2, 17)
+    X = FeasibleRewardSet(P, pi, box=box)
+    g = np.random.default_rng(3)
+    x = X.interior_point().reshape(-1)
+    for _ in range(8):
+        d = g.normal(size=X.n)
+        d /= np.linalg.norm(d)
+        lin = X._chord_linear(x, d)
+        bis = X._chord_bisect(x, d)
+        assert lin[0] < 0 < lin[1]
+        np.testing.assert_allclose(lin, bis, atol=1e-6 * (box[1] - box[0]))
+        x = x + 0.5 * (lin[0] + lin[1]) * d                     # move inside, keep going
+
+
+@pytest.mark.parametrize("support", ["all", "expert"])
+def test_numpy_hit_and_run_path_of_a_subclass_stays_in_the_set(support):
+    """A subclass takes the numpy chain (no kernel): with a stochastic expert the directions
+    are projected on the equalities, so every sample is a member."""
+    class Custom(FeasibleRewardSet):
+        def advantage(self, r):
+            return super().advantage(r)
+
+    P, pi = random_problem(2, 2, 2, 18, stochastic=True)
+    kw = dict(support="expert", rho=np.array([1.0, 0.0])) if support == "expert" else {}
+    X = Custom(P, pi, **kw)
+    out = X.sample(6, method="hit_and_run", rng=2, burn_in=5, thin=3)
+    assert X.contains(out.rewards).all()
+    assert len({row.tobytes() for row in out.rewards}) == 6
+    base = FeasibleRewardSet(P, pi, **kw)
+    assert base.contains(out.rewards).all()

@@ -35,13 +35,15 @@ SLOW = textwrap.dedent('''
     BASE_SEED = 4
 
     def grid(quick):
-        return [{"n": n} for n in range(40)]
+        return [{"n": n} for n in range(120)]
 
     def n_seeds(quick):
         return 1
 
     def run_cell(config, seed):
-        time.sleep(0.5)  # long enough that the interrupt lands mid-sweep on a loaded machine
+        # 120 cells of 0.5 s: about 30 s on 2 workers, so that the interrupt lands mid-sweep
+        # even when a loaded machine lets the test see the first saved cells late
+        time.sleep(0.5)
         return {"v": seed % 10}
 ''')
 
@@ -96,7 +98,7 @@ def test_ctrl_c_reports_saved_cells_and_exits_130_and_rerun_resumes(tmp_path):
     assert "cells saved" in err and "re-run the same command to resume" in err
     assert "Traceback" not in err
     n_saved = int(err.split("interrupted with ")[1].split(" of ")[0])
-    assert 3 <= n_saved < 40
+    assert 3 <= n_saved < 120
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert f"({n_saved} already done, {40 - n_saved} run, 0 failed)" in done.stdout
+    assert f"({n_saved} already done, {120 - n_saved} run, 0 failed)" in done.stdout

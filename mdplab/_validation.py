@@ -130,6 +130,15 @@ def check_positive_int(x: object, name: str, minimum: int = 1) -> int:
     return x
 
 
+def check_int_between(x: object, name: str, low: int, high: int) -> int:
+    """Return ``x`` as a Python int, requiring an integer in ``{low, ..., high}`` (an index);
+    a float such as 1.5 is a TypeError, never truncated."""
+    x = check_positive_int(x, name, minimum=low)
+    if x > high:
+        raise ValueError(f"{name} is {x}; must be <= {high}")
+    return x
+
+
 def check_probability_rows(arr: np.ndarray, name: str, tol: float = PROB_SUM_TOL) -> None:
     """Require every vector along the last axis of ``arr`` to be a distribution.
 

@@ -24,17 +24,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..._validation import as_float_array, check_positive_int, check_real
+from ..._validation import as_float_array, check_int_between, check_positive_int, check_real
 
 __all__ = ["HardInstance", "LowerBoundGadget", "balanced_packing", "bernoulli_test_error",
            "large_delta_instance", "lower_bound_gadget", "perturbed_kl", "unknown_policy_instance"]
-
-
-def _index(x: object, name: str, low: int, high: int) -> int:
-    x = check_positive_int(x, name, minimum=low)
-    if x > high:
-        raise ValueError(f"{name} is {x}; must be <= {high}")
-    return x
 
 
 @dataclass(frozen=True)
@@ -57,7 +50,7 @@ def lower_bound_gadget(H: int, h_star: int, eps_prime: float) -> LowerBoundGadge
     H >= 2; h_star in 0..H-2 (a later step leaves no continuation to separate the sets);
     eps_prime in (0, 1/2]."""
     H = check_positive_int(H, "H", minimum=2)
-    h_star = _index(h_star, "h_star", 0, H - 2)
+    h_star = check_int_between(h_star, "h_star", 0, H - 2)
     eps_prime = check_real(eps_prime, "eps_prime", 0.0, 0.5, open_low=True)
     P = np.zeros((H, 3, 2, 3))
     P[:, 0, :, 1] = 0.5
@@ -216,9 +209,9 @@ def unknown_policy_instance(Sbar: int, A: int, H: int, pi_min: float, *, s_star:
     A = check_positive_int(A, "A", minimum=2)
     H = check_positive_int(H, "H")
     pi_min = check_real(pi_min, "pi_min", 0.0, 0.5, open_low=True)
-    s_star = _index(s_star, "s_star", 0, Sbar - 1)
-    h_star = _index(h_star, "h_star", 0, H - 1)
-    a_star = _index(a_star, "a_star", 1, A - 1)
+    s_star = check_int_between(s_star, "s_star", 0, Sbar - 1)
+    h_star = check_int_between(h_star, "h_star", 0, H - 1)
+    a_star = check_int_between(a_star, "a_star", 1, A - 1)
     S = Sbar + 1
     P = np.zeros((H, S, A, S))
     P[..., Sbar] = 1.0

@@ -510,6 +510,35 @@ def test_linear_class_hausdorff_pinned_against_the_library_lps(monkeypatch):
         linear_class_hausdorff(R1, R2, Phi, max_subsets=total - 1)
 
 
+def test_linear_class_hausdorff_takes_both_directed_distances():
+    """Nested restricted sets, so the two directed distances differ (0 and 1).
+
+    With state-only rewards and transitions that ignore the action, every action ties, so
+    Y's class is the whole box; where action a leads to state a, the expert's action 0 is
+    optimal iff theta_1(0) >= theta_1(1), a strict subset X. Then sup_X d(., Y) = 0, while
+    theta_1 = (-1, 1) lies in Y at max-norm distance 1 from X (the nearest member moves both
+    coordinates to 0), so the Hausdorff distance is 1 in either argument order.
+    """
+    from mdplab.algorithms.irl import linear_class_hausdorff, state_only_features
+
+    H, S, A = 2, 2, 2
+    P_tie = np.full((H, S, A, S), 0.5)
+    P_act = np.zeros((H, S, A, S))
+    P_act[:, :, 0, 0] = 1.0
+    P_act[:, :, 1, 1] = 1.0
+    pi = np.zeros((H, S), dtype=int)
+    X, Y = FeasibleRewardSet(P_act, pi), FeasibleRewardSet(P_tie, pi)
+    Phi = state_only_features(H, S, A)
+    far = Phi @ np.array([0.0, 0.0, -1.0, 1.0])
+    assert Y.contains(far) and not X.contains(far)
+    g = np.random.default_rng(3)
+    thetas = g.uniform(-1, 1, size=(50, 4))
+    thetas[:, 2] = np.maximum(thetas[:, 2], thetas[:, 3])          # members of X's class
+    assert all(X.contains(Phi @ t) and Y.contains(Phi @ t) for t in thetas)
+    assert linear_class_hausdorff(X, Y, Phi) == pytest.approx(1.0, abs=1e-7)
+    assert linear_class_hausdorff(Y, X, Phi) == pytest.approx(1.0, abs=1e-7)
+
+
 def test_reward_class_arguments_are_named():
     from mdplab.algorithms.irl import example_3_1, linear_class_hausdorff, state_only_features
 

@@ -692,3 +692,89 @@ def test_numpy_hit_and_run_path_of_a_subclass_stays_in_the_set(support):
     assert len({row.tobytes() for row in out.rewards}) == 6
     base = FeasibleRewardSet(P, pi, **kw)
     assert base.contains(out.rewards).all()
+
+
+@pytest.mark.parametrize("case", ["deterministic", "stochastic", "one-dimensional"])
+def test_numpy_chain_follows_the_kernel_chain_step_for_step(case):
+    """Same seed, same chain: the numpy chain (a subclass) and the kernel (the base class)
+    take the same steps, also where the directions are projected on a one-dimensional
+    null space (two played actions of one state, so |d| < 1 before normalising)."""
+    if case == "one-dimensional":
+        P, pi = np.ones((1, 1, 2, 1)), np.array([[[0.5, 0.5]]])
+    else:
+        P, pi = random_problem(2, 3, 2, 19, stochastic=case == "stochastic")
+    base, sub = FeasibleRewardSet(P, pi), Custom(P, pi)
+    assert base._fast("advantage", "_chord_linear") and not sub._fast("advantage")
+    a = base.sample(8, method="hit_and_run", rng=4, burn_in=3, thin=2).rewards
+    b = sub.sample(8, method="hit_and_run", rng=4, burn_in=3, thin=2).rewards
+    assert len({row.tobytes() for row in a}) == 8
+    np.testing.assert_allclose(b, a, rtol=0, atol=1e-9)
+
+
+def test_each_overridden_chord_formula_sends_the_chain_through_python():
+    """Overriding either formula the kernel computes (the chord or the advantages) takes the
+    chain off the kernel, so the override is the one used."""
+    calls = {"advantage": 0, "_chord_linear": 0}
+
+    class Chord(FeasibleRewardSet):
+        def _chord_linear(self, x, d):
+            calls["_chord_linear"] += 1
+            return super()._chord_linear(x, d)
+
+    class Adv(FeasibleRewardSet):
+        def advantage(self, r):
+            calls["advantage"] += 1
+            return super().advantage(r)
+
+    P, pi = random_problem(2, 2, 2, 20)
+    Chord(P, pi).sample(4, method="hit_and_run", rng=0, burn_in=2, thin=2)
+    assert calls == {"advantage": 0, "_chord_linear": 2 + 4 * 2}
+    Adv(P, pi).sample(4, method="hit_and_run", rng=0, burn_in=2, thin=2)
+    assert calls["advantage"] >= 2 * (2 + 4 * 2)          # x and d at every step
+
+
+def test_on_support_chain_samples_the_larger_set():
+    """support="expert" constrains only the states the expert reaches from rho: its chain
+    (bisection on membership) must leave the support="all" set, never the kernel's."""
+    P, pi = random_problem(2, 3, 2, 21)
+    P[0, 0, :, :] = [1.0, 0.0, 0.0]                     # from state 0 the chain stays in 0
+    kw = dict(support="expert", rho=np.array([1.0, 0.0, 0.0]))
+    on, sub = FeasibleRewardSet(P, pi, **kw), Custom(P, pi, **kw)
+    a = on.sample(30, method="hit_and_run", rng=5, burn_in=10, thin=3).rewards
+    b = sub.sample(30, method="hit_and_run", rng=5, burn_in=10, thin=3).rewards
+    np.testing.assert_array_equal(a, b)
+    assert on.contains(a).all()
+    assert not FeasibleRewardSet(P, pi).contains(a).all()
+
+
+def test_hit_and_run_draws_in_the_documented_schedule():
+    """Reproducibility: blocks of at most 2^21 / n steps, each drawing its normals (T, n)
+    and then its uniforms (T,); step t (1-based) is recorded iff t > burn_in and
+    (t - burn_in) % thin == 0. Replayed from the seed, not from the library."""
+    seen = []
+
+    class Recorder(Custom):                      # overrides a formula: the numpy chain
+        def _hit_and_run_block(self, x, normals, uniforms, basis, record, out, j):
+            seen.append((normals.copy(), uniforms.copy(), record.copy()))
+            for step in np.flatnonzero(record):
+                out[j] = x
+                j += 1
+            return x, j
+
+    P, pi = random_problem(2, 3, 2, 22)
+    X = Recorder(P, pi)
+    n = X.n
+    block = (1 << 21) // n
+    k, burn, thin = 3, 7, block // 2 + 5
+    total = burn + k * thin
+    X.sample(k, method="hit_and_run", rng=6, burn_in=burn, thin=thin)
+    g = np.random.default_rng(6)
+    sizes = [min(block, total - s) for s in range(0, total, block)]
+    assert [len(u) for _, u, _ in seen] == sizes and len(sizes) == 2
+    for (normals, uniforms, _), T in zip(seen, sizes):
+        np.testing.assert_array_equal(normals, g.standard_normal((T, n)))
+        np.testing.assert_array_equal(uniforms, g.random(T))
+    t = np.arange(1, total + 1)
+    want = (t > burn) & ((t - burn) % thin == 0)
+    np.testing.assert_array_equal(np.concatenate([r for _, _, r in seen]), want)
+    assert want.sum() == k

@@ -756,10 +756,9 @@ def test_hit_and_run_draws_in_the_documented_schedule():
     class Recorder(Custom):                      # overrides a formula: the numpy chain
         def _hit_and_run_block(self, x, normals, uniforms, basis, record, out, j):
             seen.append((normals.copy(), uniforms.copy(), record.copy()))
-            for step in np.flatnonzero(record):
-                out[j] = x
-                j += 1
-            return x, j
+            n_rec = int(record.sum())
+            out[j:j + n_rec] = x
+            return x, j + n_rec
 
     P, pi = random_problem(2, 3, 2, 22)
     X = Recorder(P, pi)
@@ -771,7 +770,7 @@ def test_hit_and_run_draws_in_the_documented_schedule():
     g = np.random.default_rng(6)
     sizes = [min(block, total - s) for s in range(0, total, block)]
     assert [len(u) for _, u, _ in seen] == sizes and len(sizes) == 2
-    for (normals, uniforms, _), T in zip(seen, sizes):
+    for (normals, uniforms, _), T in zip(seen, sizes, strict=True):
         np.testing.assert_array_equal(normals, g.standard_normal((T, n)))
         np.testing.assert_array_equal(uniforms, g.random(T))
     t = np.arange(1, total + 1)

@@ -178,6 +178,17 @@ def test_mdp_input_and_stationary_transitions():
     R2 = FeasibleRewardSet(P, np.zeros(3, dtype=int), H=4)
     np.testing.assert_array_equal(R1.P, R2.P)
     assert R1.rho is not None and R2.rho is None
+    # a sparse kernel is densified to the same (H, S, A, S) array
+    from mdplab.models.sparse import SparseTransitions
+
+    sparse = FiniteHorizonMDP(SparseTransitions.from_dense(P), rng.random((3, 2)), H=4)
+    R3 = FeasibleRewardSet(sparse, np.zeros((4, 3), dtype=int))
+    assert R3.P.shape == (4, 3, 2, 3) and R3.P.dtype == np.float64
+    np.testing.assert_array_equal(R3.P, R1.P)
+    x = np.random.default_rng(0).uniform(-1, 1, (20, 4, 3, 2))
+    np.testing.assert_array_equal(R3.contains(x), R1.contains(x))
+    with pytest.raises(ValueError, match=r"^P must have 3 or 4 dimensions"):
+        FeasibleRewardSet(P[0], np.zeros(3, dtype=int), H=4)
 
 
 # ---------------------------------------------------------------------- samplers

@@ -64,8 +64,7 @@ def _transitions(P: Any, H: int | None) -> np.ndarray:
     from ...models import FiniteHorizonMDP
 
     if isinstance(P, FiniteHorizonMDP):
-        if P.is_sparse:
-            return np.asarray(P.P_sparse.to_dense(), dtype=np.float64)
+        # P.P is (H, S, A, S) for every model: densified and broadcast when sparse/stationary
         return np.array(P.P, dtype=np.float64)
     arr = as_float_array(P, "P", ndim=(3, 4))
     if arr.ndim == 3:

@@ -31,6 +31,7 @@ PACKAGES = [
     "mdplab.algorithms.offline",
     "mdplab.algorithms.online",
     "mdplab.algorithms.irl",
+    "mdplab.algorithms.density_ratio",
     "mdplab.claims",
     "mdplab.experiments",
     "mdplab.interop",

@@ -57,8 +57,8 @@ def block_lock(
     rho is uniform on block 0 (x in {0..m-1}). Reward: r[H-1, x, a] = r_star for
     x // m == z_star and a == a_star, 0 elsewhere (Bernoulli(r_star) when sampled:
     ``reward_dist='bernoulli'``). Total reward per episode <= 1, so the reward_scale of
-    GLOW (Amortila, Foster & Krishnamurthy 2024, "Scalable Online Exploration via
-    Coverability") is 1.
+    GLOW (Amortila, Foster, Jiang, Sekhari & Xie 2024, arXiv:2401.09681; see
+    :func:`mdplab.algorithms.density_ratio.reward_scale`) is 1.
 
     Parameters
     ----------

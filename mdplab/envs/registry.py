@@ -50,9 +50,8 @@ class EnvSpec:
     summary : one line (the first line of the builder's docstring).
     defaults : the keyword parameters and their default values, in signature order.
     tags : free-form labels, e.g. ``"random"``, ``"discountable"``, ``"sum_reward_le_one"``
-        (every episode's total mean reward is at most 1, so GLOW's (Amortila, Foster &
-        Krishnamurthy 2024)
-        reward_scale is 1).
+        (every episode's total mean reward is at most 1, so the reward_scale of GLOW,
+        Amortila, Foster, Jiang, Sekhari & Xie 2024, arXiv:2401.09681, is 1).
     """
 
     __repr__ = compact_repr

@@ -20,6 +20,7 @@ from .bellman import (
     policy_backward_dense,
     solve_dense,
 )
+from .glow import glow_constraints
 from .irl import expert_violation, hit_and_run_chain, optimal_gap
 from .lsvi import lsvi_ucb_episodes
 from .pessimism import bernstein_induction_csr, csr_counts, pessimistic_induction
@@ -34,6 +35,7 @@ __all__ = [
     "csr_counts",
     "dense_rows",
     "expert_violation",
+    "glow_constraints",
     "hit_and_run_chain",
     "kernel_arrays_dense",
     "lsvi_ucb_episodes",

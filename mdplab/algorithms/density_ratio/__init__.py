@@ -1,0 +1,71 @@
+"""Density ratios and coverability: GLOW (Amortila, Foster, Jiang, Sekhari & Xie 2024,
+arXiv:2401.09681) and GOLF (Jin, Liu & Miryoosefi 2021, arXiv:2102.00815, analysed under
+coverability by Xie, Foster, Bai, Jiang & Kakade 2023, arXiv:2210.04157) on finite value
+classes over exact tabular models, sampled (the papers') and population (the library's
+extension, with derived bounds) versions.
+
+- :mod:`.value_classes`: finite classes F (needles, codes, perturbed models, pads), the
+  reward normalisation;
+- :mod:`.weights`: weight classes W from exact occupancies (W-path, W-hybrid), clipping;
+- :mod:`.weight_function_optimism`: GLOW (Global Optimism via Weight function realizability),
+  its constants and bounds; :mod:`.local_fitting_optimism`: GOLF (Global Optimism based on
+  Local Fitting);
+- :mod:`.statistics`: the tuple statistics both use;
+- :mod:`.protocol`: the shared iteration protocol and :class:`OptimismResult`.
+"""
+
+from .local_fitting_optimism import (
+    excess_losses,
+    golf,
+    golf_beta,
+    golf_population,
+    golf_population_bound,
+)
+from .protocol import OptimismResult
+from .statistics import TupleStatistics
+from .value_classes import (
+    ValueClass,
+    code_class,
+    max_return,
+    needle_class,
+    optimal_q,
+    perturbed_model_class,
+    reward_scale,
+)
+from .weight_function_optimism import (
+    glow,
+    glow_burn_in,
+    glow_constants,
+    glow_log,
+    glow_population,
+    glow_population_bound,
+    potential_increments,
+)
+from .weights import clip_weights, hybrid_weights, path_weights
+
+__all__ = [
+    "OptimismResult",
+    "TupleStatistics",
+    "ValueClass",
+    "clip_weights",
+    "code_class",
+    "excess_losses",
+    "glow",
+    "glow_burn_in",
+    "glow_constants",
+    "glow_log",
+    "glow_population",
+    "glow_population_bound",
+    "golf",
+    "golf_beta",
+    "golf_population",
+    "golf_population_bound",
+    "hybrid_weights",
+    "max_return",
+    "needle_class",
+    "optimal_q",
+    "path_weights",
+    "perturbed_model_class",
+    "potential_increments",
+    "reward_scale",
+]

@@ -1,0 +1,295 @@
+"""GLOW and GOLF on finite classes (mdplab.algorithms.density_ratio).
+
+Exact answers: the needle family's closed forms (spec glow_coverability.md claims 8, 9, 13,
+14, derived there and re-derived in the docstrings below), the kernel against its numpy
+reference, the tuple statistics against a per-tuple loop.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from mdplab import FiniteHorizonMDP
+from mdplab.algorithms.density_ratio import (
+    TupleStatistics,
+    ValueClass,
+    code_class,
+    excess_losses,
+    glow,
+    glow_burn_in,
+    glow_constants,
+    glow_log,
+    glow_population,
+    glow_population_bound,
+    golf,
+    golf_beta,
+    golf_population,
+    golf_population_bound,
+    max_return,
+    needle_class,
+    optimal_q,
+    path_weights,
+    perturbed_model_class,
+    reward_scale,
+)
+from mdplab.envs import block_lock, random_tabular, rich_lock
+from mdplab.kernels.glow import glow_constraints
+from mdplab.kernels.glow_reference import glow_constraints_ref
+
+
+# ---------------------------------------------------------------------- kernel
+@pytest.mark.parametrize("n,m,H,Z", [(1, 1, 1, 1), (5, 7, 3, 4), (33, 66, 4, 64)])
+def test_constraint_kernel_matches_numpy(n, m, H, Z):
+    g = np.random.default_rng(n + m)
+    X = g.normal(size=(n, H, Z))
+    Y = g.random((H, Z))
+    Wt = np.minimum(g.exponential(size=(m, H, Z)) * (g.random((m, H, Z)) < 0.8), 3.0)
+    for alpha in (0.0, 0.5, 8.0):
+        np.testing.assert_allclose(glow_constraints(X, Y, Wt, alpha),
+                                   glow_constraints_ref(X, Y, Wt, alpha), rtol=1e-12,
+                                   atol=1e-12)
+    # written out for one entry: max over weights of <X, w> - alpha <Y, w^2>
+    i, h = n - 1, H - 1
+    want = max(X[i, h] @ Wt[j, h] - 0.5 * (Y[h] @ Wt[j, h] ** 2) for j in range(m))
+    assert glow_constraints(X, Y, Wt, 0.5)[i, h] == pytest.approx(want, abs=1e-12)
+
+
+# ---------------------------------------------------------------------- classes
+def test_reward_scale_and_max_return():
+    lock = block_lock(k=4, m=2, A=2, H=3)
+    assert max_return(lock) == 0.5 and reward_scale(lock) == 1.0
+    # two steps of reward 0.8 on a chain: 1.6 > 1, so 1/H
+    chain = FiniteHorizonMDP(np.array([[[0.0, 1.0]], [[0.0, 1.0]]]), np.full((2, 1), 0.8), H=2)
+    assert max_return(chain) == pytest.approx(1.6) and reward_scale(chain) == 0.5
+    np.testing.assert_allclose(optimal_q(chain), 0.5 * np.array([[[1.6], [1.6]], [[0.8], [0.8]]]))
+
+
+def test_needle_residuals_are_the_closed_form():
+    """A wrong needle: Bellman error +1 at its own target cell (layer H-1), -r* at the true
+    target cell, 0 elsewhere; Q*: zero everywhere (spec Sec. 7.1)."""
+    k, m, A, H = 4, 2, 2, 3
+    mdp = block_lock(k=k, m=m, A=A, H=H, r_star=0.5)
+    F = needle_class(mdp, m)
+    assert len(F) == k * A + 1 and F.truth == k * A and F.names[-1] == "Q*"
+    D = F.bellman_residuals(mdp)
+    np.testing.assert_allclose(D[F.truth], 0.0, atol=1e-15)
+    z_star, a_star = k - 1, A - 1
+    for j in range(k * A):
+        z, a = divmod(j, A)
+        want = np.zeros((H, k * m, A))
+        want[H - 1, z * m:(z + 1) * m, a] += 1.0
+        want[H - 1, z_star * m:(z_star + 1) * m, a_star] -= 0.5
+        np.testing.assert_allclose(D[j], want, atol=1e-15)
+    assert np.all(F.initial_values(mdp.rho)[:-1] == 1.0)
+    assert F.initial_values(mdp.rho)[-1] == pytest.approx(0.5)
+    padded = needle_class(mdp, m, size=20)
+    assert len(padded) == 20 and padded.truth == 19
+    np.testing.assert_allclose(padded.values[k * A], 0.25 * padded.values[0])
+    np.testing.assert_allclose(padded.values[2 * k * A], 0.25 * 0.999 * padded.values[0])
+
+
+def test_code_class_and_perturbed_class():
+    lock = rich_lock(H=3, A=2, m=1, code=np.array([1, 0, 1]))
+    F = code_class(lock)
+    assert len(F) == 2 ** 3 + 1 and F.names[5] == "code(101)"
+    # the true code's member has the truth's greedy policy on the good block
+    np.testing.assert_array_equal(F.policies[5][:, 0], F.policies[F.truth][:, 0])
+    mdp = random_tabular(S=4, A=2, H=3, seed=2)
+    R1 = perturbed_model_class(mdp, 15, rng=0)
+    assert len(R1) == 16 and R1.truth == 15 and R1.reward_scale == reward_scale(mdp)
+    np.testing.assert_allclose(R1.bellman_residuals(mdp)[15], 0.0, atol=1e-14)
+    assert R1.values.min() >= 0 and R1.values.max() <= 1
+    again = perturbed_model_class(mdp, 15, rng=0)
+    np.testing.assert_array_equal(again.values, R1.values)
+
+
+def test_value_class_rejects_bad_input():
+    good = np.zeros((2, 1, 2, 2))
+    with pytest.raises(ValueError, match=r"values must have 4 dimensions"):
+        ValueClass(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=r"values\[1, 0, 1, 0\] is 1.5; members must lie in "
+                                         r"\[0, 1\]"):
+        bad = good.copy()
+        bad[1, 0, 1, 0] = 1.5
+        ValueClass(bad)
+    with pytest.raises(ValueError, match="names must be 2 strings"):
+        ValueClass(good, names=("a",))
+    with pytest.raises(ValueError, match="truth is 2; must be <= 1"):
+        ValueClass(good, truth=2)
+    with pytest.raises(TypeError, match="truth must be an integer"):
+        ValueClass(good, truth=0.5)
+    with pytest.raises(ValueError, match="reward_scale is 0"):
+        ValueClass(good, reward_scale=0.0)
+    F = ValueClass(good, truth=0)
+    assert F.names == ("f0", "f1") and F.shape == (1, 2, 2)
+    with pytest.raises(TypeError, match="needle_class needs a FiniteHorizonMDP"):
+        needle_class(np.zeros(3), 1)
+    with pytest.raises(ValueError, match="m is 3; it must divide S = 8"):
+        needle_class(block_lock(k=4, m=2, A=2, H=3), 3)
+
+
+def test_distinct_policies_keep_first_appearance():
+    v = np.zeros((4, 1, 1, 2))
+    v[0, 0, 0] = [0, 1]
+    v[1, 0, 0] = [1, 0]
+    v[2, 0, 0] = [0, 0.5]
+    v[3, 0, 0] = [0.2, 0.1]
+    Pi, idx = ValueClass(v).distinct_policies()
+    np.testing.assert_array_equal(Pi[:, 0, 0], [1, 0])
+    np.testing.assert_array_equal(idx, [0, 1, 0, 1])
+
+
+# ---------------------------------------------------------------------- statistics
+def test_tuple_statistics_against_a_per_tuple_loop():
+    mdp = random_tabular(S=3, A=2, H=3, seed=4)
+    F = perturbed_model_class(mdp, 4, rng=1)
+    g = np.random.default_rng(0)
+    K, H, S, A = 7, 3, 3, 2
+    states = g.integers(S, size=(K, H + 1))
+    actions = g.integers(A, size=(K, H))
+    rewards = g.random((K, H))
+    st = TupleStatistics(H, S, A, squares=True)
+    st.add_episodes(states, actions, rewards, 0.5)
+    E = st.residual_sums(F.values, F.next_values())
+    want = np.zeros_like(E)
+    for i in range(len(F)):
+        f = F.values[i]
+        for k in range(K):
+            for h in range(H):
+                s, a, s2 = states[k, h], actions[k, h], states[k, h + 1]
+                nxt = f[h + 1, s2].max() if h + 1 < H else 0.0
+                want[i, h, s, a] += f[h, s, a] - 0.5 * rewards[k, h] - nxt
+    np.testing.assert_allclose(E, want, atol=1e-12)
+    # GOLF's excess losses from the sums of squares equal the per-tuple losses
+    X = excess_losses(st, F.values, F.next_values())
+    for h in range(H):
+        loss = np.zeros((len(F), len(F)))
+        for gi in range(len(F)):
+            for fi in range(len(F)):
+                for k in range(K):
+                    s, a, s2 = states[k, h], actions[k, h], states[k, h + 1]
+                    nxt = F.values[fi, h + 1, s2].max() if h + 1 < H else 0.0
+                    loss[gi, fi] += (F.values[gi, h, s, a] - 0.5 * rewards[k, h] - nxt) ** 2
+        np.testing.assert_allclose(X[:, h], np.diag(loss) - loss.min(axis=0), atol=1e-10)
+
+
+# ---------------------------------------------------------------------- constants
+def test_glow_constants_are_the_papers():
+    L = glow_log(33, 66, 200, 4, 0.1)
+    assert L == pytest.approx(math.log(6 * 33 * 66 * 200 * 4 / 0.1))
+    assert L == pytest.approx(18.465118593382932, abs=1e-12)   # the spec's claim-13 value
+    g_t, alpha, beta = glow_constants(5, 0.5, 3000, L, kappa=2.0)
+    assert g_t == 2.5 and alpha == 8 / 2.5
+    assert beta == pytest.approx(2.0 * 36 * 2.5 * L / (3000 * 4))
+    assert glow_burn_in(3000, L) == 1 + math.floor(1152 * L / 3000) == 8
+    assert golf_beta(400, 4, 33, 0.1) == pytest.approx(math.log(400 * 4 * 33 / 0.1))
+    for bad, match in (((1, 1.0, 3, L), "t is 1; must be >= 2"),
+                       ((3, 0.0, 3, L), "gamma is 0"), ((3, 1.0, 0, L), "K is 0")):
+        with pytest.raises(ValueError, match=match):
+            glow_constants(*bad)
+
+
+def test_path_weights_follow_the_ratio_convention():
+    D = np.array([[[[0.5, 0.5]]], [[[1.0, 0.0]]]])        # (2, 1, 1, 2)
+    dbar = np.array([[[1.0, 0.0]]])
+    W = path_weights(D, dbar, 3)
+    np.testing.assert_array_equal(W[0], [[[0.5, np.inf]]])         # x/0 = inf
+    np.testing.assert_array_equal(W[1], [[[1.0, 0.0]]])            # 0/0 = 0
+    np.testing.assert_allclose(W[2], [[[0.5 / (2.5 / 3), 1.0 * 3]]])   # mix: ((t-1) dbar + d)/t
+    np.testing.assert_allclose(W[3], [[[1.0, 0.0]]])
+
+
+# ---------------------------------------------------------------------- closed forms
+@pytest.mark.parametrize("gamma", [1.0, 0.5, 0.25])
+@pytest.mark.parametrize("k,m", [(1, 1), (2, 2), (4, 1), (4, 4)])
+def test_population_glow_needles_closed_form(gamma, k, m):
+    """Claim 8: each wrong needle played 8/gamma times, the true-target needle 16/gamma
+    (= 8/(gamma (1 - r*))), Reg = r* (8/gamma)(kA - 1) = (4/gamma)(2k - 1), any m.
+    Derivation: the mix weight of a needle played n times gives the constraint value
+    (n/(t-1))(t/(n+1))(Delta - 8/(gamma (n+1))), positive iff n + 1 > 8/(gamma Delta)."""
+    b = int(round(math.log2(k)))
+    mdp = block_lock(k=k, m=m, A=2, H=max(3, b + 1), r_star=0.5)
+    F = needle_class(mdp, m)
+    T = int((8 / gamma) * (2 * k - 1) + 16 / gamma + 1) + 3
+    res = glow_population(mdp, F, T=T, gamma=gamma)
+    plays = res.plays
+    true_needle = (k - 1) * 2 + 1
+    wrong = [j for j in range(2 * k) if j != true_needle]
+    assert all(plays[j] == 8 / gamma for j in wrong)
+    assert plays[true_needle] == 16 / gamma
+    assert res.total_regret == pytest.approx((4 / gamma) * (2 * k - 1), abs=1e-9)
+    assert res.truth_alive.all() and not res.fallback.any()
+    assert res.coverability == pytest.approx(2 * k)
+    per, total = glow_population_bound(res)
+    assert np.all(res.regret[1:] <= per[1:] + 1e-9) and res.total_regret <= total
+
+
+def test_equal_states_different_coverability():
+    """Claim 9 at S = 32 (two of the six cells): |F| = 129 fixed, GLOW Reg = 4(2k-1),
+    GOLF Reg = (2k-1)/2."""
+    for k, m in ((2, 16), (8, 4)):
+        mdp = block_lock(k=k, m=m, A=2, H=6, r_star=0.5)
+        F = needle_class(mdp, m, size=129)
+        assert len(F) == 129
+        assert glow_population(mdp, F, T=600).total_regret == pytest.approx(4 * (2 * k - 1))
+        g = golf_population(mdp, F, T=600)
+        assert g.total_regret == pytest.approx((2 * k - 1) / 2)
+        assert g.total_regret <= golf_population_bound(g) + 1e-9
+
+
+def test_population_regret_does_not_depend_on_the_block_size():
+    """Claim 10: the per-iteration regret sequence is identical across m."""
+    seqs = []
+    for m in (1, 2, 4):
+        mdp = block_lock(k=4, m=m, A=2, H=3, r_star=0.5)
+        seqs.append(glow_population(mdp, needle_class(mdp, m), T=80).regret)
+    np.testing.assert_allclose(seqs[1], seqs[0], atol=1e-12)
+    np.testing.assert_allclose(seqs[2], seqs[0], atol=1e-12)
+
+
+def test_sampled_glow_and_golf_on_needles():
+    """Claims 13-14 (one seed): GLOW with K = 3000, T = 200, |F| = 33 plays each wrong
+    needle 10 times (Reg = 5(2k-1)); nothing is eliminated before the burn-in iteration;
+    GOLF with T = 400 single episodes plays each wrong needle floor(beta) + 1 = 14 times."""
+    k, m = 2, 2
+    mdp = block_lock(k=k, m=m, A=2, H=4, r_star=0.5)
+    F = needle_class(mdp, m, size=33)
+    res = glow(mdp, F, T=200, K=3000, gamma=1.0, rng=0)
+    assert res.params["L"] == pytest.approx(18.465118593382932)
+    assert res.total_regret == pytest.approx(5 * (2 * k - 1))
+    assert res.truth_alive.all() and not res.fallback.any()
+    burn = glow_burn_in(3000, res.params["L"])
+    assert res.alive[:burn].all() and not res.alive[burn:].all()
+    assert np.all(res.constraint[1:burn] <= res.radius[1:burn, None, None])
+    gf = golf(mdp, F, T=400, rng=0)
+    beta = gf.params["beta"]
+    assert beta == pytest.approx(13.176851562688398)
+    wrong = [j for j in range(2 * k) if j != 2 * k - 1]
+    assert all(gf.plays[j] == math.floor(beta) + 1 for j in wrong)
+    assert gf.total_regret == pytest.approx(7 * (2 * k - 1)) and gf.truth_alive.all()
+
+
+def test_runs_reject_bad_arguments():
+    mdp = block_lock(k=2, m=1, A=2, H=3)
+    F = needle_class(mdp, 1)
+    with pytest.raises(TypeError, match="F must be a ValueClass"):
+        glow_population(mdp, F.values, T=3)
+    with pytest.raises(TypeError, match="mdp must be a FiniteHorizonMDP"):
+        glow_population(None, F, T=3)
+    with pytest.raises(ValueError, match="the model has"):
+        glow_population(block_lock(k=4, m=1, A=2, H=3), F, T=3)
+    with pytest.raises(ValueError, match=r"order must be a permutation of range\(5\)"):
+        glow_population(mdp, F, T=3, order=[0, 1, 2, 3, 3])
+    with pytest.raises(ValueError, match="T is 0"):
+        glow(mdp, F, T=0, K=1)
+    with pytest.raises(ValueError, match="gamma is -1"):
+        glow(mdp, F, T=2, K=1, gamma=-1.0)
+    with pytest.raises(ValueError, match="delta is 1"):
+        glow(mdp, F, T=2, K=1, delta=1.0)
+    with pytest.raises(ValueError, match="beta is -1"):
+        golf_population(mdp, F, T=2, beta=-1.0)
+    with pytest.raises(ValueError, match="glow_population_bound is for glow_population"):
+        glow_population_bound(golf_population(mdp, F, T=2))

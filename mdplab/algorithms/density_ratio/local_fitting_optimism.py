@@ -83,6 +83,13 @@ def golf(mdp: Any, F: Any, *, T: int, K: int = 1, beta: float | None = None,
     c, delta : the constant and failure probability of the default beta.
     order, rng : tie-breaking order over F; seed or Generator.
     """
+    return _golf_sampled(mdp, F, T=T, K=K, beta=beta, c=c, delta=delta, order=order, rng=rng,
+                         excess=excess_losses)
+
+
+def _golf_sampled(mdp, F, *, T, K, beta, c, delta, order, rng, excess) -> OptimismResult:
+    """GOLF with a replaceable ``excess(stats, values, next_values)`` (the claims plant
+    their bugs there)."""
     setup = ClassSetup(mdp, F, order)
     T = check_positive_int(T, "T")
     K = check_positive_int(K, "K")
@@ -105,7 +112,7 @@ def golf(mdp: Any, F: Any, *, T: int, K: int = 1, beta: float | None = None,
     t0 = time.perf_counter()
     for t in range(1, T + 1):
         if t >= 2:
-            X = excess_losses(stats, values, nxt)
+            X = excess(stats, values, nxt)
             constraint[t - 1] = X
             radius[t - 1] = beta
             alive[t - 1] = (X <= beta).all(axis=1)

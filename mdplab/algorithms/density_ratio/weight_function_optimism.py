@@ -96,17 +96,33 @@ def _glow_args(T, gamma, beta=None):
     return T, gamma, beta
 
 
-def _constraints(setup: ClassSetup, X: np.ndarray, Y: np.ndarray, dsum: np.ndarray,
-                 t: int, gamma: float) -> np.ndarray:
-    """C (n, H) of Eq. (4) with X = the residual mass per cell (n, H, S, A), Y = the penalty
-    measure (H, S, A), W-path weights clipped at gamma t."""
+class Pieces:
+    """The replaceable parts of a GLOW run (the claims plant their bugs here):
+    ``constants(t, gamma, K, L, kappa) -> (gamma_t, alpha_t, beta_t)``,
+    ``weights(D, dbar, t) -> W (m, H, S, A)`` and ``next_values(F) -> (n, H, S)`` (the
+    max_a' f_{h+1}(s', a') of the residual)."""
+
+    def __init__(self, constants=None, weights=None, next_values=None) -> None:
+        self.constants = constants or _constants_unchecked
+        self.weights = weights or path_weights
+        self.next_values = next_values or (lambda F: F.next_values())
+
+
+def _constants_unchecked(t, gamma, K, L, kappa):
+    g_t = gamma * t
+    return g_t, 8.0 / g_t, kappa * 36.0 * g_t * L / (K * (t - 1))
+
+
+def _constraints(setup: ClassSetup, X: np.ndarray, Y: np.ndarray, W: np.ndarray,
+                 g_t: float, alpha: float) -> np.ndarray:
+    """C (n, H) of Eq. (4): X = residual mass per cell (n, H, S, A), Y = penalty measure
+    (H, S, A), W (m, H, S, A) clipped at g_t, penalty alpha."""
     n, H = setup.n, setup.H
     Z = setup.S * setup.A
-    g_t = gamma * t
-    Wt = clip_weights(path_weights(setup.D, dsum / (t - 1), t), g_t)
+    Wt = clip_weights(W, g_t)
     return glow_constraints(np.ascontiguousarray(X.reshape(n, H, Z)),
-                             np.ascontiguousarray(Y.reshape(H, Z)),
-                             np.ascontiguousarray(Wt.reshape(-1, H, Z)), 8.0 / g_t)
+                            np.ascontiguousarray(Y.reshape(H, Z)),
+                            np.ascontiguousarray(Wt.reshape(-1, H, Z)), alpha)
 
 
 def glow(mdp: Any, F: Any, *, T: int, K: int, gamma: float = 1.0, delta: float = 0.1,
@@ -132,6 +148,12 @@ def glow(mdp: Any, F: Any, *, T: int, K: int, gamma: float = 1.0, delta: float =
     -------
     OptimismResult with ``algorithm="glow"``; ``params`` holds L and the arguments.
     """
+    return _glow_sampled(mdp, F, T=T, K=K, gamma=gamma, delta=delta, w_count=w_count,
+                         kappa=kappa, order=order, rng=rng, pieces=Pieces())
+
+
+def _glow_sampled(mdp, F, *, T, K, gamma, delta, w_count, kappa, order, rng,
+                  pieces: Pieces) -> OptimismResult:
     setup = ClassSetup(mdp, F, order)
     T, gamma, _ = _glow_args(T, gamma)
     K = check_positive_int(K, "K")
@@ -143,7 +165,7 @@ def glow(mdp: Any, F: Any, *, T: int, K: int, gamma: float = 1.0, delta: float =
     model = GenerativeModel(setup.mdp)
     H, n = setup.H, setup.n
     stats = TupleStatistics(H, setup.S, setup.A)
-    values, nxt = F.values, F.next_values()
+    values, nxt = F.values, pieces.next_values(F)
     init = F.values[:, 0].max(axis=2)                       # (n, S)
     alive = np.ones((T, n), dtype=bool)
     constraint = np.full((T, n, H), np.nan)
@@ -157,9 +179,10 @@ def glow(mdp: Any, F: Any, *, T: int, K: int, gamma: float = 1.0, delta: float =
     for t in range(1, T + 1):
         if t >= 2:
             m = K * (t - 1)
-            _, _, beta_t = glow_constants(t, gamma, K, L, kappa)
+            g_t, alpha, beta_t = pieces.constants(t, gamma, K, L, kappa)
             E = stats.residual_sums(values, nxt)
-            C = _constraints(setup, E / m, stats.N / m, dsum, t, gamma)
+            W = pieces.weights(setup.D, dsum / (t - 1), t)
+            C = _constraints(setup, E / m, stats.N / m, W, g_t, alpha)
             constraint[t - 1] = C
             radius[t - 1] = beta_t
             alive[t - 1] = (C <= beta_t).all(axis=1)
@@ -187,10 +210,15 @@ def glow_population(mdp: Any, F: Any, *, T: int, gamma: float = 1.0, beta: float
     value <= beta + 1e-12 is satisfied, for the round-off of Delta Q* = 0). Deterministic
     given F, the W-path weights and ``order``.
     """
+    return _glow_population(mdp, F, T=T, gamma=gamma, beta=beta, order=order,
+                            pieces=Pieces())
+
+
+def _glow_population(mdp, F, *, T, gamma, beta, order, pieces: Pieces) -> OptimismResult:
     setup = ClassSetup(mdp, F, order)
     T, gamma, beta = _glow_args(T, gamma, beta)
     H, n = setup.H, setup.n
-    Delta = F.bellman_residuals(setup.mdp)
+    Delta = _population_residuals(setup, pieces)
     score = F.initial_values(setup.mdp.rho)
     alive = np.ones((T, n), dtype=bool)
     constraint = np.full((T, n, H), np.nan)
@@ -203,7 +231,9 @@ def glow_population(mdp: Any, F: Any, *, T: int, gamma: float = 1.0, beta: float
     for t in range(1, T + 1):
         if t >= 2:
             dbar = dsum / (t - 1)
-            C = _constraints(setup, dbar[None] * Delta, dbar, dsum, t, gamma)
+            g_t, alpha, _ = pieces.constants(t, gamma, 1, 0.0, 0.0)
+            W = pieces.weights(setup.D, dbar, t)
+            C = _constraints(setup, dbar[None] * Delta, dbar, W, g_t, alpha)
             constraint[t - 1] = C
             alive[t - 1] = (C <= beta + POPULATION_TOL).all(axis=1)
             violation = (C - beta).max(axis=1)
@@ -215,6 +245,14 @@ def glow_population(mdp: Any, F: Any, *, T: int, gamma: float = 1.0, beta: float
                   seconds=time.perf_counter() - t0)
     return setup.result("glow-population", chosen, alive, constraint, radius, fallback,
                         float(np.abs(Delta).max()), params)
+
+
+def _population_residuals(setup: ClassSetup, pieces: Pieces) -> np.ndarray:
+    """Delta_h f = f_h - reward_scale r_h - P_h max_a' f_{h+1} (n, H, S, A), with the
+    ``next_values`` piece (the correct one gives :meth:`ValueClass.bellman_residuals`)."""
+    F, mdp = setup.F, setup.mdp
+    backup = np.einsum("hsat,nht->nhsa", mdp.P, pieces.next_values(F))
+    return F.values - F.reward_scale * np.asarray(mdp.r)[None] - backup
 
 
 def _delta_max(setup: ClassSetup) -> float:

@@ -30,14 +30,30 @@ from mdplab.algorithms.density_ratio import (
     glow_burn_in,
     glow_constants,
     glow_log,
+    glow_population_bound,
+    golf_population_bound,
+    hyglow_population_bound,
     needle_class,
+    perturbed_model_class,
 )
+from mdplab.algorithms.density_ratio import hybrid as _hy_mod
 from mdplab.algorithms.density_ratio import local_fitting_optimism as _golf_mod
 from mdplab.algorithms.density_ratio import weight_function_optimism as _glow_mod
 from mdplab.algorithms.density_ratio.protocol import ClassSetup
 from mdplab.algorithms.density_ratio.statistics import TupleStatistics
 from mdplab.claims import Claim
-from mdplab.envs import block_lock, rich_lock
+from mdplab.coverage import (
+    clipped_concentrability_cc,
+    concentrability_all_policies,
+    coverability,
+    coverability_brute_force,
+    coverability_potential_bound,
+    elliptic_potential,
+    l2_concentrability_squared,
+    potential_increments,
+)
+from mdplab.envs import block_lock, mixing_de_bruijn, random_tabular, rich_lock
+from mdplab.planning import backward_induction, occupancy_measure
 
 PAPER = "amortila2024"
 SRC = "Amortila, Foster, Jiang, Sekhari & Xie (2024), arXiv:2401.09681"
@@ -334,10 +350,391 @@ def _check_sampled_golf(budget, rng, impl):
             "details": {"runs": runs, "mismatches": bad, "truth_lost": lost}}
 
 
+
+# ------------------------------------------------------------------ coverage (claims 1-5)
+def _random_policy(g, H, S, A):
+    return g.dirichlet(np.ones(A), size=(H, S))
+
+
+def _cov_value(impl, mdp, policies=None, method="closed_form"):
+    return float(impl.coverability(mdp, policies, method=method).value)
+
+
+def _coverability_without_A(mdp, policies=None, method="closed_form"):
+    """C_h summed over states only (the factor A of sup_pi d_h^pi(s, a) = reach[h, s] lost)."""
+    res = coverability(mdp, policies, method=method)
+    if policies is None and method == "closed_form":
+        return types_ns(value=float(res.value) / mdp.A, per_layer=res.per_layer / mdp.A)
+    return res
+
+
+def types_ns(**kw):
+    import types
+
+    return types.SimpleNamespace(**kw)
+
+
+def _check_cov_exact(budget, rng, impl):
+    """Claim 1: closed form, LP and brute force agree to 1e-8."""
+    n = 6 if budget == "quick" else 50
+    worst = 0.0
+    for seed in range(n):
+        S, H = (2, 3)[seed % 2], (2, 3)[(seed // 2) % 2]
+        mdp = random_tabular(S=S, A=2, H=H, seed=seed)
+        a = _cov_value(impl, mdp)
+        b = _cov_value(impl, mdp, method="lp")
+        c = float(impl.coverability_brute_force(mdp).value)
+        worst = max(worst, abs(a - b), abs(a - c))
+    return {"statistic": worst, "bound": 1e-8, "passed": worst <= 1e-8,
+            "details": {"instances": n, "S": (2, 3), "A": 2, "H": (2, 3)}}
+
+
+def _check_cov_inequalities(budget, rng, impl):
+    """Claim 2: A <= C_cov(all) <= S A, C_cov(Pi) <= C_cov(all), C_cov <= C_conc(mu) with
+    equality at mu*, C_star(d^pi*) = 1, CC_h monotone in gamma and <= min(gamma,
+    C^2_conc,2), Lemmas F.4 and F.5."""
+    n = 5 if budget == "quick" else 30
+    n_mu = 10 if budget == "quick" else 100
+    g = np.random.default_rng(12)
+    fails = []
+    for seed in range(n):
+        S, A, H = 3 + seed % 6, 2 + seed % 2, 2 + seed % 3
+        mdp = random_tabular(S=S, A=A, H=H, seed=seed)
+        res = impl.coverability(mdp)
+        C = float(res.value)
+        if not A - 1e-9 <= C <= S * A + 1e-9:
+            fails.append(("range", seed))
+        F = perturbed_model_class(mdp, 5, rng=seed)
+        if _cov_value(impl, mdp, list(F.policies)) > C + 1e-9:
+            fails.append(("class", seed))
+        for _ in range(n_mu):
+            mu = g.dirichlet(np.ones(S * A), size=H).reshape(H, S, A)
+            if C > float(concentrability_all_policies(mdp, mu).value) + 1e-9:
+                fails.append(("conc", seed))
+        if abs(float(concentrability_all_policies(mdp, res.mu_star).value) - C) > 1e-9:
+            fails.append(("mu_star", seed))
+        d_star = occupancy_measure(mdp, backward_induction(mdp).policy)
+        c_star = float(np.max(np.divide(d_star, d_star, out=np.zeros_like(d_star),
+                                        where=d_star > 0)))
+        if abs(c_star - 1.0) > 1e-12:
+            fails.append(("c_star", seed))
+        d_pi = occupancy_measure(mdp, _random_policy(g, H, S, A))
+        mu = g.dirichlet(np.ones(S * A), size=H).reshape(H, S, A)
+        l2 = np.asarray(l2_concentrability_squared(d_pi, mu))
+        prev = None
+        for gamma in (0.1, 0.5, 1.0, 2.0, 5.0, 20.0):
+            cc = np.asarray(impl.clipped_cc(d_pi, mu, gamma))
+            if prev is not None and np.any(cc < prev - 1e-12):
+                fails.append(("monotone", seed))
+            if np.any(cc > np.minimum(gamma, l2) + 1e-12):
+                fails.append(("cc_range", seed))
+            w = np.divide(d_pi, mu, out=np.full_like(d_pi, np.inf), where=mu > 0)
+            w = np.where(d_pi > 0, w, 0.0)
+            tail = (d_pi * (w > gamma)).sum(axis=(1, 2))          # P^pi[d/mu > gamma]
+            if np.any(tail > (2.0 / gamma) * cc + 1e-12):
+                fails.append(("F.4", seed))
+            l2c = (mu * np.minimum(w, gamma) ** 2).sum(axis=(1, 2))
+            if np.any(l2c > 2.0 * cc + 1e-12):
+                fails.append(("F.5", seed))
+            prev = cc
+    return {"statistic": len(fails), "bound": 0.0, "passed": not fails,
+            "details": {"instances": n, "mu_per_instance": n_mu, "failures": fails[:10]}}
+
+
+_MIXING = {0.0: 32.0, 0.1: 23.3696, 0.25: 14.1875, 0.5: 6.0, 0.75: 2.9375, 0.9: 2.2496,
+           1.0: 2.0}
+
+
+def _check_cov_reference(budget, rng, impl):
+    """Claim 3: BlockLock C_cov(all) = C_cov(needle policies) = 2k; Lock C_cov = 2A with
+    C_0 = A; the mixing de Bruijn table to 1e-4."""
+    ks = (1, 2, 4) if budget == "quick" else (1, 2, 4, 8, 16, 32)
+    ms = (1, 2) if budget == "quick" else (1, 2, 4)
+    worst = 0.0
+    for k in ks:
+        for m in ms:
+            if k * m > 64:
+                continue
+            lock = block_lock(k=k, m=m, A=2, H=6)
+            worst = max(worst, abs(_cov_value(impl, lock) - 2 * k))
+            pols = list(needle_class(lock, m).policies[:-1])
+            worst = max(worst, abs(_cov_value(impl, lock, pols) - 2 * k))
+    for A in (2, 3):
+        for H in ((2, 4) if budget == "quick" else (2, 3, 4, 5, 6)):
+            for m in (1, 3):
+                res = impl.coverability(rich_lock(H=H, A=A, m=m, seed=H))
+                worst = max(worst, abs(float(res.value) - 2 * A),
+                            abs(float(res.per_layer[0]) - A))
+    mix_err = max(abs(_cov_value(impl, mixing_de_bruijn(S=16, A=2, H=6, eta=eta)) - want)
+                  for eta, want in _MIXING.items())
+    return {"statistic": worst, "bound": 1e-9, "passed": worst <= 1e-9 and mix_err <= 1e-4,
+            "details": {"block_lock_k": ks, "m": ms, "mixing_error": mix_err,
+                        "mixing_table": _MIXING}}
+
+
+def _potential_excluding_current(occupancies):
+    """Phi with sum_{i<t} in the denominator (the current occupancy left out)."""
+    d = np.asarray(occupancies, dtype=float)
+    before = np.cumsum(d, axis=0) - d
+    r = np.divide(d * d, before, out=np.full_like(d, np.inf), where=before > 0)
+    r = np.where(d > 0, r, 0.0)
+    return r.sum(axis=(2, 3))
+
+
+def _check_potentials(budget, rng, impl):
+    """Claim 4: per layer sum_t Phi_h^(t) <= C_h (1 + 4 ln(1+T)) and the per-cell elliptic
+    sum <= 2 ln(1+T) (C = C_h, mu = mu_h* of all policies), for random stochastic policies
+    and for population GLOW's played policies; the printed 5 C log T fails at T = 1."""
+    n = 4 if budget == "quick" else 30
+    Ts = (5, 50) if budget == "quick" else (5, 50, 300)
+    g = np.random.default_rng(4)
+    worst_phi, worst_ell = 0.0, 0.0
+    for seed in range(n):
+        S, A, H = 3 + seed % 4, 2, 2 + seed % 3
+        mdp = random_tabular(S=S, A=A, H=H, seed=seed)
+        cov = impl.coverability(mdp)
+        for T in Ts:
+            seqs = [np.stack([occupancy_measure(mdp, _random_policy(g, H, S, A))
+                              for _ in range(T)])]
+            F = perturbed_model_class(mdp, 7, rng=seed)
+            seqs.append(impl.glow_population(mdp, F, T=T, gamma=0.5).occupancies)
+            for d in seqs:
+                phi = impl.potential_increments(d).sum(axis=0)          # (H,)
+                for h in range(H):
+                    bound = coverability_potential_bound(float(cov.per_layer[h]), T)
+                    worst_phi = max(worst_phi, phi[h] / bound)
+                    ell = elliptic_potential(d[:, h], cov.mu_star[h], float(cov.per_layer[h]))
+                    worst_ell = max(worst_ell, float(ell.max()) / (2 * math.log(1 + T)))
+    one = impl.potential_increments(occupancy_measure(mdp, backward_induction(mdp).policy)[None])
+    printed_fails = bool(np.all(one[0] > 5 * float(cov.per_layer.max()) * math.log(1)))
+    stat = max(worst_phi, worst_ell)
+    return {"statistic": stat, "bound": 1.0, "passed": stat <= 1.0 + 1e-12 and printed_fails,
+            "details": {"instances": n, "T": Ts, "phi_ratio_max": worst_phi,
+                        "elliptic_ratio_max": worst_ell,
+                        "printed_5ClogT_fails_at_T1": printed_fails}}
+
+
+def _residuals(F, mdp):
+    return F.bellman_residuals(mdp)
+
+
+def _residuals_same_layer(F, mdp):
+    backup = np.einsum("hsat,nht->nhsa", mdp.P, F.values.max(axis=3))
+    return F.values - F.reward_scale * np.asarray(mdp.r)[None] - backup
+
+
+def _check_identities(budget, rng, impl):
+    """Claim 5: Lemma D.4 (an identity, to 1e-12), Lemma F.2 (performance difference, an
+    inequality) and Lemma F.3 for both signs (with 2 Delta_max in place of 2, the form the
+    proof gives for |Delta| <= Delta_max), for random f in [0, 1]."""
+    n = 5 if budget == "quick" else 30
+    g = np.random.default_rng(5)
+    d4, f2, f3 = 0.0, 0.0, 0.0
+    for seed in range(n):
+        S, A, H = 3 + seed % 3, 2, 2 + seed % 3
+        mdp = random_tabular(S=S, A=A, H=H, seed=100 + seed)
+        scale = 1.0 / H
+        F = ValueClass(g.random((6, H, S, A)), reward_scale=scale)
+        D = impl.bellman_residuals(F, mdp)
+        sol = backward_induction(mdp)
+        J_star = scale * sol.value
+        d_star = occupancy_measure(mdp, sol.policy)
+        for i in range(len(F)):
+            pi = F.policies[i]
+            d_pi = occupancy_measure(mdp, pi)
+            J = scale * float(np.sum(d_pi * mdp.r))
+            left = float(F.initial_values(mdp.rho)[i]) - J
+            d4 = max(d4, abs(left - float(np.sum(d_pi * D[i]))))
+            rhs = float(np.sum(d_star * -D[i]) + np.sum(d_pi * D[i]))
+            f2 = max(f2, (J_star - J) - rhs)
+            dmax = float(np.abs(D[i]).max())
+            mu = g.dirichlet(np.ones(S * A), size=H).reshape(H, S, A)
+            w = np.divide(d_pi, mu, out=np.full_like(d_pi, np.inf), where=mu > 0)
+            w = np.where(d_pi > 0, w, 0.0)
+            for gamma in (0.5, 2.0):
+                tail = (d_pi * (w > gamma)).sum(axis=(1, 2))
+                for sign in (1.0, -1.0):
+                    lhs = (d_pi * sign * D[i]).sum(axis=(1, 2))
+                    rhs3 = (mu * sign * D[i] * np.minimum(w, gamma)).sum(axis=(1, 2)) + (
+                        2 * dmax * tail)
+                    f3 = max(f3, float(np.max(lhs - rhs3)))
+    passed = d4 <= 1e-12 and f2 <= 1e-12 and f3 <= 1e-12
+    return {"statistic": d4, "bound": 1e-12, "passed": passed,
+            "details": {"instances": n, "D4_error": d4, "F2_worst_slack": f2,
+                        "F3_worst_slack": f3}}
+
+
+# ------------------------------------------------------------------ population bounds (6, 7)
+def _penalty_times_gamma_t(t, gamma, K, L, kappa):
+    g_t, alpha, beta = _glow_mod._constants_unchecked(t, gamma, K, L, kappa)
+    return g_t, 8.0 * g_t, beta
+
+
+_GLOW_PEN_TIMES = _pieces_variant(constants=_penalty_times_gamma_t)
+
+
+def _check_population_glow(budget, rng, impl):
+    """Claim 6: on random models with the perturbed-model class, population GLOW keeps Q*
+    in every F^(t), and the library's per-iteration and cumulative bounds hold."""
+    n = 6 if budget == "quick" else 30
+    gammas = (0.25, 1.0) if budget == "quick" else (0.25, 0.5, 1.0)
+    T = 150
+    lost, per_bad, worst = 0, 0, 0.0
+    for seed in range(n):
+        mdp = random_tabular(S=5, A=2, H=3, seed=seed)
+        F = perturbed_model_class(mdp, 15, rng=seed)
+        for gamma in gammas:
+            res = impl.glow_population(mdp, F, T=T, gamma=gamma)
+            per, total = glow_population_bound(res)
+            lost += not bool(res.truth_alive.all())
+            per_bad += int(np.sum(res.regret[1:] > per[1:] + 1e-9))
+            worst = max(worst, res.total_regret / total)
+    return {"statistic": worst, "bound": 1.0, "passed": lost == 0 and per_bad == 0 and worst <= 1,
+            "details": {"instances": n, "gamma": gammas, "T": T, "truth_lost": lost,
+                        "per_iteration_violations": per_bad}}
+
+
+def _golf_rewards_ignored(mdp, F, *, T):
+    """Population GOLF whose Bellman backup forgets the reward: T_h f = P_h max f."""
+
+    def residuals(F_, m):
+        return F_.values - np.einsum("hsat,nht->nhsa", m.P, F_.next_values())
+
+    return _golf_mod._golf_population(mdp, F, T=T, beta=0.0, order=None, loss=np.square,
+                                      residuals=residuals)
+
+
+def _check_population_golf(budget, rng, impl):
+    """Claim 7: Reg(T) <= Delta_max sum_h C_h(Pi) for population GOLF."""
+    n = 3 if budget == "quick" else 30
+    T = 60 if budget == "quick" else 150
+    worst, lost = 0.0, 0
+    for seed in range(n):
+        mdp = random_tabular(S=5, A=2, H=3, seed=seed)
+        F = perturbed_model_class(mdp, 15, rng=seed)
+        res = impl.golf_population(mdp, F, T=T)
+        lost += not bool(res.truth_alive.all())
+        worst = max(worst, res.total_regret / golf_population_bound(res))
+    return {"statistic": worst, "bound": 1.0, "passed": worst <= 1.0 and lost == 0,
+            "details": {"instances": n, "T": T, "truth_lost": lost}}
+
+
+# ------------------------------------------------------------------ HyGLOW (15, 16)
+def _hyglow_population(mdp, F, *, T, nu, gamma=1.0):
+    return _hy_mod.hyglow_population(mdp, F, T=T, nu=nu, gamma=gamma)
+
+
+def _hyglow_argmax(mdp, F, *, T, nu, gamma=1.0):
+    """MABO.CR's argmax instead of its argmin (the worst-fitting hypothesis)."""
+
+    def objective(setup, X, Y, mu, t, g):
+        return -_hy_mod._objective(setup, X, Y, mu, t, g)
+
+    return _hy_mod._hyglow_population(mdp, F, T=T, nu=nu, gamma=gamma, order=None,
+                                      objective=objective, mixture=_hy_mod._mixture)
+
+
+def _hyglow_nu_ignored(mdp, F, *, T, nu, gamma=1.0):
+    """mu^(t) = bar d^(t): the offline half of the hybrid data forgotten."""
+    return _hy_mod._hyglow_population(mdp, F, T=T, nu=nu, gamma=gamma, order=None,
+                                      objective=_hy_mod._objective,
+                                      mixture=lambda nu_, dbar: dbar)
+
+
+def _check_hyglow_bound(budget, rng, impl):
+    """Claim 15: population HyGLOW's per-iteration bound holds for every t >= 2 with
+    nu = lam d^pi* + (1 - lam) d^unif."""
+    n = 3 if budget == "quick" else 25
+    gammas = (0.5,) if budget == "quick" else (0.25, 0.5, 1.0)
+    T = 30 if budget == "quick" else 60
+    g = np.random.default_rng(15)
+    bad, worst, not_min, vac = 0, -np.inf, 0, []
+    for seed in range(n):
+        mdp = random_tabular(S=5, A=2, H=3, seed=seed)
+        F = perturbed_model_class(mdp, 15, rng=seed)
+        d_star = occupancy_measure(mdp, backward_induction(mdp).policy)
+        d_unif = occupancy_measure(mdp, np.full((3, 5, 2), 0.5))
+        lam = g.random()
+        nu = lam * d_star + (1 - lam) * d_unif
+        for gamma in gammas:
+            res = impl.hyglow_population(mdp, F, T=T, nu=nu, gamma=gamma)
+            per = hyglow_population_bound(res, mdp)
+            slack = res.regret[1:] - per[1:]
+            bad += int(np.sum(slack > 1e-9))
+            worst = max(worst, float(slack.max()))
+            vac.append(float(np.mean(per[1:] >= 1.0)))
+            # the proof's first step: obj(Q*) <= 0, so the chosen member's objective is too
+            obj = res.objective[1:]
+            picked = obj[np.arange(T - 1), res.chosen[1:]]
+            not_min += int(np.sum(obj[:, F.truth] > 1e-12)) + int(
+                np.sum(picked > obj[:, F.truth] + 1e-12))
+    return {"statistic": worst, "bound": 0.0, "passed": bad == 0 and not_min == 0,
+            "details": {"instances": n, "gamma": gammas, "T": T, "violations": bad,
+                        "objective_not_below_Q*": not_min,
+                        "vacuous_fraction": float(np.mean(vac))}}
+
+
+def _check_hyglow_offline(budget, rng, impl):
+    """Claim 16: with nu = d^pi* population HyGLOW has Reg = 16 and plays pi* from t = 33
+    on, for every k; with nu = the uniform policy's occupancy, Reg = 9, 27, 49 (k = 2, 4, 8)."""
+    ks = (2, 4) if budget == "quick" else (2, 4, 8)
+    ms = (1,) if budget == "quick" else (1, 4)
+    want_unif = {2: 9.0, 4: 27.0, 8: 49.0}
+    worst, late = 0.0, 0
+    for k in ks:
+        for m in ms:
+            lock = block_lock(k=k, m=m, A=2, H=4, r_star=0.5)
+            F = impl.needle_class(lock, m)
+            sol = backward_induction(lock)
+            d_star = occupancy_measure(lock, sol.policy)
+            unif = occupancy_measure(lock, np.full((4, k * m, 2), 0.5))
+            a = impl.hyglow_population(lock, F, T=100, nu=d_star)
+            b = impl.hyglow_population(lock, F, T=100, nu=unif)
+            worst = max(worst, abs(a.total_regret - 16.0), abs(b.total_regret - want_unif[k]))
+            late += int(np.any(a.regret[32:] > 1e-12)) + int(np.any(a.regret[31] <= 0))
+    return {"statistic": worst, "bound": 1e-9, "passed": worst <= 1e-9 and late == 0,
+            "details": {"k": ks, "m": ms, "burn_in_mismatches": late}}
+
+
+# ------------------------------------------------------------------ sampled safety (18)
+def _glow_penalty_added(mdp, F, *, T, K, gamma=1.0, delta=DELTA, w_count=None, kappa=1.0,
+                        rng=None):
+    """The alpha_t E[wt^2] penalty added to the weighted residual instead of subtracted."""
+
+    def constants(t, g, K_, L, k):
+        g_t, alpha, beta = _glow_mod._constants_unchecked(t, g, K_, L, k)
+        return g_t, -alpha, beta
+
+    P = _glow_mod.Pieces(constants=constants)
+    return _glow_mod._glow_sampled(mdp, F, T=T, K=K, gamma=gamma, delta=delta,
+                                   w_count=w_count, kappa=kappa, order=None, rng=rng, pieces=P)
+
+
+def _check_sampled_safety(budget, rng, impl):
+    """Claim 18: sampled GLOW (K = 500, T = 100, gamma = 1, kappa = 1, |F| = 16) on random
+    models never eliminates Q* (failure rate <= delta, binomial test at false alarm 1e-4)."""
+    insts = range(1000, 1003) if budget == "quick" else range(1000, 1010)
+    seeds = range(2) if budget == "quick" else range(10)
+    lost, runs = 0, 0
+    for inst in insts:
+        mdp = random_tabular(S=5, A=2, H=3, seed=inst)
+        F = perturbed_model_class(mdp, 15, rng=inst)
+        for seed in seeds:
+            res = impl.glow(mdp, F, T=100, K=500, gamma=1.0, rng=seed)
+            runs += 1
+            lost += not bool(res.truth_alive.all())
+    ok, p = _binomial_ok(lost, runs, DELTA)
+    return {"statistic": lost / runs, "bound": DELTA, "passed": ok,
+            "details": {"runs": runs, "truth_lost": lost, "p_value": p}}
+
+
 _IMPL = {"glow_population": _glow_population, "glow": _glow, "golf": _golf,
          "golf_population": _golf_population, "needle_class": needle_class,
          "code_class": code_class, "glow_constants": glow_constants,
-         "glow_burn_in": glow_burn_in, "constraint": _constraint}
+         "glow_burn_in": glow_burn_in, "constraint": _constraint,
+         "coverability": coverability, "coverability_brute_force": coverability_brute_force,
+         "clipped_cc": clipped_concentrability_cc, "potential_increments": potential_increments,
+         "bellman_residuals": _residuals, "hyglow_population": _hyglow_population}
 
 
 def _impl(*names):
@@ -345,6 +742,122 @@ def _impl(*names):
 
 
 CLAIMS = [
+    Claim(
+        id=f"{PAPER}.coverability_exact",
+        paper=PAPER,
+        statement="C_cov(all policies) = max_h A sum_s reach[h, s] (closed form) equals the LP "
+        "optimum and brute force over all deterministic Markov policies to 1e-8",
+        source=f"{SRC}, Def. 2.1 (coverability, from Xie et al. 2023, arXiv:2210.04157; its "
+        "cumulative-reachability equivalence); plan claim 1",
+        check=_check_cov_exact,
+        implementation=_impl("coverability", "coverability_brute_force"),
+        mutants={"factor_A_lost": {"coverability": _coverability_without_A}},
+    ),
+    Claim(
+        id=f"{PAPER}.coverage_inequalities",
+        paper=PAPER,
+        statement="A <= C_cov(all) <= S A; C_cov(Pi) <= C_cov(all); C_cov <= C_conc(mu) with "
+        "equality at mu*; C_star(d^pi*) = 1; CC_h nondecreasing in gamma and <= min(gamma, "
+        "C^2_conc,2); Lemma F.4: P^pi[d/mu > gamma] <= (2/gamma) CC_h; Lemma F.5: "
+        "||clip_gamma[d/mu]||^2_{2,mu} <= 2 CC_h",
+        source=f"{SRC}, Sec. 2, Defs. 4.2 and 4.4, Lemmas F.4-F.5; plan claim 2",
+        check=_check_cov_inequalities, implementation=_impl("coverability", "clipped_cc"),
+        mutants={"cc_unclipped": {"clipped_cc": lambda d, mu, g:
+                                  clipped_concentrability_cc(d, mu, math.inf)}},
+    ),
+    Claim(
+        id=f"{PAPER}.coverability_references",
+        paper=PAPER,
+        statement="BlockLock(k, m): C_cov(all) = C_cov(needle policies) = 2k, independent of m; "
+        "rich lock: C_cov = 2A with C_0 = A for every H and m; mixing de Bruijn (S = 16, "
+        "H = 6): C_cov = 32, 23.3696, 14.1875, 6, 2.9375, 2.2496, 2 at eta = 0, .1, .25, .5, "
+        ".75, .9, 1",
+        source=f"{SRC}, Sec. 2 and Ex. C.2 (block MDPs: C_cov of the latent MDP); reference "
+        "values computed by the library's plan (claim 3)",
+        check=_check_cov_reference, implementation=_impl("coverability"),
+        mutants={"factor_A_lost": {"coverability": _coverability_without_A}},
+    ),
+    Claim(
+        id=f"{PAPER}.potential_lemmas",
+        paper=PAPER,
+        statement="For any sequence of occupancies (random policies, or GLOW's), per layer "
+        "sum_t Phi_h^(t) <= C_h (1 + 4 ln(1+T)) and every cell's elliptic sum <= 2 ln(1+T); "
+        "the printed form 5 C log T of Lemma E.3 fails at T = 1",
+        source=f"{SRC}, Lemma D.5 (= Xie et al. 2023, Lemma 4) and Lemma E.3 (the form its "
+        "proof gives, App. E.1 Eq. (24)); plan claim 4",
+        check=_check_potentials,
+        implementation=_impl("coverability", "potential_increments", "glow_population"),
+        mutants={"current_occupancy_left_out": {
+            "potential_increments": _potential_excluding_current}},
+    ),
+    Claim(
+        id=f"{PAPER}.identities",
+        paper=PAPER,
+        statement="Lemma D.4: E_rho[f_0(s, pi_f(s))] - J(pi_f) = sum_h E_{d_h^pi_f}[Delta_h f] "
+        "(to 1e-12); Lemma F.2: J* - J(pi_f) <= sum_h (E_{d^pi*}[-Delta_h f] + "
+        "E_{d^pi_f}[Delta_h f]); Lemma F.3 for both signs",
+        source=f"{SRC}, Lemma D.4 (Jiang et al. 2017, Lemma 1), Lemma F.2 (App. F.3.1), "
+        "Lemma F.3; plan claim 5",
+        check=_check_identities, implementation=_impl("bellman_residuals"),
+        mutants={"residual_with_f_h_in_the_backup": {"bellman_residuals":
+                                                     _residuals_same_layer}},
+    ),
+    Claim(
+        id=f"{PAPER}.population_glow_bound",
+        paper=PAPER,
+        statement="Population GLOW on random models with the perturbed-model class (|F| = 16, "
+        "W-path, beta = 0): Q* stays in every F^(t), J* - J(pi^(t)) <= sum_h [(8/gamma + "
+        "Delta_max (1 + 1/gamma)) Phi_h^(t)] for t >= 2, and Reg(T) <= 1 + (8/gamma + "
+        "Delta_max (1 + 1/gamma)) sum_h C_h(Pi) (1 + 4 ln(1+T))",
+        source=f"{SRC}, Lemma E.4's proof with the sampling error removed (the bound is the "
+        "library's derivation); plan claim 6",
+        check=_check_population_glow, implementation=_impl("glow_population"),
+        mutants={"residual_with_f_h_in_the_backup": {"glow_population": _GLOW_SAME_LAYER[0]},
+                 "penalty_times_gamma_t": {"glow_population": _GLOW_PEN_TIMES[0]}},
+    ),
+    Claim(
+        id=f"{PAPER}.population_golf_bound",
+        paper=PAPER,
+        statement="Population GOLF (zero Bellman error on the data's support): Reg(T) <= "
+        "Delta_max sum_h C_h(Pi) on random models with the perturbed-model class",
+        source="Jin, Liu & Miryoosefi (2021), arXiv:2102.00815 (GOLF); the bound is the "
+        f"library's derivation in the spirit of Xie et al. (2023), Thm. 1; {SRC}; plan claim 7",
+        check=_check_population_golf, implementation=_impl("golf_population"),
+        mutants={"rewards_ignored_in_the_backup": {"golf_population": _golf_rewards_ignored}},
+    ),
+    Claim(
+        id=f"{PAPER}.population_hyglow_bound",
+        paper=PAPER,
+        statement="Population HyGLOW (MABO.CR inside H2O, W-hybrid) on random models with "
+        "nu = lam d^pi* + (1 - lam) d^unif: J* - J(pi^(t)) <= sum_h ((16 + 4 Delta_max)/"
+        "(gamma t)) [CC_h(pi*, mu^(t), gamma t) + CC_h(pi^(t), mu^(t), gamma t)] for t >= 2",
+        source=f"{SRC}, Algorithms 2-3, Eq. (13), Lemmas F.2-F.5 (the bound is the library's "
+        "derivation); plan claim 15",
+        check=_check_hyglow_bound, implementation=_impl("hyglow_population"),
+        mutants={"argmax_not_argmin": {"hyglow_population": _hyglow_argmax}},
+    ),
+    Claim(
+        id=f"{PAPER}.hyglow_good_offline_data",
+        paper=PAPER,
+        statement="Population HyGLOW on BlockLock needles (H = 4, gamma = 1, T = 100): with "
+        "nu = d^pi* Reg = 16 and pi^(t) = pi* from t = 33 on, for every k (no growth with "
+        "C_cov); with nu = the uniform policy's occupancy Reg = 9, 27, 49 for k = 2, 4, 8",
+        source=f"{SRC}, Sec. 4 (hybrid RL: C_* + C_cov in place of C_cov); values from the "
+        "library's plan (claim 16); the 32-iteration burn-in is alpha_t = 8/(gamma t) against "
+        "a wrong needle's weighted error 1/2",
+        check=_check_hyglow_offline, implementation=_impl("hyglow_population", "needle_class"),
+        mutants={"offline_data_ignored": {"hyglow_population": _hyglow_nu_ignored}},
+    ),
+    Claim(
+        id=f"{PAPER}.sampled_glow_safe_on_random_mdps",
+        paper=PAPER,
+        statement="Sampled GLOW (K = 500, T = 100, gamma = 1, kappa = 1, |F| = 16, delta = 0.1) "
+        "on random models never eliminates Q*: failure rate <= delta (binomial test)",
+        source=f"{SRC}, Lemma E.2(a) (Q* in F^(t) for all t w.p. >= 1 - delta); plan claim 18",
+        check=_check_sampled_safety, implementation=_impl("glow"),
+        mutants={"penalty_added_not_subtracted": {"glow": _glow_penalty_added}},
+        false_alarm=ALPHA,
+    ),
     Claim(
         id=f"{PAPER}.needle_closed_form",
         paper=PAPER,

@@ -293,3 +293,109 @@ def test_runs_reject_bad_arguments():
         golf_population(mdp, F, T=2, beta=-1.0)
     with pytest.raises(ValueError, match="glow_population_bound is for glow_population"):
         glow_population_bound(golf_population(mdp, F, T=2))
+
+
+# ---------------------------------------------------------------------- HyGLOW
+def test_mabo_kernel_matches_numpy():
+    from mdplab.kernels.glow import mabo_objective
+    from mdplab.kernels.glow_reference import mabo_objective_ref
+
+    g = np.random.default_rng(9)
+    for n, m, H, Z in ((1, 1, 1, 1), (6, 9, 3, 5), (20, 30, 4, 16)):
+        X = g.normal(size=(n, H, Z))
+        Y = g.random((H, Z))
+        Wt = g.exponential(size=(m, H, Z))
+        np.testing.assert_allclose(mabo_objective(X, Y, Wt, 0.3),
+                                   mabo_objective_ref(X, Y, Wt, 0.3), rtol=1e-12, atol=1e-12)
+    # by hand for one member: g = |x.w| - alpha y.w^2, obj = max(max_w sum_h g, max_{w,h} g)
+    X = np.array([[[1.0], [-2.0]]])
+    Y = np.ones((2, 1))
+    Wt = np.array([[[1.0], [1.0]]])
+    # g = (1 - 0.5, 2 - 0.5) = (0.5, 1.5): sum 2.0 beats the single layers
+    assert mabo_objective(X, Y, Wt, 0.5)[0] == pytest.approx(2.0)
+    Wt2 = np.array([[[1.0], [0.0]]])
+    # g = (0.5, 0): single layer 0.5 = sum 0.5
+    assert mabo_objective(X, Y, Wt2, 0.5)[0] == pytest.approx(0.5)
+
+
+def test_hyglow_with_good_offline_data_closed_form():
+    """Claim 16 (k = 2, 4; m = 1): nu = d^pi* gives Reg = 16 with pi* from t = 33 on; nu = the
+    uniform policy's occupancy gives Reg = 9 (k = 2) and 27 (k = 4)."""
+    from mdplab.algorithms.density_ratio import hyglow_population, hyglow_population_bound
+    from mdplab.planning import backward_induction, occupancy_measure
+
+    for k, want in ((2, 9.0), (4, 27.0)):
+        lock = block_lock(k=k, m=1, A=2, H=4, r_star=0.5)
+        F = needle_class(lock, 1)
+        d_star = occupancy_measure(lock, backward_induction(lock).policy)
+        a = hyglow_population(lock, F, T=100, nu=d_star)
+        assert a.total_regret == pytest.approx(16.0)
+        assert np.all(a.regret[32:] == 0) and a.regret[31] > 0
+        assert np.all(a.objective[1:, F.truth] <= 1e-12)          # obj(Q*) <= 0
+        per = hyglow_population_bound(a, lock)
+        assert np.isnan(per[0]) and np.all(a.regret[1:] <= per[1:])
+        unif = occupancy_measure(lock, np.full((4, k, 2), 0.5))
+        assert hyglow_population(lock, F, T=100, nu=unif).total_regret == pytest.approx(want)
+
+
+def test_sampled_hyglow_and_offline_tuples():
+    from mdplab.algorithms.density_ratio import hyglow, offline_tuples
+    from mdplab.planning import backward_induction, occupancy_measure
+
+    lock = block_lock(k=2, m=2, A=2, H=3, r_star=0.5)
+    d_star = occupancy_measure(lock, backward_induction(lock).policy)
+    off = offline_tuples(lock, d_star, 4000, rng=0)
+    assert off["s"].shape == (4000, 3)
+    # (s, a) frequencies follow nu; next states follow P; rewards are Bernoulli(r)
+    freq = np.zeros((3, 4, 2))
+    np.add.at(freq, (np.broadcast_to(np.arange(3), (4000, 3)), off["s"], off["a"]), 1 / 4000)
+    assert np.abs(freq - d_star).max() < 0.03
+    last = off["r"][:, 2]
+    assert set(np.unique(last)) <= {0.0, 1.0} and abs(last.mean() - 0.5) < 0.03
+    assert np.all(lock.P[0][off["s"][:, 0], off["a"][:, 0], off["s_next"][:, 0]] > 0)
+    F = needle_class(lock, 2)
+    res = hyglow(lock, F, T=60, nu=d_star, rng=1)
+    assert res.algorithm == "hyglow" and res.T == 60 and res.chosen[0] == 0
+    again = hyglow(lock, F, T=60, nu=d_star, rng=1)
+    np.testing.assert_array_equal(res.chosen, again.chosen)
+    with pytest.raises(ValueError, match=r"nu\[0\] sums to 2.000000"):
+        hyglow(lock, F, T=5, nu=2 * d_star)
+    with pytest.raises(ValueError, match=r"nu must have 3 dimensions, got shape \(3, 4\)"):
+        hyglow(lock, F, T=5, nu=d_star[..., 0])
+    with pytest.raises(ValueError, match=r"nu has shape \(2, 4, 2\); expected"):
+        hyglow(lock, F, T=5, nu=d_star[:2])
+
+
+# ---------------------------------------------------------------------- potentials
+def test_potential_sums_and_their_bounds():
+    from mdplab.coverage import (
+        coverability,
+        coverability_potential_bound,
+        elliptic_potential,
+        potential_increments,
+    )
+    from mdplab.planning import occupancy_measure
+
+    d = np.array([[[0.5, 0.5]], [[1.0, 0.0]], [[0.0, 1.0]]])       # (T=3, S=1, A=2)
+    # Phi by hand: t=1: (0.25/0.5)*2 = 1; t=2: 1/1.5; t=3: 1/1.5
+    np.testing.assert_allclose(potential_increments(d), [1.0, 1 / 1.5, 1 / 1.5])
+    # elliptic with C mu = (1, 1): z=0: 0.5/1 + 1/1.5 + 0 ; z=1: 0.5/1 + 0 + 1/1.5
+    np.testing.assert_allclose(elliptic_potential(d, np.array([[0.5, 0.5]]), 2.0),
+                               [[0.5 + 1 / 1.5, 0.5 + 1 / 1.5]])
+    assert coverability_potential_bound(2.0, 1) == pytest.approx(2.0 * (1 + 4 * math.log(2)))
+    # at T = 1 the left side is 1 (a distribution), above the printed 5 C log 1 = 0
+    mdp = random_tabular(S=3, A=2, H=2, seed=0)
+    cov = coverability(mdp)
+    g = np.random.default_rng(0)
+    seq = np.stack([occupancy_measure(mdp, g.dirichlet(np.ones(2), size=(2, 3)))
+                    for _ in range(40)])
+    phi = potential_increments(seq)
+    assert phi.shape == (40, 2) and np.allclose(phi[0], 1.0)
+    for h in range(2):
+        assert phi[:, h].sum() <= coverability_potential_bound(cov.per_layer[h], 40)
+        ell = elliptic_potential(seq[:, h], cov.mu_star[h], cov.per_layer[h])
+        assert ell.max() <= 2 * math.log(41)
+    with pytest.raises(ValueError, match=r"occupancies\[0, 0, 1\] is -1"):
+        potential_increments(np.array([[[0.0, -1.0]]]))
+    with pytest.raises(ValueError, match="mu has shape"):
+        elliptic_potential(d, np.ones(3), 1.0)

@@ -7,6 +7,8 @@
 - :mod:`.coverability_lp`: C_cov for all policies or a finite class (closed form, LP,
   brute force), with the optimal data distribution mu*.
 - :mod:`.linear`: feature coverage and relative condition number in linear MDPs.
+- :mod:`.potentials`: the potential sums behind every coverability bound (Amortila et al.
+  2024, Lemmas D.5 and E.3).
 """
 
 from .coverability_lp import (
@@ -34,6 +36,7 @@ from .linear import (
     relative_condition_from_covariances,
     relative_condition_number,
 )
+from .potentials import coverability_potential_bound, elliptic_potential, potential_increments
 from .reach import max_occupancy_all_policies, reach_to_layer, reachability
 
 __all__ = [
@@ -48,12 +51,15 @@ __all__ = [
     "concentrability_from_occupancies",
     "coverability",
     "coverability_brute_force",
+    "coverability_potential_bound",
+    "elliptic_potential",
     "feature_coverage",
     "feature_coverage_of_policy",
     "feature_covariance",
     "l2_concentrability_squared",
     "max_occupancy",
     "max_occupancy_all_policies",
+    "potential_increments",
     "reach_to_layer",
     "reachability",
     "relative_condition_from_covariances",

@@ -20,7 +20,7 @@ from .bellman import (
     policy_backward_dense,
     solve_dense,
 )
-from .glow import glow_constraints
+from .glow import glow_constraints, mabo_objective
 from .irl import expert_violation, hit_and_run_chain, optimal_gap
 from .lsvi import lsvi_ucb_episodes
 from .pessimism import bernstein_induction_csr, csr_counts, pessimistic_induction
@@ -36,6 +36,7 @@ __all__ = [
     "dense_rows",
     "expert_violation",
     "glow_constraints",
+    "mabo_objective",
     "hit_and_run_chain",
     "kernel_arrays_dense",
     "lsvi_ucb_episodes",

@@ -50,3 +50,38 @@ def glow_constraints(X, Y, Wt, alpha):
                 best = v
         out[i, h] = best
     return out
+
+
+@njit(cache=True, parallel=True)
+def mabo_objective(X, Y, Wt, alpha):
+    """obj (n,) of MABO.CR ([AFJSX24] Eq. (13)) over W and its single-layer members:
+    with g[i, j, h] = |sum_z X[i, h, z] Wt[j, h, z]| - alpha sum_z Y[h, z] Wt[j, h, z]^2,
+    ``obj[i] = max(max_j sum_h g[i, j, h], max_{j, h} g[i, j, h])`` (the absolute value
+    makes -W and W alike; the single-layer members W^(h) keep one layer's term).
+    Parallel over hypotheses."""
+    n, H, Z = X.shape
+    m = Wt.shape[0]
+    pen = np.empty((m, H))
+    for j in range(m):
+        for h in range(H):
+            acc = 0.0
+            for z in range(Z):
+                acc += Y[h, z] * Wt[j, h, z] * Wt[j, h, z]
+            pen[j, h] = alpha * acc
+    out = np.empty(n)
+    for i in prange(n):
+        best = -np.inf
+        for j in range(m):
+            total = 0.0
+            for h in range(H):
+                acc = 0.0
+                for z in range(Z):
+                    acc += X[i, h, z] * Wt[j, h, z]
+                g = abs(acc) - pen[j, h]
+                total += g
+                if g > best:
+                    best = g
+            if total > best:
+                best = total
+        out[i] = best
+    return out

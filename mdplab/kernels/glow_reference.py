@@ -18,3 +18,11 @@ def glow_constraints_ref(X: np.ndarray, Y: np.ndarray, Wt: np.ndarray,
         pen = alpha * (Wt[:, h] ** 2) @ Y[h]                    # (m,)
         out[:, h] = (X[:, h] @ Wt[:, h].T - pen[None, :]).max(axis=1)
     return out
+
+
+def mabo_objective_ref(X: np.ndarray, Y: np.ndarray, Wt: np.ndarray,
+                       alpha: float) -> np.ndarray:
+    """obj[i] = max(max_j sum_h g[i, j, h], max_{j, h} g[i, j, h]) with
+    g = |X[i, h] . Wt[j, h]| - alpha Y[h] . Wt[j, h]^2."""
+    g = np.abs(np.einsum("ihz,jhz->ijh", X, Wt)) - alpha * np.einsum("hz,jhz->jh", Y, Wt ** 2)
+    return np.maximum(g.sum(axis=2).max(axis=1), g.max(axis=(1, 2)))

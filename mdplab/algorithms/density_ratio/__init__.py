@@ -10,10 +10,12 @@ extension, with derived bounds) versions.
 - :mod:`.weight_function_optimism`: GLOW (Global Optimism via Weight function realizability),
   its constants and bounds; :mod:`.local_fitting_optimism`: GOLF (Global Optimism based on
   Local Fitting);
-- :mod:`.statistics`: the tuple statistics both use;
+- :mod:`.hybrid`: HyGLOW (H2O with MABO.CR) for hybrid offline + online data;
+- :mod:`.statistics`: the tuple statistics they use;
 - :mod:`.protocol`: the shared iteration protocol and :class:`OptimismResult`.
 """
 
+from .hybrid import hyglow, hyglow_population, hyglow_population_bound, offline_tuples
 from .local_fitting_optimism import (
     excess_losses,
     golf,
@@ -39,7 +41,6 @@ from .weight_function_optimism import (
     glow_log,
     glow_population,
     glow_population_bound,
-    potential_increments,
 )
 from .weights import clip_weights, hybrid_weights, path_weights
 
@@ -61,11 +62,14 @@ __all__ = [
     "golf_population",
     "golf_population_bound",
     "hybrid_weights",
+    "hyglow",
+    "hyglow_population",
+    "hyglow_population_bound",
     "max_return",
     "needle_class",
+    "offline_tuples",
     "optimal_q",
     "path_weights",
     "perturbed_model_class",
-    "potential_increments",
     "reward_scale",
 ]

@@ -133,12 +133,19 @@ def golf_population(mdp: Any, F: Any, *, T: int, beta: float = 0.0,
                     order: Any = None) -> OptimismResult:
     """Population GOLF [D]: F^(t) = {f : E_{bar d_h^(t)}[(Delta_h f)^2] <= beta + 1e-12 for
     all h}, scores E_rho[max_a f_0] (see the module docstring)."""
+    return _golf_population(mdp, F, T=T, beta=beta, order=order, loss=np.square,
+                            residuals=lambda F_, m: F_.bellman_residuals(m))
+
+
+def _golf_population(mdp, F, *, T, beta, order, loss, residuals) -> OptimismResult:
+    """Population GOLF with a replaceable pointwise ``loss`` of Delta and ``residuals(F,
+    mdp)`` (the claims plant their bugs there)."""
     setup = ClassSetup(mdp, F, order)
     T = check_positive_int(T, "T")
     beta = check_real(beta, "beta", 0.0, math.inf)
     H, n = setup.H, setup.n
-    Delta = F.bellman_residuals(setup.mdp)
-    sq = Delta * Delta
+    Delta = residuals(F, setup.mdp)
+    sq = loss(Delta)
     score = F.initial_values(setup.mdp.rho)
     alive = np.ones((T, n), dtype=bool)
     constraint = np.full((T, n, H), np.nan)

@@ -53,6 +53,8 @@ class OptimismResult:
         cumulative-reachability form of coverability).
     delta_max : max |Delta_h f| over the class (population Bellman residuals).
     params : the arguments as run (T, K, gamma, delta, kappa, L, ...).
+    objective : (T, n) float64 or None: MABO.CR's objective of each member (HyGLOW, which
+        picks its argmin; ``alive`` then marks the members attaining the minimum).
     """
 
     algorithm: str
@@ -68,6 +70,7 @@ class OptimismResult:
     coverability_layers: np.ndarray
     delta_max: float
     params: dict = field(default_factory=dict)
+    objective: np.ndarray | None = None
 
     def __repr__(self) -> str:
         T, n = self.alive.shape
@@ -151,7 +154,7 @@ class ClassSetup:
 
     def result(self, algorithm: str, chosen: list, alive: np.ndarray, constraint: np.ndarray,
                radius: np.ndarray, fallback: np.ndarray, delta_max: float,
-               params: dict) -> OptimismResult:
+               params: dict, objective: np.ndarray | None = None) -> OptimismResult:
         ch = np.asarray(chosen, dtype=np.int64)
         pol = self.policy_of[ch]
         return OptimismResult(
@@ -161,7 +164,8 @@ class ClassSetup:
             fallback=readonly(fallback), occupancies=readonly(self.D[pol].copy()),
             reward_scale=self.F.reward_scale, truth=self.F.truth,
             coverability_layers=readonly(self.coverability_layers.copy()),
-            delta_max=float(delta_max), params=params)
+            delta_max=float(delta_max), params=params,
+            objective=None if objective is None else readonly(objective))
 
 
 def _order(order: Any, n: int) -> np.ndarray:

@@ -35,11 +35,16 @@ class TupleStatistics:
                      scale: float) -> None:
         """Add every (h, s_h, a_h, scale * r_h, s_{h+1}) of episodes given as states (K, H+1),
         actions (K, H), rewards (K, H)."""
+        h = np.broadcast_to(np.arange(self.H), actions.shape)
+        self.add_tuples(h, states[:, :-1], actions, rewards, states[:, 1:], scale)
+
+    def add_tuples(self, h: np.ndarray, s: np.ndarray, a: np.ndarray, r: np.ndarray,
+                   s_next: np.ndarray, scale: float) -> None:
+        """Add the tuples (h, s, a, scale * r, s_next) given as int/float arrays of one shape."""
         H, S, A = self.H, self.S, self.A
-        h = np.broadcast_to(np.arange(H), actions.shape)
-        cell = ((h * S + states[:, :H]) * A + actions).reshape(-1)
-        nxt = cell * S + states[:, 1:].reshape(-1)
-        r = scale * rewards.reshape(-1)
+        cell = ((np.asarray(h) * S + s) * A + a).reshape(-1)
+        nxt = cell * S + np.asarray(s_next).reshape(-1)
+        r = scale * np.asarray(r, dtype=np.float64).reshape(-1)
         self.N += np.bincount(cell, minlength=H * S * A).reshape(H, S, A)
         self.Rsum += np.bincount(cell, weights=r, minlength=H * S * A).reshape(H, S, A)
         self.Ntr += np.bincount(nxt, minlength=H * S * A * S).reshape(H, S, A, S)

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from ..._validation import as_rng, check_positive_int, check_real, check_unit_open
+from ...coverage.potentials import potential_increments
 from ...kernels.glow import glow_constraints
 from ...sampling.generative import GenerativeModel
 from ...sampling.trajectories import rollout
@@ -52,7 +53,6 @@ __all__ = [
     "glow_log",
     "glow_population",
     "glow_population_bound",
-    "potential_increments",
 ]
 
 
@@ -257,17 +257,6 @@ def _population_residuals(setup: ClassSetup, pieces: Pieces) -> np.ndarray:
 
 def _delta_max(setup: ClassSetup) -> float:
     return float(np.abs(setup.F.bellman_residuals(setup.mdp)).max())
-
-
-def potential_increments(occupancies: np.ndarray) -> np.ndarray:
-    """Phi_h^(t) = sum_z d_h^(t)(z)^2 / sum_{i<=t} d_h^(i)(z) (0/0 = 0), shape (T, H), for
-    the played occupancies (T, H, S, A); with mu_h* = the
-    optimal coverability measure, sum_t Phi_h^(t) <= C_h(Pi) (1 + 4 ln(1 + T)) ([AFJSX24]
-    Lemma E.3 as its proof gives it: the printed 5 C log T fails at T = 1)."""
-    d = np.asarray(occupancies, dtype=np.float64)
-    cum = np.cumsum(d, axis=0)
-    ratio = np.divide(d * d, cum, out=np.zeros_like(d), where=cum > 0)
-    return ratio.sum(axis=(2, 3))
 
 
 def glow_population_bound(result: OptimismResult) -> tuple[np.ndarray, float]:

@@ -362,8 +362,31 @@ def test_bad_input_is_named():
         FeasibleRewardSet(P, pi, box="01")
     with pytest.raises(ValueError, match="support"):
         FeasibleRewardSet(P, pi, support="some")
-    with pytest.raises(ValueError, match="needs the initial distribution"):
+    with pytest.raises(ValueError, match=r'^support="expert" needs the initial distribution: '
+                                         r"pass rho= \(shape \(S,\)\) or a FiniteHorizonMDP$"):
         FeasibleRewardSet(P, pi, support="expert")
+    # every message names its argument (mutation survivors: names and ndim checks)
+    with pytest.raises(ValueError, match=r"^rho must have 1 dimensions, got shape \(1, 2\)$"):
+        FeasibleRewardSet(P, pi, rho=np.array([[0.5, 0.5]]))
+    with pytest.raises(ValueError, match=r"^rho\[:\] sums to 0.900000"):
+        FeasibleRewardSet(P, pi, rho=np.array([0.5, 0.4]))
+    with pytest.raises(TypeError, match=r"^box must be a pair \(lo, hi\) of real numbers, "
+                                        r"got \(-1, 0, 1\)$"):
+        FeasibleRewardSet(P, pi, box=(-1, 0, 1))
+    with pytest.raises(TypeError, match=r"^box\[1\] must be a real number"):
+        FeasibleRewardSet(P, pi, box=(-1, "1"))
+    with pytest.raises(TypeError, match=r"^box\[0\] must be a real number"):
+        FeasibleRewardSet(P, pi, box=(None, 1))
+    with pytest.raises(ValueError, match=r"^P has shape \(2, 2, 2, 3\); expected \(H, S, A, S\)$"):
+        FeasibleRewardSet(np.full((2, 2, 2, 3), 1 / 3), pi)
+    with pytest.raises(ValueError, match=r"^P has shape \(2, 0, 2, 0\); every axis needs length "
+                                         r">= 1$"):
+        FeasibleRewardSet(np.zeros((2, 0, 2, 0)), np.zeros((2, 0), dtype=int))
+    with pytest.raises(ValueError, match=r"^P has shape \(S, A, S\): pass H= \(the horizon\), "
+                                         r"or P shaped \(H, S, A, S\)$"):
+        FeasibleRewardSet(P[0], pi)
+    with pytest.raises(ValueError, match=r"^w\[0, 0, 0\] is nan; all entries must be finite$"):
+        support_value(FeasibleRewardSet(P, pi), np.full((2, 2, 2), np.nan))
     R = FeasibleRewardSet(P, pi)
     with pytest.raises(ValueError, match=r"r has shape \(2, 2\)"):
         R.contains(np.zeros((2, 2)))

@@ -399,7 +399,8 @@ def test_bad_input_is_named():
         R.explicit_reward(np.zeros((3, 2)), Ap)
     with pytest.raises(ValueError, match="must be 0"):
         R.explicit_reward(np.ones((3, 2)), np.zeros((2, 2, 2)))
-    with pytest.raises(TypeError, match="FeasibleRewardSet"):
+    with pytest.raises(TypeError, match="^R must be a FeasibleRewardSet or a "
+                                        "DiscountedFeasibleRewardSet, got ndarray$"):
         distance(P, np.zeros((2, 2, 2)))
     with pytest.raises(ValueError, match="different spaces"):
         hausdorff_bracket(R, FeasibleRewardSet(*random_problem(3, 2, 2, 0)))

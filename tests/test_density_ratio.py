@@ -399,3 +399,35 @@ def test_potential_sums_and_their_bounds():
         potential_increments(np.array([[[0.0, -1.0]]]))
     with pytest.raises(ValueError, match="mu has shape"):
         elliptic_potential(d, np.ones(3), 1.0)
+
+
+def test_explicit_regret_bound_is_vacuous_until_1e12():
+    """The explicit-constant form of Lemma E.4 (derived) at C_cov = 8, H = 4, |F| = 64,
+    |W| = 128, delta = 0.1, K = 1, minimised over gamma: bound / T = 1637, 218, 27, 3.2, 0.37
+    for T = 1e4 ... 1e12 (the library's plan's values), written out by hand at T = 1e4."""
+    from mdplab.algorithms.density_ratio import (
+        glow_explicit_regret_bound,
+        glow_theorem_parameters,
+    )
+
+    want = {10**4: 1637, 10**6: 218, 10**8: 27.1, 10**10: 3.23, 10**12: 0.375}
+    for T, ratio in want.items():
+        b = glow_explicit_regret_bound(T, 1, 8.0, 4, 64, 128, 0.1)
+        assert float(b) / T == pytest.approx(ratio, rel=2e-3)
+        assert b.vacuous == (ratio >= 1)
+    T = 10**4
+    L = math.log(6 * 64 * 128 * T * 4 / 0.1)
+    a = 81 * 8 * (1 + 4 * math.log(1 + T))
+    bb = 720 * T * L + (1 + math.log(T)) / 80
+    by_hand = 1 + 2 * math.sqrt(8 * L * T) + 4 * 2 * math.sqrt(a * bb)
+    assert float(glow_explicit_regret_bound(T, 1, 8.0, 4, 64, 128, 0.1)) == pytest.approx(by_hand)
+    g = math.sqrt(a / bb)
+    assert float(glow_explicit_regret_bound(T, 1, 8.0, 4, 64, 128, 0.1, gamma=g)) == (
+        pytest.approx(by_hand))
+    assert float(glow_explicit_regret_bound(T, 1, 8.0, 4, 64, 128, 0.1, gamma=10 * g)) > by_hand
+    p = glow_theorem_parameters(8.0, 1000, 64, 128, 4, 0.1)
+    assert p["K"] == 1
+    assert p["gamma"] == pytest.approx(math.sqrt(8 / (1000 * math.log(64 * 128 / 0.1))))
+    q = glow_theorem_parameters(8.0, 1000, 64, 128, 4, 0.1, pure=True)
+    assert q["gamma"] == pytest.approx(math.sqrt(8 / 1000))
+    assert q["K"] == math.ceil(2 * 1000 * math.log(6 * 64 * 128 * 4 * 1000 / 0.1))

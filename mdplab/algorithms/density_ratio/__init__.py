@@ -38,9 +38,11 @@ from .weight_function_optimism import (
     glow,
     glow_burn_in,
     glow_constants,
+    glow_explicit_regret_bound,
     glow_log,
     glow_population,
     glow_population_bound,
+    glow_theorem_parameters,
 )
 from .weights import clip_weights, hybrid_weights, path_weights
 
@@ -54,9 +56,11 @@ __all__ = [
     "glow",
     "glow_burn_in",
     "glow_constants",
+    "glow_explicit_regret_bound",
     "glow_log",
     "glow_population",
     "glow_population_bound",
+    "glow_theorem_parameters",
     "golf",
     "golf_beta",
     "golf_population",

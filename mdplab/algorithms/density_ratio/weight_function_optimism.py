@@ -42,6 +42,7 @@ from ...coverage.potentials import potential_increments
 from ...kernels.glow import glow_constraints
 from ...sampling.generative import GenerativeModel
 from ...sampling.trajectories import rollout
+from ..bounds import Bound
 from .protocol import POPULATION_TOL, ClassSetup, OptimismResult
 from .statistics import TupleStatistics
 from .weights import clip_weights, path_weights
@@ -49,6 +50,8 @@ from .weights import clip_weights, path_weights
 __all__ = [
     "glow",
     "glow_burn_in",
+    "glow_explicit_regret_bound",
+    "glow_theorem_parameters",
     "glow_constants",
     "glow_log",
     "glow_population",
@@ -86,6 +89,52 @@ def glow_burn_in(K: int, L: float, kappa: float = 1.0) -> int:
     L = check_real(L, "L", 0.0, math.inf)
     kappa = check_real(kappa, "kappa", 0.0, math.inf)
     return 1 + math.floor(1152.0 * kappa * L / K)
+
+
+def glow_theorem_parameters(C_cov: float, T: int, n_f: int, n_w: int, H: int, delta: float,
+                            *, pure: bool = False) -> dict:
+    """The hyperparameters of [AFJSX24] Theorem 3.1 (mixture realizability, ``pure=False``):
+    K = 1, gamma = sqrt(C_cov / (T log(|F||W|/delta))); or Theorem 3.2 (pure realizability,
+    on the enlarged class of Eq. (34)): gamma = sqrt(C_cov / T) and
+    K = 2 T ln(6 |F||W| H T / delta) (the K its proof uses) [G]. Both set gamma from C_cov,
+    i.e. assume it known (the library computes it exactly). The theorems' T = Theta~(...) has
+    unstated constants, so T is an argument."""
+    C_cov = check_real(C_cov, "C_cov", 0.0, math.inf, open_low=True)
+    T, n_f, n_w, H = (check_positive_int(x, nm) for x, nm in
+                      ((T, "T"), (n_f, "n_f"), (n_w, "n_w"), (H, "H")))
+    delta = check_unit_open(delta, "delta")
+    if pure:
+        K = math.ceil(2 * T * math.log(6.0 * n_f * n_w * H * T / delta))
+        return {"gamma": math.sqrt(C_cov / T), "K": K, "theorem": "AFJSX24 Thm 3.2"}
+    return {"gamma": math.sqrt(C_cov / (T * math.log(n_f * n_w / delta))), "K": 1,
+            "theorem": "AFJSX24 Thm 3.1"}
+
+
+def glow_explicit_regret_bound(T: int, K: int, C_cov: float, H: int, n_f: int, n_w: int,
+                               delta: float, gamma: float | None = None) -> Bound:
+    """The explicit-constant regret bound assembled from [AFJSX24] Eqs. (26), (29) and
+    Lemma E.3 (in the form its proof gives) [D], w.p. >= 1 - delta:
+
+        Reg(T) <= 1 + 2 sqrt(8 L T / K) + H [ (81/gamma) C_cov (1 + 4 ln(1+T))
+                  + 720 gamma T L / K + gamma (1 + ln T) / 80 ],  L = ln(6 |F||W| T H / delta)
+
+    (80/gamma from the paper's term (A) plus 1/gamma from term (B), 10 beta_t per round with
+    sum_{t>=2} beta_t <= 72 gamma T L / K, and a gamma/(80 t) term per round). ``gamma=None``
+    minimises over gamma: a/gamma + b gamma is smallest at sqrt(a/b), where it is 2 sqrt(ab).
+    A :class:`~mdplab.algorithms.bounds.Bound` whose trivial value is T (regret per iteration
+    is at most 1 in normalised units): it is vacuous at every size a machine can run."""
+    T, K, H, n_f, n_w = (check_positive_int(x, nm) for x, nm in
+                         ((T, "T"), (K, "K"), (H, "H"), (n_f, "n_f"), (n_w, "n_w")))
+    C_cov = check_real(C_cov, "C_cov", 0.0, math.inf, open_low=True)
+    L = glow_log(n_f, n_w, T, H, delta)
+    a = 81.0 * C_cov * (1.0 + 4.0 * math.log(1.0 + T))
+    b = 720.0 * T * L / K + (1.0 + math.log(T)) / 80.0
+    if gamma is None:
+        inner = 2.0 * math.sqrt(a * b)
+    else:
+        gamma = check_real(gamma, "gamma", 0.0, math.inf, open_low=True)
+        inner = a / gamma + b * gamma
+    return Bound(1.0 + 2.0 * math.sqrt(8.0 * L * T / K) + H * inner, trivial=float(T))
 
 
 def _glow_args(T, gamma, beta=None):

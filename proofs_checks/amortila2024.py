@@ -51,6 +51,7 @@ from mdplab.coverage import (
     elliptic_potential,
     l2_concentrability_squared,
     potential_increments,
+    realised_sec_sum,
 )
 from mdplab.envs import block_lock, mixing_de_bruijn, random_tabular, rich_lock
 from mdplab.planning import backward_induction, occupancy_measure
@@ -728,13 +729,48 @@ def _check_sampled_safety(budget, rng, impl):
             "details": {"runs": runs, "truth_lost": lost, "p_value": p}}
 
 
+
+def _sec_without_floor(occupancies, residuals, lam=1.0):
+    """The SEC ratio with the lambda floor dropped from the denominator."""
+    d = np.asarray(occupancies, dtype=float)
+    delta = np.asarray(residuals, dtype=float)
+    total = 0.0
+    for t in range(d.shape[0]):
+        past = float(np.sum(d[:t] * delta[t][None] ** 2))
+        num = float(np.sum(d[t] * delta[t])) ** 2
+        total += num / past if past > 0 else (math.inf if num > 0 else 0.0)
+    return total
+
+
+def _check_sec(budget, rng, impl):
+    """Claim 17: the realised SEC sum <= 2 C_h (1 + C_h) ln(1 + T) (lambda = 1, |delta| <= 1,
+    random policy sequences and residuals; the library's derived bound)."""
+    n = 6 if budget == "quick" else 40
+    T = 30 if budget == "quick" else 100
+    g = np.random.default_rng(17)
+    worst = 0.0
+    for seed in range(n):
+        S, A, H = 3 + seed % 3, 2, 2 + seed % 2
+        mdp = random_tabular(S=S, A=A, H=H, seed=200 + seed)
+        cov = coverability(mdp)
+        d = np.stack([occupancy_measure(mdp, _random_policy(g, H, S, A)) for _ in range(T)])
+        delta = g.uniform(-1, 1, size=d.shape)
+        for h in range(H):
+            C = float(cov.per_layer[h])
+            val = impl.realised_sec_sum(d[:, h], delta[:, h])
+            worst = max(worst, val / (2 * C * (1 + C) * math.log(1 + T)))
+    return {"statistic": worst, "bound": 1.0, "passed": worst <= 1.0,
+            "details": {"instances": n, "T": T, "lambda": 1.0}}
+
+
 _IMPL = {"glow_population": _glow_population, "glow": _glow, "golf": _golf,
          "golf_population": _golf_population, "needle_class": needle_class,
          "code_class": code_class, "glow_constants": glow_constants,
          "glow_burn_in": glow_burn_in, "constraint": _constraint,
          "coverability": coverability, "coverability_brute_force": coverability_brute_force,
          "clipped_cc": clipped_concentrability_cc, "potential_increments": potential_increments,
-         "bellman_residuals": _residuals, "hyglow_population": _hyglow_population}
+         "bellman_residuals": _residuals, "hyglow_population": _hyglow_population,
+         "realised_sec_sum": realised_sec_sum}
 
 
 def _impl(*names):
@@ -847,6 +883,17 @@ CLAIMS = [
         "a wrong needle's weighted error 1/2",
         check=_check_hyglow_offline, implementation=_impl("hyglow_population", "needle_class"),
         mutants={"offline_data_ignored": {"hyglow_population": _hyglow_nu_ignored}},
+    ),
+    Claim(
+        id=f"{PAPER}.realised_sec",
+        paper=PAPER,
+        statement="Along random policy sequences with random residuals |delta| <= 1, the "
+        "realised sequential extrapolation sum (lambda = 1) is <= 2 C_h (1 + C_h) ln(1 + T)",
+        source="Xie, Foster, Bai, Jiang & Kakade (2023), arXiv:2210.04157 (the SEC; its "
+        f"normaliser recalled, not read); bound derived by the library from {SRC}, Lemma "
+        "D.5; plan claim 17 (optional)",
+        check=_check_sec, implementation=_impl("realised_sec_sum"),
+        mutants={"lambda_floor_dropped": {"realised_sec_sum": _sec_without_floor}},
     ),
     Claim(
         id=f"{PAPER}.sampled_glow_safe_on_random_mdps",

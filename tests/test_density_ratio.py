@@ -431,3 +431,15 @@ def test_explicit_regret_bound_is_vacuous_until_1e12():
     q = glow_theorem_parameters(8.0, 1000, 64, 128, 4, 0.1, pure=True)
     assert q["gamma"] == pytest.approx(math.sqrt(8 / 1000))
     assert q["K"] == math.ceil(2 * 1000 * math.log(6 * 64 * 128 * 4 * 1000 / 0.1))
+
+
+def test_realised_sec_by_hand():
+    from mdplab.coverage import realised_sec_sum
+
+    d = np.array([[[1.0, 0.0]], [[0.5, 0.5]]])              # (T=2, S=1, A=2)
+    delta = np.array([[[0.5, -1.0]], [[1.0, 1.0]]])
+    # t=1: (0.5)^2 / max(1, 0) = 0.25; t=2: (1)^2 / max(1, 1*1 + 0) = 1
+    assert realised_sec_sum(d, delta) == pytest.approx(1.25)
+    assert realised_sec_sum(d, delta, lam=4.0) == pytest.approx(0.25 / 4 + 1 / 4)
+    with pytest.raises(ValueError, match="residuals has shape"):
+        realised_sec_sum(d, delta[:1])

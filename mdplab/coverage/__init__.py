@@ -36,7 +36,12 @@ from .linear import (
     relative_condition_from_covariances,
     relative_condition_number,
 )
-from .potentials import coverability_potential_bound, elliptic_potential, potential_increments
+from .potentials import (
+    coverability_potential_bound,
+    elliptic_potential,
+    potential_increments,
+    realised_sec_sum,
+)
 from .reach import max_occupancy_all_policies, reach_to_layer, reachability
 
 __all__ = [
@@ -60,6 +65,7 @@ __all__ = [
     "max_occupancy",
     "max_occupancy_all_policies",
     "potential_increments",
+    "realised_sec_sum",
     "reach_to_layer",
     "reachability",
     "relative_condition_from_covariances",

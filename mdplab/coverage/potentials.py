@@ -17,6 +17,10 @@ Sources
   ln(1 + T), App. E.1 Eq. (24)) gives ``C (1 + 4 ln(1 + T))``, which is what holds at every
   T: the printed form fails at T = 1, where the left side is 1 and 5 C log 1 = 0
   (:func:`potential_increments`, :func:`coverability_potential_bound`).
+* The sequential extrapolation coefficient of [XFBJK23] (recalled, not read: the exact
+  normaliser lambda is unconfirmed) as realised along one sequence (:func:`realised_sec_sum`).
+  A bound the library derives [D]: with |delta| <= 1, lambda = 1, d^(t) <= C mu, Cauchy-Schwarz
+  against m_t = sum_{i<t} d^(i) + C mu and Lemma D.5 give a sum <= 2 C (1 + C) ln(1 + T).
 """
 
 from __future__ import annotations
@@ -28,7 +32,12 @@ from numpy.typing import ArrayLike
 
 from .._validation import as_float_array, check_positive_int, check_real
 
-__all__ = ["coverability_potential_bound", "elliptic_potential", "potential_increments"]
+__all__ = [
+    "coverability_potential_bound",
+    "elliptic_potential",
+    "potential_increments",
+    "realised_sec_sum",
+]
 
 
 def _occupancy_sequence(occupancies: ArrayLike) -> np.ndarray:
@@ -76,3 +85,22 @@ def elliptic_potential(occupancies: ArrayLike, mu: ArrayLike, C: float) -> np.nd
     before = np.cumsum(d, axis=0) - d
     den = before + C * mu[None]
     return np.divide(d, den, out=np.zeros_like(d), where=den > 0).sum(axis=0)
+
+
+def realised_sec_sum(occupancies: ArrayLike, residuals: ArrayLike, lam: float = 1.0) -> float:
+    """sum_t (E_{d^(t)}[delta^(t)])^2 / max(lam, sum_{i<t} E_{d^(i)}[(delta^(t))^2]) for one
+    layer: occupancies (T, S, A) and residuals delta^(t) (T, S, A) (the SEC of [XFBJK23] as
+    recalled, realised along one sequence; see the module docstring)."""
+    d = _occupancy_sequence(occupancies)
+    delta = as_float_array(residuals, "residuals")
+    if delta.shape != d.shape:
+        raise ValueError(f"residuals has shape {delta.shape}; expected {d.shape}")
+    lam = check_real(lam, "lam", 0.0, math.inf, open_low=True)
+    axes = tuple(range(1, d.ndim))
+    num = np.sum(d * delta, axis=axes) ** 2                            # (T,)
+    sq = delta * delta
+    total = 0.0
+    for t in range(d.shape[0]):
+        past = float(np.sum(d[:t] * sq[t][None])) if t else 0.0
+        total += float(num[t]) / max(lam, past)
+    return total

@@ -19,7 +19,7 @@ Sources
   (:func:`potential_increments`, :func:`coverability_potential_bound`).
 * The sequential extrapolation coefficient of [XFBJK23] (recalled, not read: the exact
   normaliser lambda is unconfirmed) as realised along one sequence (:func:`realised_sec_sum`).
-  A bound the library derives [D]: with |delta| <= 1, lambda = 1, d^(t) <= C mu, Cauchy-Schwarz
+  A bound the library derives [D]: with abs(delta) <= 1, lambda = 1, d^(t) <= C mu, Cauchy-Schwarz
   against m_t = sum_{i<t} d^(i) + C mu and Lemma D.5 give a sum <= 2 C (1 + C) ln(1 + T).
 """
 

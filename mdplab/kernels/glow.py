@@ -13,8 +13,8 @@ so the kernel takes X[i, h, z] (the mean residual mass of hypothesis i in cell z
 
     C[i, h] = max_j ( sum_z X[i, h, z] Wt[j, h, z] - alpha sum_z Y[h, z] Wt[j, h, z]^2 ),
 
-O(n_F n_W H S A) flops. The reference :func:`mdplab.kernels.glow_reference.
-glow_constraints_ref` computes the same with one BLAS contraction per layer.
+O(n_F n_W H S A) flops. The reference ``mdplab.kernels.glow_reference.glow_constraints_ref``
+computes the same with one BLAS contraction per layer.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def glow_constraints(X, Y, Wt, alpha):
 @njit(cache=True, parallel=True)
 def mabo_objective(X, Y, Wt, alpha):
     """obj (n,) of MABO.CR ([AFJSX24] Eq. (13)) over W and its single-layer members:
-    with g[i, j, h] = |sum_z X[i, h, z] Wt[j, h, z]| - alpha sum_z Y[h, z] Wt[j, h, z]^2,
+    with ``g[i, j, h] = |sum_z X[i, h, z] Wt[j, h, z]| - alpha sum_z Y[h, z] Wt[j, h, z]^2``,
     ``obj[i] = max(max_j sum_h g[i, j, h], max_{j, h} g[i, j, h])`` (the absolute value
     makes -W and W alike; the single-layer members W^(h) keep one layer's term).
     Parallel over hypotheses."""

@@ -4,15 +4,17 @@ coverability by Xie, Foster, Bai, Jiang & Kakade 2023, arXiv:2210.04157) on fini
 classes over exact tabular models, sampled (the papers') and population (the library's
 extension, with derived bounds) versions.
 
-- :mod:`.value_classes`: finite classes F (needles, codes, perturbed models, pads), the
-  reward normalisation;
-- :mod:`.weights`: weight classes W from exact occupancies (W-path, W-hybrid), clipping;
-- :mod:`.weight_function_optimism`: GLOW (Global Optimism via Weight function realizability),
-  its constants and bounds; :mod:`.local_fitting_optimism`: GOLF (Global Optimism based on
-  Local Fitting);
-- :mod:`.hybrid`: HyGLOW (H2O with MABO.CR) for hybrid offline + online data;
-- :mod:`.statistics`: the tuple statistics they use;
-- :mod:`.protocol`: the shared iteration protocol and :class:`OptimismResult`.
+Modules (under ``mdplab.algorithms.density_ratio``):
+
+- ``value_classes``: finite classes F (needles, codes, perturbed models, pads), the reward
+  normalisation;
+- ``weights``: weight classes W from exact occupancies (W-path, W-hybrid), clipping;
+- ``weight_function_optimism``: GLOW (Global Optimism via Weight function realizability),
+  its constants and bounds;
+- ``local_fitting_optimism``: GOLF (Global Optimism based on Local Fitting);
+- ``hybrid``: HyGLOW (H2O with MABO.CR) for hybrid offline + online data;
+- ``statistics``: the tuple statistics they use;
+- ``protocol``: the shared iteration protocol and :class:`OptimismResult`.
 """
 
 from .hybrid import hyglow, hyglow_population, hyglow_population_bound, offline_tuples

@@ -6,7 +6,7 @@ Algorithm 1 (GOLF); analysed under coverability in T. Xie, D. J. Foster, Y. Bai,
 S. M. Kakade (2023), arXiv:2210.04157 [XFBJK23], Theorem 1. Neither full text could be read
 when the library planned this family (the algorithm below is recalled, [R]); that GOLF's
 coverability analysis needs Bellman completeness is confirmed in [AFJSX24] (arXiv:2401.09681)
-Sec. 3.1 and App. A. The constant c in beta = c ln(T H |F| / delta) is unspecified in the
+Sec. 3.1 and App. A. The constant c in beta = c ln(T H ``|F|`` / delta) is unspecified in the
 papers; the default c = 1 is the library's.
 
 Algorithm ([R]): with L_h(g, f') = sum over the tuples (s, a, r, s') of layer h
@@ -44,7 +44,7 @@ __all__ = ["excess_losses", "golf", "golf_beta", "golf_population", "golf_popula
 
 
 def golf_beta(T: int, H: int, n_f: int, delta: float, c: float = 1.0) -> float:
-    """beta = c ln(T H |F| / delta) ([JLM21] for a finite class with G = F, [R]; c is an
+    """beta = c ln(T H ``|F|`` / delta) ([JLM21] for a finite class with G = F, [R]; c is an
     unspecified absolute constant there, 1 by default here)."""
     T, H, n_f = (check_positive_int(x, nm) for x, nm in ((T, "T"), (H, "H"), (n_f, "n_f")))
     delta = check_unit_open(delta, "delta")
@@ -79,7 +79,7 @@ def golf(mdp: Any, F: Any, *, T: int, K: int = 1, beta: float | None = None,
     ----------
     mdp, F : as for :func:`~mdplab.algorithms.density_ratio.glow`.
     T : iterations; K : episodes per iteration (default 1).
-    beta : the radius; default :func:`golf_beta` (T, H, |F|, delta, c).
+    beta : the radius; default :func:`golf_beta` (T, H, ``|F|``, delta, c).
     c, delta : the constant and failure probability of the default beta.
     order, rng : tie-breaking order over F; seed or Generator.
     """

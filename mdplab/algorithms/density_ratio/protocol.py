@@ -51,7 +51,7 @@ class OptimismResult:
     coverability_layers : (H,) float64, C_h(Pi) = sum_{s,a} max_{pi in Pi} d_h^pi(s,a) for
         Pi = {pi_f : f in F} (so C_cov(Pi) = max_h C_h(Pi), the
         cumulative-reachability form of coverability).
-    delta_max : max |Delta_h f| over the class (population Bellman residuals).
+    delta_max : max abs(Delta_h f) over the class (population Bellman residuals).
     params : the arguments as run (T, K, gamma, delta, kappa, L, ...).
     objective : (T, n) float64 or None: MABO.CR's objective of each member (HyGLOW, which
         picks its argmin; ``alive`` then marks the members attaining the minimum).

@@ -147,7 +147,8 @@ class ValueClass:
 
     @property
     def policies(self) -> np.ndarray:
-        """Greedy policies (n, H, S) int64: ``argmax_a f[h, s, a]``, ties to the lowest a."""
+        """The greedy policies, an int64 array of shape (n, H, S): ``argmax_a f[h, s, a]``,
+        ties to the lowest a."""
         return self._policies
 
     def next_values(self) -> np.ndarray:
@@ -246,7 +247,7 @@ def code_class(mdp: FiniteHorizonMDP, *, scale: float | None = None) -> ValueCla
     """The code class of a rich-observation combination lock (a library
     construction): for every code
     c in [A]^H (lexicographic order), Q* of the lock with code c and reward 1, then Q* of
-    the given lock (normalised) last. |F| = A^H + 1; the model must be
+    the given lock (normalised) last. ``|F|`` = A^H + 1; the model must be
     :func:`mdplab.envs.rich_lock`-shaped (S = 2m: the good block first)."""
     from ...envs.block import rich_lock
 

@@ -9,7 +9,7 @@ its text [G]. [D] marks what the library derived itself.
 Algorithm 1, line 3 [G]: at iteration t, clip level gamma_t = gamma t, penalty
 alpha_t = 8 / gamma_t and radius
 
-    beta_t = kappa (36 gamma_t / (K (t - 1))) L,    L = ln(6 |F| |W| T H / delta)
+    beta_t = kappa (36 gamma_t / (K (t - 1))) L,    L = ln(6 ``|F|`` ``|W|`` T H / delta)
 
 (kappa = 1 is the paper; ``w_count`` stands for the |W| in L). f stays in F^(t) iff for
 every layer h, ``max_{w in W_t} (E_D[wt_h hatDelta_h f] - alpha_t E_D[wt_h^2]) <= beta_t``
@@ -60,7 +60,7 @@ __all__ = [
 
 
 def glow_log(n_f: int, w_count: int, T: int, H: int, delta: float) -> float:
-    """L = ln(6 |F| |W| T H / delta) of [AFJSX24] Algorithm 1 / Lemma E.1 [G]."""
+    """L = ln(6 ``|F|`` ``|W|`` T H / delta) of [AFJSX24] Algorithm 1 / Lemma E.1 [G]."""
     n_f, w_count, T, H = (check_positive_int(x, nm) for x, nm in
                           ((n_f, "n_f"), (w_count, "w_count"), (T, "T"), (H, "H")))
     delta = check_unit_open(delta, "delta")
@@ -94,9 +94,9 @@ def glow_burn_in(K: int, L: float, kappa: float = 1.0) -> int:
 def glow_theorem_parameters(C_cov: float, T: int, n_f: int, n_w: int, H: int, delta: float,
                             *, pure: bool = False) -> dict:
     """The hyperparameters of [AFJSX24] Theorem 3.1 (mixture realizability, ``pure=False``):
-    K = 1, gamma = sqrt(C_cov / (T log(|F||W|/delta))); or Theorem 3.2 (pure realizability,
+    K = 1, gamma = sqrt(C_cov / (T log(``|F| |W|``/delta))); or Theorem 3.2 (pure realizability,
     on the enlarged class of Eq. (34)): gamma = sqrt(C_cov / T) and
-    K = 2 T ln(6 |F||W| H T / delta) (the K its proof uses) [G]. Both set gamma from C_cov,
+    K = 2 T ln(6 ``|F| |W|`` H T / delta) (the K its proof uses) [G]. Both set gamma from C_cov,
     i.e. assume it known (the library computes it exactly). The theorems' T = Theta~(...) has
     unstated constants, so T is an argument."""
     C_cov = check_real(C_cov, "C_cov", 0.0, math.inf, open_low=True)
@@ -116,7 +116,7 @@ def glow_explicit_regret_bound(T: int, K: int, C_cov: float, H: int, n_f: int, n
     Lemma E.3 (in the form its proof gives) [D], w.p. >= 1 - delta:
 
         Reg(T) <= 1 + 2 sqrt(8 L T / K) + H [ (81/gamma) C_cov (1 + 4 ln(1+T))
-                  + 720 gamma T L / K + gamma (1 + ln T) / 80 ],  L = ln(6 |F||W| T H / delta)
+                  + 720 gamma T L / K + gamma (1 + ln T) / 80 ],  L = ln(6 ``|F| |W|`` T H / delta)
 
     (80/gamma from the paper's term (A) plus 1/gamma from term (B), 10 beta_t per round with
     sum_{t>=2} beta_t <= 72 gamma T L / K, and a gamma/(80 t) term per round). ``gamma=None``
@@ -186,9 +186,9 @@ def glow(mdp: Any, F: Any, *, T: int, K: int, gamma: float = 1.0, delta: float =
     F : :class:`~mdplab.algorithms.density_ratio.ValueClass`.
     T : iterations; K : episodes per iteration (Theorem 3.1 uses K = 1).
     gamma : clipping scale (gamma_t = gamma t); Theorem 3.1 sets
-        gamma = sqrt(C_cov / (T log(|F||W|/delta))).
+        gamma = sqrt(C_cov / (T log(``|F| |W|``/delta))).
     delta : failure probability in L.
-    w_count : the |W| in L (default 2 |F|, see the module docstring).
+    w_count : the ``|W|`` in L (default 2 ``|F|``, see the module docstring).
     kappa : multiplier on beta_t (1 = the paper; 0 keeps only the alpha penalty).
     order : tie-breaking order over F (a permutation; default the class's own).
     rng : seed or numpy Generator for the episodes.
@@ -309,11 +309,11 @@ def _delta_max(setup: ClassSetup) -> float:
 
 
 def glow_population_bound(result: OptimismResult) -> tuple[np.ndarray, float]:
-    """The library's bounds for population GLOW [D], for a run with W-path:
+    """The library's bounds for population GLOW [D], for a run with W-path::
 
-        J* - J(pi^(t)) <= sum_h [(8/gamma + Delta_max (1 + 1/gamma)) Phi_h^(t) + beta]  (t >= 2),
+        J* - J(pi^(t)) <= sum_h [(8/gamma + Delta_max (1 + 1/gamma)) Phi_h^(t) + beta]  (t >= 2)
         Reg(T) <= 1 + (8/gamma + Delta_max (1 + 1/gamma)) sum_h C_h(Pi) (1 + 4 ln(1 + T))
-                  + (T - 1) H beta.
+                  + (T - 1) H beta
 
     Returns (per-iteration bounds (T,) with NaN at t = 1, the cumulative bound). Derived
     here from the proof of [AFJSX24] Lemma E.4 with the sampling error removed; not a

@@ -385,6 +385,18 @@ def test_bad_input_is_named():
     with pytest.raises(ValueError, match=r"^P has shape \(S, A, S\): pass H= \(the horizon\), "
                                          r"or P shaped \(H, S, A, S\)$"):
         FeasibleRewardSet(P[0], pi)
+    # the horizon: checked against a 4-D kernel, required and validated for a 3-D one
+    assert FeasibleRewardSet(P, pi, H=2).H == 2
+    with pytest.raises(ValueError, match=r"^H is 3 but P has shape \(2, 2, 2, 2\) \(H = 2\)$"):
+        FeasibleRewardSet(P, pi, H=3)
+    with pytest.raises(ValueError, match=r"^H is 0; must be >= 1$"):
+        FeasibleRewardSet(P, pi, H=0)
+    with pytest.raises(ValueError, match=r"^H is 0; must be >= 1$"):
+        FeasibleRewardSet(P[0], pi[0], H=0)
+    with pytest.raises(TypeError, match=r"^H must be an integer, got 1.5$"):
+        FeasibleRewardSet(P[0], pi[0], H=1.5)
+    with pytest.raises(TypeError, match=r"^H must be an integer, got 2.5$"):
+        FeasibleRewardSet(P, pi, H=2.5)
     with pytest.raises(ValueError, match=r"^w\[0, 0, 0\] is nan; all entries must be finite$"):
         support_value(FeasibleRewardSet(P, pi), np.full((2, 2, 2), np.nan))
     R = FeasibleRewardSet(P, pi)

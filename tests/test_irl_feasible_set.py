@@ -824,3 +824,64 @@ def test_hit_and_run_draws_in_the_documented_schedule():
     want = (t > burn) & ((t - burn) % thin == 0)
     np.testing.assert_array_equal(np.concatenate([r for _, _, r in seen]), want)
     assert want.sum() == k
+
+
+def _directed_lower_from_the_docstring(X, Y, ws, steps):
+    """Support LP of X in direction w, projection of its maximiser on Y (L-infinity); then
+    up to ``steps`` ascent steps along the projection's direction, stopping at the first one
+    that does not raise the distance by more than 1e-12."""
+    best, solves = 0.0, 0
+    for w in ws:
+        _, x = support_value(X, w)
+        proj = project(Y, x, "inf")
+        solves += 2
+        d = proj.distance
+        for _ in range(steps):
+            if proj.direction is None or not np.any(proj.direction):
+                break
+            _, x = support_value(X, proj.direction)
+            proj = project(Y, x, "inf")
+            solves += 2
+            if not proj.distance > d + 1e-12:
+                d = max(d, proj.distance)
+                break
+            d = proj.distance
+        best = max(best, d)
+    return best, solves
+
+
+def test_hausdorff_bracket_fields_against_the_docstring():
+    """Every field of the bracket, the default search, the seed and the ascent's stopping
+    rule, against a re-implementation from the docstrings (mutation survivors)."""
+    P, pi = random_problem(2, 2, 2, 31)
+    P2, pi2 = _perturbed(P, pi, 5, eta=0.3, flip=True)
+    X, Y = FeasibleRewardSet(P, pi), FeasibleRewardSet(P2, pi2)
+    for steps in (0, 1, 3):
+        br = hausdorff_bracket(X, Y, n_directions=6, ascent_steps=steps, rng=8)
+        g = np.random.default_rng(8)
+        ws1 = g.standard_normal((6, 2, 2, 2))
+        ws2 = g.standard_normal((6, 2, 2, 2))
+        l12, s12 = _directed_lower_from_the_docstring(X, Y, ws1, steps)
+        l21, s21 = _directed_lower_from_the_docstring(Y, X, ws2, steps)
+        assert br.lower_12 == pytest.approx(l12, abs=1e-9)
+        assert br.lower_21 == pytest.approx(l21, abs=1e-9)
+        assert br.lp_solves == s12 + s21
+        assert br.lipschitz == pytest.approx(float(lipschitz_bound(X, Y)))
+        assert br.saturation == 1.0
+        assert br.upper == min(br.lipschitz, 1.0)
+        assert br.lower == pytest.approx(min(max(l12, l21), br.upper))
+        assert (br.n_directions, br.ascent_steps) == (6, steps)
+    # the defaults are 50 directions and 3 ascent steps; the seed decides the directions
+    d = hausdorff_bracket(X, Y, rng=2)
+    e = hausdorff_bracket(X, Y, n_directions=50, ascent_steps=3, rng=2)
+    assert (d.n_directions, d.ascent_steps, d.lp_solves) == (50, 3, e.lp_solves)
+    assert d.lower == e.lower
+    a = hausdorff_bracket(X, Y, n_directions=3, ascent_steps=0, rng=11)
+    b = hausdorff_bracket(X, Y, n_directions=3, ascent_steps=0, rng=11)
+    c = hausdorff_bracket(X, Y, n_directions=3, ascent_steps=0, rng=12)
+    assert (a.lower_12, a.lower_21) == (b.lower_12, b.lower_21)
+    assert (a.lower_12, a.lower_21) != (c.lower_12, c.lower_21)
+    for kw, name in ((dict(n_directions=0), "n_directions is 0"),
+                     (dict(ascent_steps=-1), "ascent_steps is -1")):
+        with pytest.raises(ValueError, match=f"^{name}; must be >= "):
+            hausdorff_bracket(X, Y, **kw)

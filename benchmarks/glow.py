@@ -132,7 +132,7 @@ def claim_sizes():
 
 
 def plot(path, sizes_f, sizes_w, fixed_f, kern, ref):
-    from mdplab.plotting import legend_below, new_figure, style
+    from mdplab.plotting import legend_below, new_figure, reference_slope, style
 
     with style():
         fig, axes = new_figure(2, "full", height=2.8)
@@ -144,6 +144,11 @@ def plot(path, sizes_f, sizes_w, fixed_f, kern, ref):
                 ys = [table[k] for k in keys]
                 s, _ = _slope(xs, ys)
                 ax.loglog(xs, ys, "o-", color=color, label=f"{name} (slope {s:.2f})")
+            want = 2.0 if ax is axes[0] else 1.0
+            reference_slope(ax, xs, want, 0.5 * kern[keys[0]], label=f"cost model, slope {want:g}")
+            from matplotlib.ticker import NullFormatter
+
+            ax.xaxis.set_minor_formatter(NullFormatter())
             ax.set_xlabel(xlabel)
             ax.set_ylabel("seconds per iteration")
             legend_below(ax, ncols=1)

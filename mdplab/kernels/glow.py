@@ -22,8 +22,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+_FAST = {"reassoc", "contract"}  # vectorised dot products; no NaN/inf assumptions
 
-@njit(cache=True, parallel=True)
+
+@njit(cache=True, parallel=True, fastmath=_FAST)
 def glow_constraints(X, Y, Wt, alpha):
     """C (n, H) from X (n, H, Z), Y (H, Z), Wt (m, H, Z) (all float64, C-contiguous) and
     alpha >= 0; m >= 1 weights. Parallel over (i, h) pairs."""
@@ -52,7 +54,7 @@ def glow_constraints(X, Y, Wt, alpha):
     return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, fastmath=_FAST)
 def mabo_objective(X, Y, Wt, alpha):
     """obj (n,) of MABO.CR ([AFJSX24] Eq. (13)) over W and its single-layer members:
     with ``g[i, j, h] = |sum_z X[i, h, z] Wt[j, h, z]| - alpha sum_z Y[h, z] Wt[j, h, z]^2``,

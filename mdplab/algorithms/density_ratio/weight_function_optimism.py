@@ -11,7 +11,7 @@ alpha_t = 8 / gamma_t and radius
 
     beta_t = kappa (36 gamma_t / (K (t - 1))) L,    L = ln(6 ``|F|`` ``|W|`` T H / delta)
 
-(kappa = 1 is the paper; ``w_count`` stands for the |W| in L). f stays in F^(t) iff for
+(kappa = 1 is the paper; ``w_count`` stands for the ``|W|`` in L). f stays in F^(t) iff for
 every layer h, ``max_{w in W_t} (E_D[wt_h hatDelta_h f] - alpha_t E_D[wt_h^2]) <= beta_t``
 with wt = clip_{gamma_t}[w] (Eq. (4)) and D the K (t - 1) tuples of layer h collected so far;
 f^(t) maximises the empirical initial value (1/m) sum_s N_0(s) max_a f_0(s, a) over F^(t).
@@ -40,6 +40,7 @@ import numpy as np
 from ..._validation import as_rng, check_positive_int, check_real, check_unit_open
 from ...coverage.potentials import potential_increments
 from ...kernels.glow import glow_constraints
+from ...kernels.glow_reference import glow_constraints_ref
 from ...sampling.generative import GenerativeModel
 from ...sampling.trajectories import rollout
 from ..bounds import Bound
@@ -157,6 +158,13 @@ class Pieces:
         self.next_values = next_values or (lambda F: F.next_values())
 
 
+#: Above this many multiply-adds per iteration (|F| |W| H S A) the constraint values are one
+#: BLAS product per layer (the numpy reference), below it the numba kernel: measured in
+#: benchmarks/glow.py (results/glow-2026-12-08.txt), the kernel is 1.5x to 3.5x faster up to
+#: 2e6 multiply-adds and BLAS 1.9x to 2.6x faster from 8e6 on, on 2 cores.
+BLAS_FROM = 4_000_000
+
+
 def _constants_unchecked(t, gamma, K, L, kappa):
     g_t = gamma * t
     return g_t, 8.0 / g_t, kappa * 36.0 * g_t * L / (K * (t - 1))
@@ -168,10 +176,11 @@ def _constraints(setup: ClassSetup, X: np.ndarray, Y: np.ndarray, W: np.ndarray,
     (H, S, A), W (m, H, S, A) clipped at g_t, penalty alpha."""
     n, H = setup.n, setup.H
     Z = setup.S * setup.A
-    Wt = clip_weights(W, g_t)
-    return glow_constraints(np.ascontiguousarray(X.reshape(n, H, Z)),
-                            np.ascontiguousarray(Y.reshape(H, Z)),
-                            np.ascontiguousarray(Wt.reshape(-1, H, Z)), alpha)
+    Wt = np.ascontiguousarray(clip_weights(W, g_t).reshape(-1, H, Z))
+    Xc, Yc = np.ascontiguousarray(X.reshape(n, H, Z)), np.ascontiguousarray(Y.reshape(H, Z))
+    if n * Wt.shape[0] * H * Z > BLAS_FROM:
+        return glow_constraints_ref(Xc, Yc, Wt, alpha)
+    return glow_constraints(Xc, Yc, Wt, alpha)
 
 
 def glow(mdp: Any, F: Any, *, T: int, K: int, gamma: float = 1.0, delta: float = 0.1,

@@ -147,8 +147,8 @@ class ValueClass:
 
     @property
     def policies(self) -> np.ndarray:
-        """The greedy policies, an int64 array of shape (n, H, S): ``argmax_a f[h, s, a]``,
-        ties to the lowest a."""
+        """The greedy policies ``argmax_a f[h, s, a]`` (ties to the lowest a), an int64 array
+        of shape (n, H, S)."""
         return self._policies
 
     def next_values(self) -> np.ndarray:

@@ -1,9 +1,11 @@
 """Online exploration with regret guarantees: UCBVI-CH / UCBVI-BF (Azar, Osband & Munos 2017,
-arXiv:1703.05449; :mod:`.ucb_value_iteration`) and LSVI-UCB (Jin, Yang, Wang & Jordan 2020,
-arXiv:1907.05388; :mod:`.least_squares_value_iteration`), their regret bounds, and the
-protocol of :mod:`.protocol` (exact per-episode regret from the known model);
-:func:`policy_regret` (:mod:`.scoring`) scores any policy, e.g. an agent trained through
-gymnasium, and :class:`UCBVIAgent` is UCBVI acting through gymnasium observations."""
+arXiv:1703.05449; :mod:`~mdplab.algorithms.online.ucb_value_iteration`) and LSVI-UCB (Jin,
+Yang, Wang & Jordan 2020, arXiv:1907.05388;
+:mod:`~mdplab.algorithms.online.least_squares_value_iteration`), their regret bounds, and
+the protocol of :mod:`~mdplab.algorithms.online.protocol` (exact per-episode regret from the
+known model); :func:`policy_regret` (:mod:`~mdplab.algorithms.online.scoring`) scores any
+policy, e.g. an agent trained through gymnasium, and :class:`UCBVIAgent` is UCBVI acting
+through gymnasium observations."""
 
 from .least_squares_value_iteration import lsvi_ucb, lsvi_ucb_beta, lsvi_ucb_regret_bound
 from .protocol import OnlineResult

@@ -443,3 +443,53 @@ def test_realised_sec_by_hand():
     assert realised_sec_sum(d, delta, lam=4.0) == pytest.approx(0.25 / 4 + 1 / 4)
     with pytest.raises(ValueError, match="residuals has shape"):
         realised_sec_sum(d, delta[:1])
+
+
+def test_distractor_and_policy_evaluation_classes_and_pair_weights():
+    from mdplab.algorithms.density_ratio import (
+        optimistic_distractor_class,
+        pair_weights,
+        policy_evaluation_class,
+    )
+    from mdplab.planning import evaluate_policy
+
+    mdp = random_tabular(S=4, A=2, H=3, seed=6)
+    scale = reward_scale(mdp)
+    R2 = optimistic_distractor_class(mdp, 6, bonus=0.2, density=0.3, rng=0)
+    Q = optimal_q(mdp)
+    assert len(R2) == 7 and R2.truth == 6
+    diff = R2.values[:6] - Q[None]
+    assert np.all(diff >= -1e-15)                               # optimistic
+    raised = diff > 1e-12                                     # + bonus, unless clipped at 1
+    assert raised.any()
+    assert np.all(np.isclose(diff[raised], 0.2) | np.isclose(R2.values[:6][raised], 1.0))
+    assert np.all(R2.values <= 1.0)
+    assert np.all(R2.initial_values(mdp.rho)[:6] >= R2.initial_values(mdp.rho)[6] - 1e-15)
+    R5 = policy_evaluation_class(mdp, 5, rng=1)
+    g = np.random.default_rng(1)
+    for j in range(5):
+        pi = g.integers(2, size=(3, 4))
+        np.testing.assert_allclose(R5.values[j], scale * evaluate_policy(mdp, pi).Q)
+    np.testing.assert_allclose(R5.bellman_residuals(mdp)[5], 0.0, atol=1e-14)
+    # W-pair: row i p + j is d_i / d_j with the ratio convention
+    D = np.array([[[[0.5, 0.5]]], [[[1.0, 0.0]]]])
+    W = pair_weights(D)
+    assert W.shape == (4, 1, 1, 2)
+    np.testing.assert_array_equal(W[0], [[[1.0, 1.0]]])
+    np.testing.assert_array_equal(W[1], [[[0.5, np.inf]]])
+    np.testing.assert_array_equal(W[2], [[[2.0, 0.0]]])
+    np.testing.assert_array_equal(W[3], [[[1.0, 0.0]]])
+
+
+def test_sampled_runs_are_reproducible_from_the_seed():
+    lock = block_lock(k=2, m=2, A=2, H=3, r_star=0.5)
+    F = needle_class(lock, 2, size=10)
+    a = glow(lock, F, T=30, K=200, rng=3)
+    b = glow(lock, F, T=30, K=200, rng=3)
+    np.testing.assert_array_equal(a.chosen, b.chosen)
+    np.testing.assert_array_equal(a.constraint, b.constraint)
+    c = golf(lock, F, T=40, rng=np.random.default_rng(5))
+    d = golf(lock, F, T=40, rng=np.random.default_rng(5))
+    np.testing.assert_array_equal(c.constraint, d.constraint)
+    assert a.params["K"] == 200 and a.params["weights"] == "path"
+    assert repr(a).startswith("OptimismResult(glow, T=30, |F|=10")

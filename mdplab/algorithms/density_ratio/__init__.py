@@ -33,7 +33,9 @@ from .value_classes import (
     max_return,
     needle_class,
     optimal_q,
+    optimistic_distractor_class,
     perturbed_model_class,
+    policy_evaluation_class,
     reward_scale,
 )
 from .weight_function_optimism import (
@@ -46,7 +48,7 @@ from .weight_function_optimism import (
     glow_population_bound,
     glow_theorem_parameters,
 )
-from .weights import clip_weights, hybrid_weights, path_weights
+from .weights import clip_weights, hybrid_weights, pair_weights, path_weights
 
 __all__ = [
     "OptimismResult",
@@ -75,7 +77,10 @@ __all__ = [
     "needle_class",
     "offline_tuples",
     "optimal_q",
+    "optimistic_distractor_class",
+    "pair_weights",
     "path_weights",
     "perturbed_model_class",
+    "policy_evaluation_class",
     "reward_scale",
 ]

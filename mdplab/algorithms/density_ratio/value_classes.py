@@ -39,7 +39,9 @@ __all__ = [
     "max_return",
     "needle_class",
     "optimal_q",
+    "optimistic_distractor_class",
     "perturbed_model_class",
+    "policy_evaluation_class",
     "reward_scale",
 ]
 
@@ -289,4 +291,45 @@ def perturbed_model_class(mdp: FiniteHorizonMDP, n: int = 15, *, rng: Any = None
         Q = backward_induction(FiniteHorizonMDP(Pj, rj, rho=mdp.rho)).Q
         members.append(np.clip(scale * Q, 0.0, 1.0))
         names.append(f"perturbed{j}(eta={eta:.3f})")
+    return _with_truth(mdp, members, names, scale)
+
+
+def optimistic_distractor_class(mdp: FiniteHorizonMDP, n: int = 15, *, bonus: float = 0.2,
+                                density: float = 0.2, rng: Any = None,
+                                scale: float | None = None) -> ValueClass:
+    """Optimistic distractors (a library construction): f_j = min(1, Q* + bonus 1_{B_j}) for
+    random cell sets B_j (each (h, s, a) in B_j with probability ``density``), then Q* last.
+    Wrong but optimistic: their Bellman residual is +bonus on B_j (less where clipped) and
+    can be negative on the cells before B_j."""
+    mdp = _require_fh(mdp, "optimistic_distractor_class")
+    n = check_positive_int(n, "n")
+    bonus = check_real(bonus, "bonus", 0.0, 1.0, open_low=True)
+    density = check_real(density, "density", 0.0, 1.0)
+    gen = as_rng(rng)
+    scale = _scale_arg(mdp, scale)
+    Q = optimal_q(mdp, scale)
+    members, names = [], []
+    for j in range(n):
+        B = gen.random(Q.shape) < density
+        members.append(np.minimum(1.0, Q + bonus * B))
+        names.append(f"distractor{j}(|B|={int(B.sum())})")
+    return _with_truth(mdp, members, names, scale)
+
+
+def policy_evaluation_class(mdp: FiniteHorizonMDP, n: int = 15, *, rng: Any = None,
+                            scale: float | None = None) -> ValueClass:
+    """Policy-evaluation class (a library construction): Q^{pi_j} (normalised) of random
+    deterministic policies pi_j (actions uniform per (h, s)), then Q* last."""
+    from ...planning.finite_horizon import evaluate_policy
+
+    mdp = _require_fh(mdp, "policy_evaluation_class")
+    H, S, A = mdp.shape
+    n = check_positive_int(n, "n")
+    gen = as_rng(rng)
+    scale = _scale_arg(mdp, scale)
+    members, names = [], []
+    for j in range(n):
+        pi = gen.integers(A, size=(H, S))
+        members.append(np.clip(scale * evaluate_policy(mdp, pi).Q, 0.0, 1.0))
+        names.append(f"Q^pi{j}")
     return _with_truth(mdp, members, names, scale)

@@ -18,7 +18,7 @@ import numpy as np
 
 from ...coverage.density_ratios import safe_ratio
 
-__all__ = ["clip_weights", "hybrid_weights", "path_weights"]
+__all__ = ["clip_weights", "hybrid_weights", "pair_weights", "path_weights"]
 
 
 def path_weights(D: np.ndarray, dbar: np.ndarray, t: int) -> np.ndarray:
@@ -33,6 +33,13 @@ def path_weights(D: np.ndarray, dbar: np.ndarray, t: int) -> np.ndarray:
     """
     mix = ((t - 1) * dbar[None] + D) / t
     return np.concatenate([safe_ratio(D, dbar[None]), safe_ratio(D, mix)])
+
+
+def pair_weights(D: np.ndarray) -> np.ndarray:
+    """W-pair of [AFJSX24] Assumption 2.2 (pure density-ratio realizability):
+    {d^pi / d^pi' : pi, pi' in Pi}, shape (p^2, H, S, A), row ``i p + j`` = d^{pi_i} / d^{pi_j}."""
+    p = D.shape[0]
+    return safe_ratio(D[:, None], D[None, :]).reshape((p * p,) + D.shape[1:])
 
 
 def hybrid_weights(D: np.ndarray, mu: np.ndarray) -> np.ndarray:

@@ -493,3 +493,18 @@ def test_sampled_runs_are_reproducible_from_the_seed():
     np.testing.assert_array_equal(c.constraint, d.constraint)
     assert a.params["K"] == 200 and a.params["weights"] == "path"
     assert repr(a).startswith("OptimismResult(glow, T=30, |F|=10")
+
+
+def test_h2o_risk_bound_written_out():
+    from mdplab.algorithms.density_ratio import h2o_risk_bound, mabo_constants
+
+    a, b = mabo_constants(0.5, 4, 33, 66, 0.1)
+    assert a == 80.0 and b == pytest.approx(56 * 16 * 0.5 * math.log(24 * 33 * 66 * 16 / 0.1))
+    T = 1000
+    want = (4 * a / T) * (6 * 2.0 * math.log(T) + 4 * 8.0 * (0.5 + 10 * math.log(T) + 1)) + 4 * b
+    bound = h2o_risk_bound(T, 4, 8.0, 2.0, 0.5, 33, 66, 0.1)
+    assert float(bound) == pytest.approx(want) and bound.vacuous
+    with pytest.raises(ValueError, match="T is 1; must be >= 2"):
+        h2o_risk_bound(1, 4, 8.0, 2.0, 0.5, 33, 66, 0.1)
+    with pytest.raises(ValueError, match="C_star is 0.5"):
+        h2o_risk_bound(10, 4, 8.0, 0.5, 0.5, 33, 66, 0.1)

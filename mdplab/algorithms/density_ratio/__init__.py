@@ -17,7 +17,14 @@ Modules (under ``mdplab.algorithms.density_ratio``):
 - ``protocol``: the shared iteration protocol and :class:`OptimismResult`.
 """
 
-from .hybrid import hyglow, hyglow_population, hyglow_population_bound, offline_tuples
+from .hybrid import (
+    h2o_risk_bound,
+    hyglow,
+    hyglow_population,
+    hyglow_population_bound,
+    mabo_constants,
+    offline_tuples,
+)
 from .local_fitting_optimism import (
     excess_losses,
     golf,
@@ -69,10 +76,12 @@ __all__ = [
     "golf_beta",
     "golf_population",
     "golf_population_bound",
+    "h2o_risk_bound",
     "hybrid_weights",
     "hyglow",
     "hyglow_population",
     "hyglow_population_bound",
+    "mabo_constants",
     "max_return",
     "needle_class",
     "offline_tuples",

@@ -46,7 +46,14 @@ from .protocol import SCORE_TIE, ClassSetup, OptimismResult
 from .statistics import TupleStatistics
 from .weights import clip_weights, hybrid_weights
 
-__all__ = ["hyglow", "hyglow_population", "hyglow_population_bound", "offline_tuples"]
+__all__ = [
+    "h2o_risk_bound",
+    "hyglow",
+    "hyglow_population",
+    "hyglow_population_bound",
+    "mabo_constants",
+    "offline_tuples",
+]
 
 
 def _check_nu(nu: Any, shape: tuple[int, int, int]) -> np.ndarray:
@@ -218,3 +225,36 @@ def hyglow_population_bound(result: OptimismResult, mdp: Any) -> np.ndarray:
               + clipped_concentrability_cc(result.occupancies[t - 1], mu, level))
         out[t - 1] = float(((16.0 + 4.0 * result.delta_max) / level) * np.sum(cc))
     return out
+
+
+def mabo_constants(gamma: float, H: int, n_f: int, n_w: int, delta: float) -> tuple[float, float]:
+    """(a_gamma, b_gamma) of MABO.CR's CC-boundedness ([AFJSX24] Theorem F.1 = Thm 4.2 [G]):
+    a_gamma = 40 / gamma, b_gamma = 56 H^2 gamma log(24 ``|F| |W|`` H^2 / delta)."""
+    gamma = check_real(gamma, "gamma", 0.0, math.inf, open_low=True)
+    H, n_f, n_w = (check_positive_int(x, nm) for x, nm in ((H, "H"), (n_f, "n_f"), (n_w, "n_w")))
+    from ..._validation import check_unit_open
+
+    delta = check_unit_open(delta, "delta")
+    return 40.0 / gamma, 56.0 * H * H * gamma * math.log(24.0 * n_f * n_w * H * H / delta)
+
+
+def h2o_risk_bound(T: int, H: int, C_cov: float, C_star: float, gamma: float, n_f: int,
+                   n_w: int, delta: float):
+    """H2O with MABO.CR under C_star-single-policy concentrability ([AFJSX24] Theorem F.6 /
+    Thm 4.1 [G], with the constants of Theorem F.1), w.p. >= 1 - delta T, for T >= 2:
+
+        Risk <= (H a_gamma / T) (6 C_star log T + 4 C_cov (gamma + 10 log T + 1)) + H b_gamma.
+
+    The proof's step sum_{t<=T} 1/t <= 3 log T fails at T = 1, hence T >= 2 (the paper's
+    Corollary F.1 writes 8 log T where Theorem F.6 has 10 log T; F.6's is used). A
+    :class:`~mdplab.algorithms.bounds.Bound` whose trivial value is 1 (risk in normalised
+    units)."""
+    from ..bounds import Bound
+
+    T = check_positive_int(T, "T", minimum=2)
+    C_cov = check_real(C_cov, "C_cov", 0.0, math.inf, open_low=True)
+    C_star = check_real(C_star, "C_star", 1.0, math.inf)
+    a, b = mabo_constants(gamma, H, n_f, n_w, delta)
+    L = math.log(T)
+    value = (H * a / T) * (6.0 * C_star * L + 4.0 * C_cov * (gamma + 10.0 * L + 1.0)) + H * b
+    return Bound(value, trivial=1.0)

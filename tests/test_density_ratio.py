@@ -508,3 +508,71 @@ def test_h2o_risk_bound_written_out():
         h2o_risk_bound(1, 4, 8.0, 2.0, 0.5, 33, 66, 0.1)
     with pytest.raises(ValueError, match="C_star is 0.5"):
         h2o_risk_bound(10, 4, 8.0, 0.5, 0.5, 33, 66, 0.1)
+
+
+# ---------------------------------------------------------------------- argument names
+def _good_calls():
+    from mdplab.algorithms.density_ratio import (
+        glow_explicit_regret_bound,
+        glow_theorem_parameters,
+        h2o_risk_bound,
+        hyglow,
+        hyglow_population,
+        mabo_constants,
+        optimistic_distractor_class,
+        policy_evaluation_class,
+    )
+    from mdplab.coverage import coverability_potential_bound, elliptic_potential, realised_sec_sum
+
+    lock = block_lock(k=2, m=1, A=2, H=3)
+    F = needle_class(lock, 1)
+    nu = np.full((3, 2, 2), 0.25)
+    d = np.full((3, 1, 2), 0.5)
+    mdp = random_tabular(S=3, A=2, H=2, seed=0)
+    return [
+        (glow_log, dict(n_f=3, w_count=6, T=10, H=3, delta=0.1)),
+        (glow_constants, dict(t=3, gamma=1.0, K=2, L=5.0, kappa=1.0)),
+        (glow_burn_in, dict(K=2, L=5.0, kappa=1.0)),
+        (glow_theorem_parameters, dict(C_cov=4.0, T=10, n_f=3, n_w=6, H=3, delta=0.1)),
+        (glow_explicit_regret_bound, dict(T=10, K=1, C_cov=4.0, H=3, n_f=3, n_w=6, delta=0.1,
+                                          gamma=0.5)),
+        (golf_beta, dict(T=10, H=3, n_f=3, delta=0.1, c=1.0)),
+        (mabo_constants, dict(gamma=1.0, H=3, n_f=3, n_w=6, delta=0.1)),
+        (h2o_risk_bound, dict(T=10, H=3, C_cov=4.0, C_star=2.0, gamma=1.0, n_f=3, n_w=6,
+                              delta=0.1)),
+        (coverability_potential_bound, dict(C=2.0, T=5)),
+        (lambda **kw: elliptic_potential(d, np.full((1, 2), 0.5), **kw), dict(C=2.0)),
+        (lambda **kw: realised_sec_sum(d, d, **kw), dict(lam=1.0)),
+        (lambda **kw: glow(lock, F, **kw), dict(T=2, K=1, gamma=1.0, delta=0.1, w_count=4,
+                                                kappa=1.0)),
+        (lambda **kw: glow_population(lock, F, **kw), dict(T=2, gamma=1.0, beta=0.0)),
+        (lambda **kw: golf(lock, F, **kw), dict(T=2, K=1, beta=1.0)),
+        (lambda **kw: golf(lock, F, T=2, **kw), dict(c=1.0, delta=0.1)),
+        (lambda **kw: golf_population(lock, F, **kw), dict(T=2, beta=0.0)),
+        (lambda **kw: hyglow(lock, F, nu=nu, **kw), dict(T=2, gamma=1.0)),
+        (lambda **kw: hyglow_population(lock, F, nu=nu, **kw), dict(T=2, gamma=1.0)),
+        (lambda **kw: needle_class(lock, **kw), dict(m=1, size=6)),
+        (lambda **kw: perturbed_model_class(mdp, **kw), dict(n=2)),
+        (lambda **kw: optimistic_distractor_class(mdp, **kw), dict(n=2, bonus=0.2,
+                                                                   density=0.2)),
+        (lambda **kw: policy_evaluation_class(mdp, **kw), dict(n=2)),
+    ]
+
+
+_INTS = {"n_f", "w_count", "T", "H", "t", "K", "n_w", "m", "size", "n"}
+_BAD_REAL = {"delta": 1.0, "gamma": 0.0, "C_cov": 0.0, "C_star": 0.5, "bonus": 0.0,
+             "density": 1.5, "L": -1.0, "kappa": -1.0, "c": -1.0, "C": -1.0, "beta": -1.0,
+             "lam": 0.0}
+
+
+@pytest.mark.parametrize("index", range(22))
+def test_every_argument_is_named_in_its_error(index):
+    """Each argument of each public function refuses a bad value with a message that starts
+    with the argument's name (an int given 0 or 1.5, a real out of its range)."""
+    fn, kwargs = _good_calls()[index]
+    fn(**kwargs)                                            # the good call works
+    for name in kwargs:
+        bad_values = [0, 1.5] if name in _INTS else [_BAD_REAL[name]]
+        for bad in bad_values:
+            with pytest.raises((ValueError, TypeError), match=rf"^{name} (is|must)"):
+                fn(**dict(kwargs, **{name: bad}))

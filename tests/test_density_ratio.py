@@ -576,3 +576,32 @@ def test_every_argument_is_named_in_its_error(index):
         for bad in bad_values:
             with pytest.raises((ValueError, TypeError), match=rf"^{name} (is|must)"):
                 fn(**dict(kwargs, **{name: bad}))
+
+
+def test_potentials_edges_and_the_order_of_hyglow():
+    from mdplab.algorithms.density_ratio import hyglow, hyglow_population
+    from mdplab.coverage import elliptic_potential, realised_sec_sum
+
+    # a cell with zero denominator (never visited, mu = 0) contributes exactly 0
+    d = np.array([[[1.0, 0.0]], [[1.0, 0.0]]])
+    np.testing.assert_array_equal(elliptic_potential(d, np.array([[1.0, 0.0]]), 0.5),
+                                  [[1 / 0.5 + 1 / 1.5, 0.0]])
+    # residuals of size 1/2 at t = 2 and a floor below the past mass
+    dd = np.array([[[1.0, 0.0]], [[0.5, 0.5]]])
+    delta = np.array([[[0.5, -1.0]], [[0.5, 0.5]]])
+    # t=1: 0.25 / max(0.5, 0) ; t=2: (0.5)^2 / max(0.5, 1 * 0.25) = 0.25 / 0.5
+    assert realised_sec_sum(dd, delta, lam=0.5) == pytest.approx(0.25 / 0.5 + 0.25 / 0.5)
+    # t=2 with the past above the floor: 0.25 / max(0.1, 0.25)
+    assert realised_sec_sum(dd, delta, lam=0.1) == pytest.approx(0.25 / 0.1 + 0.25 / 0.25)
+    assert glow_constants(3, 1.0, 2, 5.0) == glow_constants(3, 1.0, 2, 5.0, kappa=1.0)
+    assert glow_constants(3, 1.0, 2, 0.5)[2] == pytest.approx(36 * 3 * 0.5 / (2 * 2))
+    assert elliptic_potential(d, np.array([[1.0, 0.0]]), 0.25).shape == (1, 2)
+    # HyGLOW plays order[0] at t = 1 and breaks ties by order
+    lock = block_lock(k=2, m=1, A=2, H=3, r_star=0.5)
+    F = needle_class(lock, 1)
+    nu = np.full((3, 2, 2), 0.25)
+    order = np.arange(len(F))[::-1]
+    for run in (lambda **kw: hyglow_population(lock, F, T=3, nu=nu, **kw),
+                lambda **kw: hyglow(lock, F, T=3, nu=nu, rng=0, **kw)):
+        assert run(order=order).chosen[0] == len(F) - 1
+        assert run().chosen[0] == 0

@@ -605,3 +605,50 @@ def test_potentials_edges_and_the_order_of_hyglow():
                 lambda **kw: hyglow(lock, F, T=3, nu=nu, rng=0, **kw)):
         assert run(order=order).chosen[0] == len(F) - 1
         assert run().chosen[0] == 0
+
+
+def test_code_class_sizes_scale_and_guards():
+    lock3 = rich_lock(H=2, A=3, m=1, code=np.array([2, 1]))
+    F = code_class(lock3)
+    assert len(F) == 3 ** 2 + 1 and F.names[7] == "code(21)"
+    # the member of code c plays c on the good block (state 0) at every step
+    np.testing.assert_array_equal(F.policies[7][:, 0], [2, 1])
+    np.testing.assert_array_equal(F.policies[5][:, 0], [1, 2])
+    half = code_class(lock3, scale=0.5)
+    np.testing.assert_allclose(half.values[-1], 0.5 * F.values[-1])
+    np.testing.assert_array_equal(half.values[:-1], F.values[:-1])   # codes have reward 1
+    assert len(code_class(rich_lock(H=6, A=2, m=1, seed=0))) == 65
+    with pytest.raises(ValueError, match=r"^A\^H = 2\^20 codes; more than 10\^6 members$"):
+        code_class(rich_lock(H=20, A=2, m=1, seed=0))
+    odd = FiniteHorizonMDP(np.full((3, 2, 3), 1 / 3), np.zeros((3, 2)), H=2)
+    with pytest.raises(ValueError, match=r"^S is 3; a rich lock has S = 2m states"):
+        code_class(odd)
+    with pytest.raises(TypeError, match=r"^code_class needs a FiniteHorizonMDP, got int$"):
+        code_class(3)
+
+
+def test_offline_tuples_follow_the_model_and_the_seed():
+    from mdplab.algorithms.density_ratio import offline_tuples
+
+    mdp = random_tabular(S=3, A=2, H=3, seed=9)                 # non-stationary kernel
+    nu = np.full((3, 3, 2), 1 / 6)
+    a = offline_tuples(mdp, nu, 500, rng=4)
+    b = offline_tuples(mdp, nu, 500, rng=np.random.default_rng(4))
+    for key in ("s", "a", "r", "s_next"):
+        np.testing.assert_array_equal(a[key], b[key])
+    for h in range(3):
+        assert np.all(mdp.P[h][a["s"][:, h], a["a"][:, h], a["s_next"][:, h]] > 0)
+    # next states follow P_h: the frequencies at one busy pair
+    s, act = a["s"][:, 0], a["a"][:, 0]
+    pick = (s == 0) & (act == 0)
+    freq = np.bincount(a["s_next"][pick, 0], minlength=3) / pick.sum()
+    assert np.abs(freq - mdp.P[0, 0, 0]).max() < 0.2
+    with pytest.raises(TypeError, match=r"^mdp must be a FiniteHorizonMDP, got NoneType$"):
+        offline_tuples(None, nu, 3)
+    with pytest.raises(ValueError, match=r"^n is -1; must be >= 0$"):
+        offline_tuples(mdp, nu, -1)
+    lock = block_lock(k=2, m=1, A=2, H=3)
+    res = glow_population(lock, needle_class(lock, 1), T=3)
+    with pytest.raises(ValueError, match=r"^golf_population_bound is for golf_population runs, "
+                                         r"got 'glow-population'$"):
+        golf_population_bound(res)

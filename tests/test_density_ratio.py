@@ -652,3 +652,74 @@ def test_offline_tuples_follow_the_model_and_the_seed():
     with pytest.raises(ValueError, match=r"^golf_population_bound is for golf_population runs, "
                                          r"got 'glow-population'$"):
         golf_population_bound(res)
+
+
+def test_sampled_hyglow_replayed_from_its_seed():
+    """Sampled HyGLOW against a replay written from Algorithm 3 and the module docstring:
+    the offline tuples are drawn first from the seed, then one episode per iteration; at
+    iteration t the data are the first t-1 offline tuples and the t-1 episodes (m = 2(t-1)
+    per layer), mu^(t) = (nu + bar d^(t))/2, W = {d^pi / mu^(t)} clipped at gamma t, and the
+    objective is MABO.CR's with alpha = 8/(gamma t)."""
+    from mdplab.algorithms.density_ratio import hyglow, offline_tuples
+    from mdplab.algorithms.density_ratio.protocol import ClassSetup
+    from mdplab.kernels.glow_reference import mabo_objective_ref
+    from mdplab.sampling import GenerativeModel, rollout
+
+    lock = block_lock(k=2, m=2, A=2, H=3, r_star=0.5)
+    F = needle_class(lock, 2)
+    nu = np.full((3, 4, 2), 1 / 8)
+    T, gamma = 12, 0.5
+    res = hyglow(lock, F, T=T, nu=nu, gamma=gamma, rng=21)
+    assert res.alive[0].all() and np.isnan(res.objective[0]).all()
+    setup = ClassSetup(lock, F, None)
+    gen = np.random.default_rng(21)
+    off = offline_tuples(lock, nu, T, gen)
+    model = GenerativeModel(lock)
+    st = TupleStatistics(3, 4, 2)
+    dsum = np.zeros((3, 4, 2))
+    for t in range(1, T + 1):
+        if t >= 2:
+            j = t - 2
+            st.add_tuples(np.arange(3), off["s"][j], off["a"][j], off["r"][j],
+                          off["s_next"][j], 1.0)
+            m = 2 * (t - 1)
+            mu = 0.5 * (nu + dsum / (t - 1))
+            W = np.minimum(setup.D / mu[None], gamma * t).reshape(-1, 3, 8)
+            E = st.residual_sums(F.values, F.next_values())
+            want = mabo_objective_ref((E / m).reshape(len(F), 3, 8), (st.N / m).reshape(3, 8),
+                                      W, 8.0 / (gamma * t))
+            np.testing.assert_allclose(res.objective[t - 1], want, rtol=1e-10, atol=1e-12)
+            i = int(np.flatnonzero(want <= want.min() + 1e-12)[0])
+            assert res.chosen[t - 1] == i
+            assert res.alive[t - 1, i] and res.alive[t - 1].sum() == np.sum(
+                want <= want.min() + 1e-12)
+        pol = setup.policy_of[res.chosen[t - 1]]
+        ep = rollout(model, setup.Pi[pol], 1, rng=gen)
+        st.add_episodes(ep.states, ep.actions, ep.rewards, 1.0)
+        dsum += setup.D[pol]
+    assert res.params["gamma"] == gamma and res.params["T"] == T
+
+
+def test_hyglow_population_bound_written_out():
+    from mdplab.algorithms.density_ratio import hyglow_population, hyglow_population_bound
+    from mdplab.coverage import clipped_concentrability_cc
+    from mdplab.planning import backward_induction, occupancy_measure
+
+    lock = block_lock(k=2, m=1, A=2, H=3, r_star=0.5)
+    F = needle_class(lock, 1)
+    nu = np.full((3, 2, 2), 0.25)
+    res = hyglow_population(lock, F, T=8, nu=nu, gamma=0.5)
+    assert res.alive[0].all() and res.chosen[0] == 0
+    per = hyglow_population_bound(res, lock)
+    d_star = occupancy_measure(lock, backward_induction(lock).policy)
+    t = 6
+    mu = 0.5 * (nu + res.occupancies[:t - 1].mean(axis=0))
+    cc = clipped_concentrability_cc(d_star, mu, 0.5 * t) + clipped_concentrability_cc(
+        res.occupancies[t - 1], mu, 0.5 * t)
+    assert per[t - 1] == pytest.approx((16 + 4 * res.delta_max) / (0.5 * t) * cc.sum())
+    obj = res.objective
+    for s in range(1, 8):
+        best = obj[s].min()
+        np.testing.assert_array_equal(res.alive[s], obj[s] <= best + 1e-12)
+    with pytest.raises(ValueError, match="^hyglow_population_bound is for hyglow_population"):
+        hyglow_population_bound(glow_population(lock, F, T=2), lock)

@@ -723,3 +723,11 @@ def test_hyglow_population_bound_written_out():
         np.testing.assert_array_equal(res.alive[s], obj[s] <= best + 1e-12)
     with pytest.raises(ValueError, match="^hyglow_population_bound is for hyglow_population"):
         hyglow_population_bound(glow_population(lock, F, T=2), lock)
+
+
+def test_value_class_repr():
+    lock = block_lock(k=2, m=1, A=2, H=3)
+    assert repr(needle_class(lock, 1)) == ("ValueClass(n=5, H=3, S=2, A=2, Q* at 4, "
+                                           "reward_scale=1)")
+    assert repr(ValueClass(np.zeros((1, 1, 1, 1)), reward_scale=0.25)) == (
+        "ValueClass(n=1, H=1, S=1, A=1, no Q*, reward_scale=0.25)")

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..._validation import as_int_array, check_positive_int, readonly
+from ..._validation import as_int_array, readonly
 from ...models.finite_horizon import FiniteHorizonMDP
 from ...planning.finite_horizon import backward_induction, occupancy_measure
 from .value_classes import ValueClass
@@ -177,7 +177,3 @@ def _order(order: Any, n: int) -> np.ndarray:
         raise ValueError(f"order must be a permutation of range({n}) (one entry per member of "
                          f"F), got {arr.tolist()[:10]}{' ...' if arr.size > 10 else ''}")
     return arr
-
-
-def check_iterations(T: Any) -> int:
-    return check_positive_int(T, "T")

@@ -731,3 +731,19 @@ def test_value_class_repr():
                                            "reward_scale=1)")
     assert repr(ValueClass(np.zeros((1, 1, 1, 1)), reward_scale=0.25)) == (
         "ValueClass(n=1, H=1, S=1, A=1, no Q*, reward_scale=0.25)")
+
+
+def test_potential_inputs_are_named():
+    from mdplab.coverage import potential_increments
+
+    np.testing.assert_allclose(potential_increments(np.array([[0.5, 0.5], [1.0, 0.0]])),
+                               [1.0, 1 / 1.5])                    # (T, Z): one value per t
+    with pytest.raises(ValueError, match=r"^occupancies must have 2 or 3 or 4 dimensions, "
+                                         r"got shape \(3,\)$"):
+        potential_increments(np.ones(3))
+    with pytest.raises(ValueError, match=r"^occupancies\[0, 1\] is nan; all entries must be "
+                                         r"finite$"):
+        potential_increments(np.array([[0.5, np.nan]]))
+    with pytest.raises(ValueError, match=r"^occupancies has no rows; pass a sequence of T >= 1 "
+                                         r"occupancies$"):
+        potential_increments(np.zeros((0, 2, 2)))

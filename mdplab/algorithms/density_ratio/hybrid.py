@@ -42,6 +42,7 @@ from ...kernels.glow import mabo_objective
 from ...planning.finite_horizon import backward_induction, occupancy_measure
 from ...sampling.generative import GenerativeModel
 from ...sampling.trajectories import rollout
+from ..bounds import Bound
 from .protocol import SCORE_TIE, ClassSetup, OptimismResult
 from .statistics import TupleStatistics
 from .weights import clip_weights, hybrid_weights
@@ -239,7 +240,7 @@ def mabo_constants(gamma: float, H: int, n_f: int, n_w: int, delta: float) -> tu
 
 
 def h2o_risk_bound(T: int, H: int, C_cov: float, C_star: float, gamma: float, n_f: int,
-                   n_w: int, delta: float):
+                   n_w: int, delta: float) -> Bound:
     """H2O with MABO.CR under C_star-single-policy concentrability ([AFJSX24] Theorem F.6 /
     Thm 4.1 [G], with the constants of Theorem F.1), w.p. >= 1 - delta T, for T >= 2:
 
@@ -249,8 +250,6 @@ def h2o_risk_bound(T: int, H: int, C_cov: float, C_star: float, gamma: float, n_
     Corollary F.1 writes 8 log T where Theorem F.6 has 10 log T; F.6's is used). A
     :class:`~mdplab.algorithms.bounds.Bound` whose trivial value is 1 (risk in normalised
     units)."""
-    from ..bounds import Bound
-
     T = check_positive_int(T, "T", minimum=2)
     C_cov = check_real(C_cov, "C_cov", 0.0, math.inf, open_low=True)
     C_star = check_real(C_star, "C_star", 1.0, math.inf)

@@ -32,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import fmt_time, machine_line, median_time, print_table  # noqa: E402
+from _timing import Tee, fmt_time, machine_line, median_time, print_table  # noqa: E402
 
 from mdplab.kernels.glow import glow_constraints  # noqa: E402
 from mdplab.kernels.glow_reference import glow_constraints_ref  # noqa: E402
@@ -167,7 +167,7 @@ def main(argv=None):
         sizes_f, sizes_w, fixed_f, budget = [16, 32, 64, 128, 256, 512], [32, 128, 512, 2048], \
             64, 1.0
     buf = io.StringIO()
-    with contextlib.redirect_stdout(_Tee(sys.stdout, buf)):
+    with contextlib.redirect_stdout(Tee(sys.stdout, buf)):
         print(f"mdplab GLOW benchmarks - {time.strftime('%Y-%m-%d')}")
         print(machine_line())
         rows, fits, kern, ref = contraction(sizes_f, sizes_w, fixed_f, budget)
@@ -188,16 +188,6 @@ def main(argv=None):
 
 def _table(rows, columns, title):
     print_table([dict(zip(columns, r, strict=True)) for r in rows], columns, title)
-
-
-class _Tee(io.TextIOBase):
-    def __init__(self, *streams):
-        self.streams = streams
-
-    def write(self, s):
-        for st in self.streams:
-            st.write(s)
-        return len(s)
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import fmt_time, machine_line, median_time, print_table, read_time  # noqa: E402
+from _timing import Tee, fmt_time, machine_line, median_time, print_table, read_time  # noqa: E402
 
 from mdplab import FiniteHorizonMDP  # noqa: E402
 from mdplab.algorithms.irl import (  # noqa: E402
@@ -219,7 +219,7 @@ def main(argv=None):
         run = (10, 20, 4, 0.1, 0.1)
         budget = 1.0
     buf = io.StringIO()
-    with contextlib.redirect_stdout(_Tee(sys.stdout, buf)):
+    with contextlib.redirect_stdout(Tee(sys.stdout, buf)):
         print(f"mdplab IRL benchmarks - {time.strftime('%Y-%m-%d')}")
         print(machine_line())
         print_table(membership(mem_sizes, budget),
@@ -237,20 +237,6 @@ def main(argv=None):
     if args.out:
         args.out.write_text(buf.getvalue())
         print(f"\nwritten: {args.out}")
-
-
-class _Tee(io.TextIOBase):
-    def __init__(self, *streams):
-        self.streams = streams
-
-    def write(self, s):
-        for st in self.streams:
-            st.write(s)
-        return len(s)
-
-    def flush(self):
-        for st in self.streams:
-            st.flush()
 
 
 if __name__ == "__main__":

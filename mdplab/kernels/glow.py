@@ -25,12 +25,11 @@ from numba import njit, prange
 _FAST = {"reassoc", "contract"}  # vectorised dot products; no NaN/inf assumptions
 
 
-@njit(cache=True, parallel=True, fastmath=_FAST)
-def glow_constraints(X, Y, Wt, alpha):
-    """C (n, H) from X (n, H, Z), Y (H, Z), Wt (m, H, Z) (all float64, C-contiguous) and
-    alpha >= 0; m >= 1 weights. Parallel over (i, h) pairs."""
-    n, H, Z = X.shape
-    m = Wt.shape[0]
+@njit(cache=True, fastmath=_FAST)
+def _penalties(Y, Wt, alpha):
+    """pen[j, h] = alpha sum_z Y[h, z] Wt[j, h, z]^2, shape (m, H): the penalty of each weight
+    per layer, shared by both kernels."""
+    m, H, Z = Wt.shape
     pen = np.empty((m, H))
     for j in range(m):
         for h in range(H):
@@ -38,6 +37,16 @@ def glow_constraints(X, Y, Wt, alpha):
             for z in range(Z):
                 acc += Y[h, z] * Wt[j, h, z] * Wt[j, h, z]
             pen[j, h] = alpha * acc
+    return pen
+
+
+@njit(cache=True, parallel=True, fastmath=_FAST)
+def glow_constraints(X, Y, Wt, alpha):
+    """C (n, H) from X (n, H, Z), Y (H, Z), Wt (m, H, Z) (all float64, C-contiguous) and
+    alpha >= 0; m >= 1 weights. Parallel over (i, h) pairs."""
+    n, H, Z = X.shape
+    m = Wt.shape[0]
+    pen = _penalties(Y, Wt, alpha)
     out = np.empty((n, H))
     for ih in prange(n * H):
         i = ih // H
@@ -63,13 +72,7 @@ def mabo_objective(X, Y, Wt, alpha):
     Parallel over hypotheses."""
     n, H, Z = X.shape
     m = Wt.shape[0]
-    pen = np.empty((m, H))
-    for j in range(m):
-        for h in range(H):
-            acc = 0.0
-            for z in range(Z):
-                acc += Y[h, z] * Wt[j, h, z] * Wt[j, h, z]
-            pen[j, h] = alpha * acc
+    pen = _penalties(Y, Wt, alpha)
     out = np.empty(n)
     for i in prange(n):
         best = -np.inf

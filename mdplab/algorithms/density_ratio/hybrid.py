@@ -155,9 +155,8 @@ def hyglow(mdp: Any, F: Any, *, T: int, nu: Any, gamma: float = 1.0, order: Any 
         stats.add_episodes(ep.states, ep.actions, ep.rewards, F.reward_scale)
         dsum += setup.D[pol]
     params = dict(T=T, gamma=gamma, weights="hybrid", seconds=time.perf_counter() - t0)
-    Delta = F.bellman_residuals(setup.mdp)
     return setup.result("hyglow", chosen, alive, np.full((T, n, H), np.nan), np.zeros(T),
-                        np.zeros(T, dtype=bool), float(np.abs(Delta).max()), params,
+                        np.zeros(T, dtype=bool), setup.delta_max, params,
                         objective=objective)
 
 

@@ -124,9 +124,8 @@ def _golf_sampled(mdp, F, *, T, K, beta, c, delta, order, rng, excess) -> Optimi
         ep = rollout(model, setup.Pi[setup.policy_of[i]], K, rng=gen)
         stats.add_episodes(ep.states, ep.actions, ep.rewards, F.reward_scale)
     params = dict(T=T, K=K, beta=beta, c=c, delta=delta, seconds=time.perf_counter() - t0)
-    Delta = F.bellman_residuals(setup.mdp)
     return setup.result("golf", chosen, alive, constraint, radius, fallback,
-                        float(np.abs(Delta).max()), params)
+                        setup.delta_max, params)
 
 
 def golf_population(mdp: Any, F: Any, *, T: int, beta: float = 0.0,

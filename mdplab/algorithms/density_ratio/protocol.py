@@ -137,6 +137,11 @@ class ClassSetup:
         self.regret_of_policy = self.J_star - self.J
         self.coverability_layers = self.D.max(axis=0).sum(axis=(1, 2))
 
+    @property
+    def delta_max(self) -> float:
+        """max |Delta_h f| over the class (population Bellman residuals on the model)."""
+        return float(np.abs(self.F.bellman_residuals(self.mdp)).max())
+
     def choose(self, alive: np.ndarray, score: np.ndarray,
                violation: np.ndarray) -> tuple[int, bool]:
         """The optimistic choice: the first member in ``order`` among the alive ones whose

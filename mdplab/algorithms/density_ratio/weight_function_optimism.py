@@ -256,7 +256,7 @@ def _glow_sampled(mdp, F, *, T, K, gamma, delta, w_count, kappa, order, rng,
     params = dict(T=T, K=K, gamma=gamma, delta=delta, w_count=w_count, kappa=kappa, L=L,
                   weights="path", seconds=time.perf_counter() - t0)
     return setup.result("glow", chosen, alive, constraint, radius, fallback,
-                        _delta_max(setup), params)
+                        setup.delta_max, params)
 
 
 def glow_population(mdp: Any, F: Any, *, T: int, gamma: float = 1.0, beta: float = 0.0,
@@ -311,10 +311,6 @@ def _population_residuals(setup: ClassSetup, pieces: Pieces) -> np.ndarray:
     F, mdp = setup.F, setup.mdp
     backup = np.einsum("hsat,nht->nhsa", mdp.P, pieces.next_values(F))
     return F.values - F.reward_scale * np.asarray(mdp.r)[None] - backup
-
-
-def _delta_max(setup: ClassSetup) -> float:
-    return float(np.abs(setup.F.bellman_residuals(setup.mdp)).max())
 
 
 def glow_population_bound(result: OptimismResult) -> tuple[np.ndarray, float]:
